@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "atelier",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "atelier", targets: ["atelier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CJSONC",
+            pkgConfig: "json-c",
+            providers: [.apt(["libjson-c-dev"])]),
+        .systemLibrary(
+            name: "CWebSockets",
+            pkgConfig: "libwebsockets",
+            providers: [.apt(["libwebsockets-dev", "libssl-dev"])]),
+        .target(name: "AtelierCore"),
+        .target(name: "AtelierWire", dependencies: ["CJSONC"]),
+        .target(
+            name: "AtelierStore",
+            dependencies: ["AtelierCore", "AtelierWire", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "AtelierServer",
+            dependencies: [
+                "AtelierCore", "AtelierWire", "AtelierStore", "CWebSockets",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "CWebSockets"]),
+        .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire", "AtelierStore"]),
+        .executableTarget(
+            name: "atelier",
+            dependencies: [
+                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierServer", "AtelierClient", "AtelierExport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "AtelierCoreTests", dependencies: ["AtelierCore"]),
+    ]
+)

@@ -1,0 +1,2 @@
+import AtelierCore
+print("atelier")
