@@ -1,0 +1,49 @@
+/// Coding key for the one-key objects that name a source: `{"note": "n4"}`.
+private struct SourceKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// Reads the single `kind: id` pair of a source object, refusing anything but exactly one known kind.
+private func decodeSource(from decoder: any Decoder, kinds: [String]) throws -> (kind: String, id: String) {
+    let container = try decoder.container(keyedBy: SourceKey.self)
+    let present = kinds.filter { container.contains(SourceKey(stringValue: $0)) }
+    guard present.count == 1, let kind = present.first else {
+        throw DecodingError.dataCorrupted(.init(
+            codingPath: decoder.codingPath,
+            debugDescription: "expected exactly one of \(kinds.map { "\"\($0)\"" }.joined(separator: " or "))"))
+    }
+    return (kind, try container.decode(String.self, forKey: SourceKey(stringValue: kind)))
+}
+
+extension PromotedSource: Codable {
+    public init(from decoder: any Decoder) throws {
+        let (kind, id) = try decodeSource(from: decoder, kinds: ["note", "cluster"])
+        self = kind == "note" ? .note(id) : .cluster(id)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: SourceKey.self)
+        switch self {
+        case .note(let id): try container.encode(id, forKey: SourceKey(stringValue: "note"))
+        case .cluster(let id): try container.encode(id, forKey: SourceKey(stringValue: "cluster"))
+        }
+    }
+}
+
+extension RecommendationSource: Codable {
+    public init(from decoder: any Decoder) throws {
+        let (kind, id) = try decodeSource(from: decoder, kinds: ["note", "promoted"])
+        self = kind == "note" ? .note(id) : .promoted(id)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: SourceKey.self)
+        switch self {
+        case .note(let id): try container.encode(id, forKey: SourceKey(stringValue: "note"))
+        case .promoted(let id): try container.encode(id, forKey: SourceKey(stringValue: "promoted"))
+        }
+    }
+}

@@ -1,0 +1,133 @@
+extension SessionState {
+    /// The agenda slot running now.
+    public var currentSlot: WorkshopDefinition.AgendaSlot? {
+        agenda.current.map { workshop.agenda[$0] }
+    }
+
+    /// The participant who holds this credential (hash of a reconnect token).
+    public func participant(withCredential credential: String) -> Participant? {
+        participants.values.first { $0.credential == credential }
+    }
+
+    /// Active participants in join order.
+    public var activeParticipants: [Participant] {
+        participantOrder.compactMap { participants[$0] }.filter(\.isActive)
+    }
+
+    /// Whether notes may be written on `board` now.
+    public func isOpen(_ board: BoardID) -> Bool {
+        guard status == .running || status == .paused, let slot = currentSlot, slot.id == board.slot,
+              !workshop.prompts(of: board).isEmpty else { return false }
+        if board.isPlenary { return true }
+        guard let breakout, breakout.slot == slot.id else { return false }
+        return breakout.rooms.contains(board.room)
+    }
+
+    /// The boards open now: every open room's during a breakout, else the slot's plenary board.
+    public var openBoards: [BoardID] {
+        guard let slot = currentSlot else { return [] }
+        let candidates = slot.kind == .breakout
+            ? (breakout?.rooms ?? []).map { BoardID(slot: slot.id, room: $0) }
+            : [BoardID(slot: slot.id, room: plenaryRoom)]
+        return candidates.filter(isOpen)
+    }
+
+    /// The board a participant writes on when they do not name one: their room's or the plenary's.
+    public func currentBoard(of participant: ParticipantID) -> BoardID? {
+        guard let slot = currentSlot else { return nil }
+        if slot.kind == .breakout {
+            guard let room = participants[participant]?.room else { return nil }
+            return BoardID(slot: slot.id, room: room)
+        }
+        return BoardID(slot: slot.id, room: plenaryRoom)
+    }
+
+    /// Whether `participant` may read `board`.
+    ///
+    /// Moderators read everything; plenary boards are public; a room's board is read by its
+    /// members while the breakout is open, and by everyone once the rooms have closed.
+    public func canRead(_ board: BoardID, as participant: ParticipantID) -> Bool {
+        guard let person = participants[participant] else { return false }
+        if person.isModerator || board.isPlenary { return true }
+        if let breakout, breakout.slot == board.slot { return person.room == board.room }
+        return true
+    }
+
+    /// Whether `participant` may group notes and promote items of `board`.
+    public func canFacilitate(_ board: BoardID, as participant: ParticipantID) -> Bool {
+        guard let person = participants[participant] else { return false }
+        return person.isModerator || (!board.isPlenary && person.facilitates == board.room)
+    }
+
+    /// The item ids a participant may place dots on in a round, in the order they were created.
+    public func items(of round: VoteRound, for participant: ParticipantID? = nil) -> [String] {
+        switch round.scope {
+        case .boards:
+            return noteOrder.filter { id in
+                guard let note = notes[id], round.boards.contains(note.board) else { return false }
+                return participant.map { canRead(note.board, as: $0) } ?? true
+            }
+        case .promoted:
+            return promoted.map(\.id)
+        case .recommendations:
+            return recommendationOrder
+        }
+    }
+
+    /// A vote round's items ranked by total dots.
+    ///
+    /// Equal totals share a rank and the next rank skips (1, 2, 2, 4); within a tie items keep
+    /// their creation order (for recommendations, the moderators' order).
+    public func results(of round: VoteRound) -> [RankedItem] {
+        let totals = round.totals
+        let ordered = items(of: round).enumerated().sorted { lhs, rhs in
+            let (left, right) = (totals[lhs.element, default: 0], totals[rhs.element, default: 0])
+            return left != right ? left > right : lhs.offset < rhs.offset
+        }
+        var ranked: [RankedItem] = []
+        for (position, entry) in ordered.enumerated() {
+            let dots = totals[entry.element, default: 0]
+            let rank = ranked.last.map { $0.dots == dots ? $0.rank : position + 1 } ?? 1
+            ranked.append(RankedItem(item: entry.element, dots: dots, rank: rank))
+        }
+        return ranked
+    }
+
+    /// The most recent round that voted on recommendations and was revealed.
+    public var finalRecommendationVote: VoteRound? {
+        voteOrder.reversed().compactMap { votes[$0] }.first { $0.scope == .recommendations && $0.status == .revealed }
+    }
+
+    /// Recommendations ranked by the last revealed plenary vote, else in the moderators' order.
+    public var rankedRecommendations: [RankedItem] {
+        if let round = finalRecommendationVote { return results(of: round) }
+        return recommendationOrder.enumerated().map { RankedItem(item: $1, dots: 0, rank: $0 + 1) }
+    }
+
+    /// Milliseconds left on the current slot at `now` (negative once overrun); nil when no slot runs.
+    public func remaining(at now: Timestamp) -> Int64? {
+        if let paused = agenda.remainingWhenPaused { return paused }
+        return agenda.endsAt.map { $0.milliseconds(since: now) }
+    }
+
+    /// The rooms a note's board belongs to, for linking recommendations to their themes.
+    public func room(of source: RecommendationSource) -> RoomID? {
+        switch source {
+        case .note(let id): return notes[id]?.board.room
+        case .promoted(let id): return promoted.first { $0.id == id }?.board.room
+        }
+    }
+}
+
+/// One line of a vote's results.
+public struct RankedItem: Hashable, Sendable, Codable {
+    /// The note, plenary item or recommendation id.
+    public var item: String
+    /// Total dots received.
+    public var dots: Int
+    /// 1 for the most dots; tied items share a rank.
+    public var rank: Int
+
+    /// A ranked line.
+    public init(item: String, dots: Int, rank: Int) { self.item = item; self.dots = dots; self.rank = rank }
+}
