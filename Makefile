@@ -1,0 +1,48 @@
+# atelier — the two commands: `make run` and `make test`.
+# Both install what is missing first (Debian packages, Python test tools), so a fresh machine works.
+
+SWIFT        ?= swift
+PYTHON       ?= python3
+WORKSHOP     ?= Workshops/befus-25-ans.json
+RUN_FLAGS    ?=
+RELEASE_BIN  := .build/release/atelier
+DEBUG_BIN    := .build/debug/atelier
+
+# Debian packages the server links against, and those the end-to-end tests drive.
+BUILD_PACKAGES := pkg-config libwebsockets-dev libjson-c-dev libsqlite3-dev libssl-dev
+TEST_PACKAGES  := chromium tmux sqlite3
+PYTHON_PACKAGES := pytest playwright jsonschema
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test build release deps test-deps swift-test e2e-test check-workshops clean
+
+run: deps release
+	$(RELEASE_BIN) serve --workshop $(WORKSHOP) $(RUN_FLAGS)
+
+test: deps test-deps
+	$(SWIFT) build
+	$(SWIFT) test
+	ATELIER_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -q Tests/e2e
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+check-workshops: build
+	$(DEBUG_BIN) check Workshops/*.json
+
+# Installs only what is missing, with one apt-get update at most.
+deps:
+	@./.ci/install-debian $(BUILD_PACKAGES)
+
+test-deps:
+	@./.ci/install-debian $(TEST_PACKAGES)
+	@$(PYTHON) -c "import pytest, playwright, jsonschema" 2>/dev/null \
+	  || $(PYTHON) -m pip install --quiet $(PYTHON_PACKAGES) \
+	  || $(PYTHON) -m pip install --quiet --break-system-packages $(PYTHON_PACKAGES)
+
+clean:
+	rm -rf .build
