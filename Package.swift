@@ -42,5 +42,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "AtelierCoreTests", dependencies: ["AtelierCore"]),
+        .testTarget(
+            name: "AtelierStoreTests",
+            dependencies: ["AtelierStore", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
