@@ -61,7 +61,10 @@ func runLoop(path: String) throws -> Never {
 
 /// Inserts `count` events for session `held` inside a transaction that never commits, with a tiny page cache
 /// so the uncommitted pages spill into the WAL file, then reports and waits to be killed.
+///
+/// Should the test process die first, the writer exits once it is orphaned rather than hold the lock forever.
 func runHold(path: String, count: Int64) throws {
+    let parent = getppid()
     let queue = try DatabaseQueue(path: path)
     try queue.writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA cache_size = 8")
@@ -73,9 +76,10 @@ func runHold(path: String, count: Int64) throws {
                 arguments: [sequence, "crash.held", payload(sequence)])
         }
         report("holding \(count)")
-        while true {
-            pause()
+        while getppid() == parent {
+            sleep(1)
         }
+        fail("the test process is gone")
     }
 }
 
