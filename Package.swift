@@ -41,6 +41,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .executableTarget(
+            name: "atelier-store-crash-writer",
+            dependencies: ["AtelierStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AtelierCoreTests", dependencies: ["AtelierCore"]),
+        .testTarget(
+            name: "AtelierStoreTests",
+            dependencies: [
+                "AtelierStore", "atelier-store-crash-writer", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ]
 )

@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+
+/// Append-only event log and session registry in one SQLite file in WAL mode.
+///
+/// One thread owns the store (the server's service thread) and calls it synchronously; writes
+/// return only after COMMIT so the server may acknowledge clients right away. It is `Sendable`
+/// so that thread can receive it, but every call blocks, so keep calls off async code.
+public final class EventStore: Sendable {
+    /// Path of the database file, as given when opening.
+    public let path: String
+    /// How hard each commit waits for the disk.
+    public let durability: Durability
+    /// The single, serial connection: a batch's sequence checks and its writes never interleave with another write.
+    let queue: DatabaseQueue
+
+    /// Opens the database at `path`, creating it and its parent folders if needed, and migrates the schema.
+    ///
+    /// `busyTimeout` is how long a write waits for a lock held elsewhere (an organiser's sqlite3 shell) before failing.
+    public init(path: String, durability: Durability = .normal, busyTimeout: TimeInterval = 5) throws(StoreError) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.open, "cannot create folder \(folder.path): \(error.localizedDescription)")
+        }
+
+        var configuration = Configuration()
+        configuration.label = "atelier.store"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            // Set here rather than through GRDB's journal mode option, which forces synchronous=NORMAL afterwards.
+            let journalMode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            guard journalMode == "wal" else {
+                throw StoreError(.open, "cannot switch \(db.description) to WAL mode (got \(journalMode ?? "nothing"))")
+            }
+            try db.execute(sql: durability.synchronousPragma)
+        }
+
+        let queue = try StoreError.check(.open) { try DatabaseQueue(path: path, configuration: configuration) }
+        try StoreError.check(.migration) { try Self.migrate(queue) }
+        self.path = path
+        self.durability = durability
+        self.queue = queue
+    }
+
+    /// Closes the connection now rather than at deinit, so shutdown can report a failure to close.
+    ///
+    /// Closing the last connection checkpoints the WAL into the database file; later calls fail with `.closed`.
+    public func close() throws(StoreError) {
+        try StoreError.check { try queue.close() }
+    }
+}
