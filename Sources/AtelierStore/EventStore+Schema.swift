@@ -8,6 +8,7 @@ extension EventStore {
     static func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createEventLog)
+        migrator.registerMigration("v2-organiser-views", migrate: createOrganiserViews)
         return migrator
     }
 
