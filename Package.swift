@@ -42,6 +42,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "AtelierCoreTests", dependencies: ["AtelierCore"]),
-        .testTarget(name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient"]),
+        .testTarget(
+            name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient"], exclude: ["Fixtures"]),
     ]
 )

@@ -251,7 +251,6 @@ public final class ClientLoop: @unchecked Sendable {
         info.address = client.cAddress
         info.path = client.cPath
         info.host = client.cHostHeader
-        info.origin = client.cOrigin
         info.protocol = client.cSubprotocol
         info.local_protocol_name = UnsafePointer(protocolName)
         if options.useTLS {
@@ -308,6 +307,9 @@ public final class ClientLoop: @unchecked Sendable {
         case LWS_CALLBACK_CLIENT_CLOSED:
             finish(client, state: client.closedState())
             return 0
+        case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+            // lws 4.1 writes `Origin: http://<origin>` itself, so send ours here instead.
+            return client.appendHandshakeHeaders(wsi, input, length)
         case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
             let message = input.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "connection error"
             finish(client, state: .failed(message))

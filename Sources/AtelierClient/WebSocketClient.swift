@@ -125,7 +125,6 @@ public final class WebSocketClient: @unchecked Sendable {
     let cAddress: UnsafePointer<CChar>
     let cPath: UnsafePointer<CChar>
     let cHostHeader: UnsafePointer<CChar>
-    let cOrigin: UnsafePointer<CChar>?
     let cSubprotocol: UnsafePointer<CChar>
 
     // MARK: State shared with other threads (guarded by `lock`)
@@ -175,7 +174,6 @@ public final class WebSocketClient: @unchecked Sendable {
         cPath = UnsafePointer(strdup(options.path)!)
         let hostHeader = options.host.contains(":") ? "[\(options.host)]:\(options.port)" : "\(options.host):\(options.port)"
         cHostHeader = UnsafePointer(strdup(hostHeader)!)
-        cOrigin = options.origin.map { UnsafePointer(strdup($0)!) }
         cSubprotocol = UnsafePointer(strdup(options.subprotocol)!)
     }
 
@@ -192,7 +190,6 @@ public final class WebSocketClient: @unchecked Sendable {
         free(UnsafeMutablePointer(mutating: cAddress))
         free(UnsafeMutablePointer(mutating: cPath))
         free(UnsafeMutablePointer(mutating: cHostHeader))
-        if let cOrigin { free(UnsafeMutablePointer(mutating: cOrigin)) }
         free(UnsafeMutablePointer(mutating: cSubprotocol))
     }
 
@@ -357,6 +354,18 @@ public final class WebSocketClient: @unchecked Sendable {
             if closeRequest == nil { closeRequest = (code, reason) }
         }
         if let wsi { applyPendingRequests(wsi) }
+    }
+
+    /// Adds the Origin header to the upgrade request (`input` is `unsigned char **`).
+    func appendHandshakeHeaders(_ wsi: OpaquePointer, _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+        guard let origin = options.origin, let input else { return 0 }
+        let cursor = input.assumingMemoryBound(to: Optional<UnsafeMutablePointer<UInt8>>.self)
+        guard let start = cursor.pointee else { return 0 }
+        let end = start + length
+        var value = origin
+        return value.withUTF8 { bytes in
+            lws_add_http_header_by_name(wsi, "origin:", bytes.baseAddress, Int32(bytes.count), cursor, end) == 0 ? 0 : -1
+        }
     }
 
     func established(_ wsi: OpaquePointer) {

@@ -88,6 +88,31 @@ struct StaticFiles {
         return contentTypes[ext] ?? "application/octet-stream"
     }
 
+    /// Largest file served (web assets, not downloads).
+    static let maxFileBytes = 64 << 20
+
+    /// Reads a whole regular file, with its size and modification time.
+    static func read(_ path: String) -> (bytes: [UInt8], size: Int, modified: Int)? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) <= maxFileBytes else {
+            return nil
+        }
+        let size = Int(info.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var offset = 0
+        while offset < size {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, size - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            offset += n
+        }
+        guard offset == size else { return nil }
+        return (bytes, size, Int(info.st_mtim.tv_sec) &* 1000 &+ Int(info.st_mtim.tv_nsec) / 1_000_000)
+    }
+
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }

@@ -56,8 +56,6 @@ public final class WebSocketServer: @unchecked Sendable {
     private var nextConnectionID: UInt64 = 1
     private var staticFiles: StaticFiles?
     private var pendingHTTP: [OpaquePointer: PendingHTTPBody] = [:]
-    /// Set around `lws_serve_http_file` so `LWS_CALLBACK_ADD_HEADERS` knows the type.
-    private var servingHTML = false
     /// `LWS_PRE` + one fragment: used to send slices of large messages and HTTP bodies.
     private var scratch: UnsafeMutableRawPointer?
     private var scratchCapacity = 0
@@ -433,8 +431,6 @@ public final class WebSocketServer: @unchecked Sendable {
             return httpRequest(wsi, input)
         case LWS_CALLBACK_HTTP_WRITEABLE:
             if pendingHTTP[wsi] != nil { return httpWriteable(wsi) }
-        case LWS_CALLBACK_ADD_HEADERS:
-            return addHeadersToFileResponse(wsi, input)
         case LWS_CALLBACK_CLOSED_HTTP:
             pendingHTTP.removeValue(forKey: wsi)
         default:
@@ -633,11 +629,7 @@ public final class WebSocketServer: @unchecked Sendable {
         }
         switch staticFiles.resolve(path) {
         case .file(let filePath, let contentType):
-            servingHTML = contentType.hasPrefix("text/html")
-            defer { servingHTML = false }
-            let result = lws_serve_http_file(wsi, filePath, contentType, nil, 0)
-            if result < 0 || (result > 0 && lws_http_transaction_completed(wsi) != 0) { return -1 }
-            return 0
+            return serveFile(wsi, filePath, contentType: contentType, headOnly: method == "HEAD")
         case .notFound:
             return respond(wsi, .text("not found\n", status: 404), headOnly: method == "HEAD", closeAfter: false)
         case .forbidden:
@@ -716,18 +708,25 @@ public final class WebSocketServer: @unchecked Sendable {
         return 0
     }
 
-    /// lws asks for extra headers while writing a static file's response.
-    private func addHeadersToFileResponse(_ wsi: OpaquePointer, _ input: UnsafeMutableRawPointer?) -> Int32 {
-        guard let input else { return 0 }
-        let args = input.assumingMemoryBound(to: lws_process_html_args.self)
-        guard let base = args.pointee.p else { return 0 }
-        let start = UnsafeMutableRawPointer(base).assumingMemoryBound(to: UInt8.self)
-        var p = start
-        let end = start + Int(args.pointee.max_len)
-        if !addSecurityHeaders(wsi, &p, end, cacheControl: servingHTML ? "no-cache" : nil) { return 1 }
-        args.pointee.max_len -= Int32(p - start)
-        args.pointee.p = UnsafeMutableRawPointer(p).assumingMemoryBound(to: CChar.self)
-        return 0
+    /// Static files go through the same response path as dynamic routes, so
+    /// every response gets the same headers. (`lws_serve_http_file` would add its
+    /// own `cache-control: no-store` and skip `LWS_CALLBACK_ADD_HEADERS`.)
+    /// Files are small web assets read from the page cache; an ETag built from
+    /// size and mtime lets browsers revalidate cheaply (`no-cache` + 304).
+    private func serveFile(_ wsi: OpaquePointer, _ path: String, contentType: String, headOnly: Bool) -> Int32 {
+        guard let file = StaticFiles.read(path) else {
+            return respond(wsi, .text("not found\n", status: 404), headOnly: headOnly, closeAfter: false)
+        }
+        let etag = "\"\(String(file.size, radix: 16))-\(String(file.modified, radix: 16))\""
+        let headers = [(name: "etag", value: etag), (name: "cache-control", value: "no-cache")]
+        if header(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH) == etag {
+            return respond(
+                wsi, HTTPResponse(status: 304, contentType: contentType, body: [], headers: headers),
+                headOnly: true, closeAfter: false)
+        }
+        return respond(
+            wsi, HTTPResponse(status: 200, contentType: contentType, body: file.bytes, headers: headers),
+            headOnly: headOnly, closeAfter: false)
     }
 
     private func addSecurityHeaders(
