@@ -31,12 +31,18 @@ public final class ClientLoop: @unchecked Sendable {
         public var outboundFragmentBytes: Int
         /// How long `shutdown()` waits for servers to acknowledge close frames.
         public var shutdownGracePeriodMilliseconds: Int
+        /// Initialise OpenSSL for `wss` connections. Off by default: it costs
+        /// about 700 KB per loop (the CA store), and lws 4.1 leaks one client
+        /// SSL_CTX when two TLS-enabled contexts are alive at once — keep one
+        /// TLS loop per process.
+        public var enableTLS: Bool
 
         public init(rxBufferSize: Int = 4096, outboundFragmentBytes: Int = 32 * 1024,
-                    shutdownGracePeriodMilliseconds: Int = 2000) {
+                    shutdownGracePeriodMilliseconds: Int = 2000, enableTLS: Bool = false) {
             self.rxBufferSize = rxBufferSize
             self.outboundFragmentBytes = outboundFragmentBytes
             self.shutdownGracePeriodMilliseconds = shutdownGracePeriodMilliseconds
+            self.enableTLS = enableTLS
         }
     }
 
@@ -101,6 +107,11 @@ public final class ClientLoop: @unchecked Sendable {
         done.wait()
     }
 
+    /// Waits until the loop thread has ended (after `requestStop`). False on timeout.
+    public func waitUntilEnded(timeout: Double) -> Bool {
+        done.wait(timeout: .now() + max(0, timeout)) == .success
+    }
+
     /// Asks the loop to wind down without waiting for it.
     public func requestStop() {
         shared.withLock { state in
@@ -145,7 +156,7 @@ public final class ClientLoop: @unchecked Sendable {
         var info = lws_context_creation_info()
         info.port = CONTEXT_PORT_NO_LISTEN
         info.protocols = UnsafePointer(list)
-        info.options = UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT)
+        info.options = configuration.enableTLS ? UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT) : 0
         info.user = Unmanaged.passRetained(self).toOpaque()  // released in tearDown
         guard let context = lws_create_context(&info) else {
             Unmanaged.passUnretained(self).release()
@@ -245,6 +256,10 @@ public final class ClientLoop: @unchecked Sendable {
 
     private func connect(_ client: WebSocketClient) {
         let options = client.options
+        if options.useTLS && !configuration.enableTLS {
+            client.detach(state: .failed("wss needs a ClientLoop with enableTLS"))
+            return
+        }
         var info = lws_client_connect_info()
         info.context = context
         info.port = Int32(options.port)

@@ -165,7 +165,7 @@ public final class WebSocketClient: @unchecked Sendable {
             self.loop = loop
             ownsLoop = false
         } else {
-            self.loop = try ClientLoop()
+            self.loop = try ClientLoop(configuration: .init(enableTLS: options.useTLS))
             ownsLoop = true
         }
         self.onMessage = onMessage
@@ -269,16 +269,21 @@ public final class WebSocketClient: @unchecked Sendable {
         }
     }
 
-    /// Waits until the connection is over; returns the final state, or nil on timeout.
+    /// Waits until the connection is over; returns the final state, or nil on
+    /// timeout. A client with a private loop also waits for that loop to end.
     @discardableResult
     public func waitForClose(timeout: Double) -> State? {
         let deadline = ConditionLock.deadline(after: timeout)
-        return lock.withLock { () -> State? in
+        let final = lock.withLock { () -> State? in
             while !state.isFinal {
                 if !lock.wait(until: deadline) { break }
             }
             return state.isFinal ? state : nil
         }
+        if final != nil, ownsLoop, !loop.isOnLoopThread {
+            _ = loop.waitUntilEnded(timeout: timeout)
+        }
+        return final
     }
 
     /// Sends a close frame once the queued messages are out.

@@ -378,3 +378,65 @@ enum Thread {
         pthread_detach(thread)
     }
 }
+
+@Suite(.serialized)
+struct LifecycleTests {
+    @Test func runBlocksTheCallingThreadUntilStopped() throws {
+        let delegate = TestDelegate(echo: true)
+        let configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        let server = WebSocketServer(configuration: configuration, delegate: delegate, logger: testLogger)
+        let returned = Atomic<Bool>(false)
+        Thread.detach {
+            do { try server.run() } catch { Issue.record("run failed: \(error)") }
+            returned.store(true, ordering: .releasing)
+        }
+        #expect(eventually { server.port != 0 })
+        let client = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws")
+        client.connect()
+        #expect(client.waitForOpen(timeout: 15))
+        client.send("ping")
+        #expect(client.receive(timeout: 15) == "ping")
+        let stillRunning = !returned.load(ordering: .acquiring)
+        #expect(stillRunning)
+        server.stop()
+        server.wait()
+        #expect(eventually { returned.load(ordering: .acquiring) })
+        #expect(client.waitForClose(timeout: 15) == .closed(code: 1001, reason: "server stopping"))
+    }
+
+    @Test func stopReturnsEvenIfAPeerNeverAnswersTheClose() throws {
+        let delegate = TestDelegate()
+        let server = try startServer(delegate: delegate) { $0.stopGracePeriodMilliseconds = 300 }
+        let mute = try RawSocket(port: server.port, receiveBuffer: 4096)
+        #expect(mute.webSocketHandshake()?.hasPrefix("HTTP/1.1 101") == true)
+        #expect(eventually { delegate.openedCount == 1 })
+        server.stop()
+        server.wait()  // bounded by the grace period, whatever the peer does
+        #expect(delegate.closedCount == 1)
+        #expect(mute.readUntilClose() == 1001)  // the close frame did go out
+    }
+
+    @Test func closingBeforeTheConnectionOpens() throws {
+        let delegate = TestDelegate()
+        let server = try startServer(delegate: delegate)
+        defer { stopServer(server) }
+        let loop = try ClientLoop()
+        defer { loop.shutdown() }
+
+        let never = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws", loop: loop)
+        never.close()  // before connect: final at once
+        #expect(never.currentState == .closed(code: 1000, reason: ""))
+        never.connect()
+        #expect(never.currentState == .closed(code: 1000, reason: ""))
+
+        let early = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws", loop: loop)
+        early.connect()
+        early.close()  // races the handshake: either way it ends
+        #expect(early.waitForClose(timeout: 15) != nil)
+
+        let queued = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws", loop: loop)
+        #expect(queued.send("sent before connect"))
+        queued.connect()
+        #expect(eventually { delegate.records.withLock { $0.received.contains { $0.1 == "sent before connect" } } })
+    }
+}
