@@ -139,6 +139,17 @@ struct WebSocketTests {
         #expect(delegate.records.withLock { $0.received.isEmpty })
     }
 
+    @Test func invalidUTF8IsRefusedWith1007() throws {
+        let delegate = TestDelegate(echo: true)
+        let server = try startServer(delegate: delegate)
+        defer { stopServer(server) }
+        let raw = try RawSocket(port: server.port)
+        #expect(raw.webSocketHandshake()?.hasPrefix("HTTP/1.1 101") == true)
+        raw.sendFrame(opcode: 0x1, fin: true, payload: [0x61, 0xff, 0xfe, 0x62])
+        #expect(raw.readUntilClose() == 1007)
+        #expect(delegate.records.withLock { $0.received.isEmpty })
+    }
+
     @Test func upgradesOnlyOnThePathAndSubprotocol() throws {
         let delegate = TestDelegate(echo: true)
         let server = try startServer(delegate: delegate)

@@ -64,6 +64,8 @@ public final class WebSocketServer: @unchecked Sendable {
     private var nextTimerToken: UInt64 = 1
     private var stopping = false
     private var stopDeadlinePassed = false
+    /// Set while `lws_context_destroy` runs (it still calls back): no new work.
+    private var tearingDown = false
 
     private static let webSocketProtocolID: UInt32 = 1
 
@@ -99,6 +101,7 @@ public final class WebSocketServer: @unchecked Sendable {
                 do {
                     try self.setUp()
                 } catch {
+                    self.delegate = nil
                     outcome.error.withLock { $0 = error }
                     ready.signal()
                     self.finished.leave()
@@ -124,7 +127,12 @@ public final class WebSocketServer: @unchecked Sendable {
         try claimStart()
         finished.enter()
         defer { finished.leave() }
-        try setUp()
+        do {
+            try setUp()
+        } catch {
+            delegate = nil
+            throw error
+        }
         serviceLoop()
         tearDown()
     }
@@ -192,7 +200,7 @@ public final class WebSocketServer: @unchecked Sendable {
     /// (service thread). A peer that does not read is cut after 10 s.
     public func close(_ id: ConnectionID, code: UInt16 = 1000, reason: String = "") {
         assert(isOnServiceThread, "close(_:code:reason:) must be called on the service thread")
-        guard let connection = connections[id], connection.closing == nil else { return }
+        guard let connection = connections[id], connection.closing == nil, !tearingDown else { return }
         connection.closing = PendingClose(code: code, reason: reason, flushQueue: true)
         lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, 10)
         lws_callback_on_writable(connection.wsi)
@@ -209,6 +217,7 @@ public final class WebSocketServer: @unchecked Sendable {
         assert(isOnServiceThread, "schedule(afterMilliseconds:_:) must be called on the service thread")
         let token = nextTimerToken
         nextTimerToken += 1
+        guard let context, !tearingDown else { return TimerToken(rawValue: token) }
         let box = UnsafeMutablePointer<atelier_timer>.allocate(capacity: 1)
         box.initialize(to: atelier_timer())
         box.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
@@ -332,6 +341,7 @@ public final class WebSocketServer: @unchecked Sendable {
             state.phase = .finished
             state.inbox.removeAll()
         }
+        tearingDown = true
         for timer in timers.values { lws_sul_cancel(&timer.box.pointee.sul) }
         if let context {
             lws_context_destroy(context)  // may still call back (CLOSED...)
@@ -538,7 +548,7 @@ public final class WebSocketServer: @unchecked Sendable {
     }
 
     private func enqueue(_ frame: OutboundFrame, on connection: ServerConnection) {
-        guard connection.closing == nil else { return }
+        guard connection.closing == nil, !tearingDown else { return }
         let limit = configuration.outboundQueueLimit
         let queued = connection.queue.count
         if queued >= limit.maxFrames || (queued > 0 && connection.queue.bytes + frame.count > limit.maxBytes) {
