@@ -50,5 +50,7 @@ let package = Package(
             dependencies: [
                 "AtelierStore", "atelier-store-crash-writer", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        .testTarget(
+            name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,0 +1,102 @@
+/// Limits on what one connection may have waiting to be sent. A connection
+/// whose queue would pass either limit is dropped as a slow consumer.
+public struct OutboundQueueLimit: Sendable, Equatable {
+    public var maxFrames: Int
+    /// Queued payload bytes (a shared frame counts fully on every queue). A single
+    /// frame larger than this is still accepted when the queue is empty.
+    public var maxBytes: Int
+
+    public init(maxFrames: Int = 1024, maxBytes: Int = 8 << 20) {
+        self.maxFrames = maxFrames
+        self.maxBytes = maxBytes
+    }
+}
+
+/// Certificate and key for `wss`/`https`. Paths only; they are handed to lws.
+public struct TLSConfiguration: Sendable, Equatable {
+    public var certificatePath: String
+    public var privateKeyPath: String
+
+    public init(certificatePath: String, privateKeyPath: String) {
+        self.certificatePath = certificatePath
+        self.privateKeyPath = privateKeyPath
+    }
+}
+
+/// Everything the websocket + HTTP server needs to listen.
+public struct ServerConfiguration: Sendable {
+    /// Address or interface to bind; `nil` binds all interfaces.
+    public var host: String?
+    /// TCP port; 0 picks an ephemeral port (read it back from `WebSocketServer.port`).
+    public var port: Int
+    /// Directory served for HTTP GETs not answered by the delegate; `nil` serves nothing.
+    public var webRoot: String?
+    /// Extension-less routes mapped to files under `webRoot` (for example `/screen` → `screen.html`).
+    public var routes: [String: String]
+    /// Request path on which websocket upgrades are accepted.
+    public var webSocketPath: String
+    /// The websocket subprotocol clients must ask for.
+    public var subprotocol: String
+    /// Largest inbound message (after reassembly); larger ones close the connection with 1009.
+    public var maxMessageBytes: Int
+    /// Per-connection outbound limits (slow consumers are dropped).
+    public var outboundQueueLimit: OutboundQueueLimit
+    /// Close code sent to a dropped slow consumer (1008, policy violation, by default).
+    public var slowConsumerCloseCode: UInt16
+    /// lws receive buffer per connection (kept small: idle connections are cheap).
+    public var rxBufferSize: Int
+    /// Outbound messages larger than this are sent as several websocket fragments,
+    /// one per writable callback. Also the largest single `send()` lws issues.
+    public var outboundFragmentBytes: Int
+    /// Optional TLS; plumbed to the vhost.
+    public var tls: TLSConfiguration?
+    /// Value of the Content-Security-Policy header on every HTTP response.
+    public var contentSecurityPolicy: String
+    /// Reject text messages that are not valid UTF-8 (lws closes with 1007).
+    public var validateUTF8: Bool
+    /// How long `stop()` waits for clients to acknowledge close frames.
+    public var stopGracePeriodMilliseconds: Int
+    /// How much of lws' own log goes to the logger.
+    public var libraryLogLevel: LibraryLogLevel
+
+    public static let defaultContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        + "frame-ancestors 'none'; form-action 'self'"
+
+    public init(
+        host: String? = nil,
+        port: Int = 8080,
+        webRoot: String? = nil,
+        routes: [String: String] = ["/screen": "screen.html"],
+        webSocketPath: String = "/ws",
+        subprotocol: String = "atelier.v1",
+        maxMessageBytes: Int = 64 * 1024,
+        outboundQueueLimit: OutboundQueueLimit = OutboundQueueLimit(),
+        slowConsumerCloseCode: UInt16 = 1008,
+        rxBufferSize: Int = 1024,
+        outboundFragmentBytes: Int = 32 * 1024,
+        tls: TLSConfiguration? = nil,
+        contentSecurityPolicy: String = ServerConfiguration.defaultContentSecurityPolicy,
+        validateUTF8: Bool = true,
+        stopGracePeriodMilliseconds: Int = 2000,
+        libraryLogLevel: LibraryLogLevel = .errors
+    ) {
+        self.host = host
+        self.port = port
+        self.webRoot = webRoot
+        self.routes = routes
+        self.webSocketPath = webSocketPath
+        self.subprotocol = subprotocol
+        self.maxMessageBytes = maxMessageBytes
+        self.outboundQueueLimit = outboundQueueLimit
+        self.slowConsumerCloseCode = slowConsumerCloseCode
+        self.rxBufferSize = rxBufferSize
+        self.outboundFragmentBytes = outboundFragmentBytes
+        self.tls = tls
+        self.contentSecurityPolicy = contentSecurityPolicy
+        self.validateUTF8 = validateUTF8
+        self.stopGracePeriodMilliseconds = stopGracePeriodMilliseconds
+        self.libraryLogLevel = libraryLogLevel
+    }
+}

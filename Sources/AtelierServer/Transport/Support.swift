@@ -1,0 +1,125 @@
+import CWebSockets
+import Dispatch
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// C strings that lws structures point to. lws keeps the pointers (protocol
+/// names, interface, certificate paths...) for the life of the context, so
+/// they are `strdup`'d here and freed only after `lws_context_destroy`.
+///
+/// Owned by one service-thread owner; not thread safe.
+struct OwnedCStrings {
+    private var pointers: [UnsafeMutablePointer<CChar>] = []
+
+    mutating func own(_ string: String) -> UnsafePointer<CChar> {
+        guard let p = strdup(string) else { fatalError("out of memory") }
+        pointers.append(p)
+        return UnsafePointer(p)
+    }
+
+    mutating func freeAll() {
+        for p in pointers { free(p) }
+        pointers.removeAll()
+    }
+}
+
+/// Starts a detached pthread running `body`.
+func spawnServiceThread(name: String, _ body: @escaping @Sendable () -> Void) throws {
+    final class Box: Sendable {
+        let name: String
+        let body: @Sendable () -> Void
+        init(name: String, body: @escaping @Sendable () -> Void) {
+            self.name = name
+            self.body = body
+        }
+    }
+    let box = Unmanaged.passRetained(Box(name: name, body: body)).toOpaque()
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    #if os(Linux)
+    var thread = pthread_t()
+    #else
+    var thread: pthread_t?
+    #endif
+    let rc = pthread_create(&thread, &attributes, { raw in
+        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+        box.body()
+        return nil
+    }, box)
+    if rc != 0 {
+        Unmanaged<Box>.fromOpaque(box).release()
+        throw TransportError.threadCreationFailed(code: Int(rc))
+    }
+}
+
+/// An identifier for the current thread that can be stored in an atomic.
+func currentThreadKey() -> UInt {
+    #if os(Linux)
+    return UInt(pthread_self())
+    #else
+    return UInt(bitPattern: pthread_self())
+    #endif
+}
+
+/// Errors thrown when starting the transport.
+public enum TransportError: Error, Sendable, Equatable {
+    case alreadyStarted
+    case threadCreationFailed(code: Int)
+    case contextCreationFailed
+    case listenFailed(host: String, port: Int)
+    case webRootNotADirectory(String)
+}
+
+/// How much of libwebsockets' own log reaches the logger.
+public enum LibraryLogLevel: Sendable {
+    case off
+    /// lws errors (logged at `.warning`). The default.
+    case errors
+    /// errors and warnings (warnings logged at `.notice`).
+    case warnings
+    /// everything up to lws "notice" and "info" (logged at `.debug`).
+    case verbose
+
+    var lwsMask: Int32 {
+        switch self {
+        case .off: return 0
+        case .errors: return Int32(LLL_ERR)
+        case .warnings: return Int32(LLL_ERR | LLL_WARN)
+        case .verbose: return Int32(LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO)
+        }
+    }
+}
+
+/// Routes libwebsockets' process-wide log to a swift-log `Logger`.
+///
+/// lws has one global log hook, so the most recently installed logger wins.
+enum LibraryLog {
+    private static let sink = Mutex<Logger?>(nil)
+
+    static func install(_ logger: Logger, level: LibraryLogLevel) {
+        sink.withLock { $0 = logger }
+        lws_set_log_level(level.lwsMask) { level, line in
+            guard let line else { return }
+            var text = String(cString: line)
+            while let last = text.last, last == "\n" || last == "\r" { text.removeLast() }
+            let mapped: Logger.Level
+            if level & Int32(LLL_ERR) != 0 {
+                mapped = .warning
+            } else if level & Int32(LLL_WARN) != 0 {
+                mapped = .notice
+            } else {
+                mapped = .debug
+            }
+            guard let logger = LibraryLog.sink.withLock({ $0 }) else { return }
+            logger.log(level: mapped, "lws: \(text)")
+        }
+    }
+}
