@@ -42,5 +42,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "AtelierCoreTests", dependencies: ["AtelierCore"]),
+        .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire"]),
     ]
 )
