@@ -10,8 +10,11 @@
 struct JSONInputCheck {
     /// A rejected construct and the byte offset where it starts.
     struct Issue {
+        /// The byte offset of the construct, for line and column.
         let offset: Int
+        /// The error code to report.
         let code: WireError.Code
+        /// What is wrong, in English.
         let message: String
     }
 

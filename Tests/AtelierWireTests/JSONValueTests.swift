@@ -51,3 +51,28 @@ import AtelierWire
         #expect(value["s"]?["x"] == nil)
     }
 }
+
+@Suite struct JSONValueCodableTests {
+    /// Decodes and encodes through `JSONValue`'s own `Codable` conformance, as a foreign coder
+    /// would use it, instead of the wire coders' pass-through.
+    private struct Wrapped: Codable, Equatable {
+        var value: JSONValue
+        init(_ value: JSONValue) { self.value = value }
+        init(from decoder: any Decoder) throws { value = try JSONValue(from: decoder) }
+        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+    }
+
+    @Test func conformanceRoundTripsEveryKindThroughPlainContainers() throws {
+        let value: JSONValue = ["z": [.null, true, 3, 2.5, "s"], "a": [:]]
+        let encoded = try WireEncoder(sortedKeys: false).encode(Wrapped(value))
+        #expect(encoded.serialized() == #"{"z":[null,true,3,2.5,"s"],"a":{}}"#)
+        let decoded = try WireDecoder(rejectUnknownKeys: true).decode(Wrapped.self, from: encoded)
+        #expect(decoded == Wrapped(value))
+    }
+
+    @Test func membersDecodedThroughPlainContainersAreSortedByName() throws {
+        let decoded = try WireDecoder().decode(Wrapped.self, fromJSON: #"{"b": 1, "a": 2}"#)
+        guard case .object(let object) = decoded.value else { Issue.record("not an object"); return }
+        #expect(object.keys == ["a", "b"])
+    }
+}

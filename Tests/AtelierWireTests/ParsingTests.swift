@@ -47,6 +47,7 @@ func expectRejection(
         let text = #"{"titre": "Café ☕"}"#
         #expect(try JSONValue.parse(Array(text.utf8)) == JSONValue.parse(text))
         #expect(try JSONValue.parse(text.utf8) == JSONValue.parse(text))
+        #expect(try Array(text.utf8).withUnsafeBytes { try JSONValue.parse($0) } == JSONValue.parse(text))
     }
 
     @Test func aLeadingByteOrderMarkIsIgnored() throws {
