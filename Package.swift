@@ -52,5 +52,6 @@ let package = Package(
             ]),
         .testTarget(
             name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient"], exclude: ["Fixtures"]),
+        .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire"]),
     ]
 )
