@@ -22,7 +22,7 @@ let package = Package(
             pkgConfig: "libwebsockets",
             providers: [.apt(["libwebsockets-dev", "libssl-dev"])]),
         .target(name: "AtelierCore"),
-        .target(name: "AtelierWire", dependencies: ["CJSONC"]),
+        .target(name: "AtelierWire", dependencies: ["AtelierCore", "CJSONC"]),
         .target(
             name: "AtelierStore",
             dependencies: ["AtelierCore", "AtelierWire", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -48,7 +48,8 @@ let package = Package(
         .testTarget(
             name: "AtelierStoreTests",
             dependencies: [
-                "AtelierStore", "atelier-store-crash-writer", .product(name: "GRDB", package: "GRDB.swift"),
+                "AtelierStore", "AtelierCore", "AtelierWire", "atelier-store-crash-writer",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient"], exclude: ["Fixtures"]),

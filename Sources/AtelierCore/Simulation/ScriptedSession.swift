@@ -25,16 +25,15 @@ public struct ScriptedSession {
         public var at: Timestamp
     }
 
-    /// Runs the script, handing each accepted batch of events to `record` as it is decided.
+    /// Runs the script on a freshly created session, handing each step and the events it caused to
+    /// `record` as soon as it is decided, and returns the final state.
     ///
-    /// Returns the final state. A refusal means the script and the rules disagree, which is a bug:
-    /// it is thrown with the step that caused it.
+    /// A refusal means the script and the rules disagree, which is a bug: it is thrown as a
+    /// `ScriptError` naming the step.
     public func run(
-        id: SessionID, joinCode: String, seed: UInt64 = 1, record: ([Event]) throws -> Void
+        from created: SessionState, seed: UInt64 = 1, record: (Step, [Event]) throws -> Void
     ) throws -> SessionState {
-        let created = try SessionEngine.create(id: id, joinCode: joinCode, workshop: workshop, at: start)
-        try record(created)
-        guard var state = SessionState(replaying: created) else { preconditionFailure("create starts with sessionCreated") }
+        var state = created
         var context = DecisionContext(now: start, random: SplitMix64(seed: seed))
         var script = ScriptWriter(workshop: workshop, participants: participants, now: start)
         while let step = script.next(after: state) {
@@ -45,7 +44,7 @@ public struct ScriptedSession {
             } catch {
                 throw ScriptError(step: step, refusal: error)
             }
-            try record(events)
+            try record(step, events)
             for event in events { state.apply(event) }
         }
         return state

@@ -1,0 +1,69 @@
+import CWebSockets
+
+/// Random secrets and their hashes: reconnect tokens, moderator keys, join codes.
+///
+/// Randomness comes from `SystemRandomNumberGenerator` (getrandom(2) on Linux, suitable for
+/// secrets); hashing is OpenSSL's SHA-256, the library libwebsockets already links.
+public enum Secrets {
+    /// Letters and digits that cannot be confused when read aloud or typed (no I, L, O, 0, 1).
+    static let readableAlphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+
+    /// A reconnect token: 128 random bits as 32 hexadecimal characters.
+    public static func token() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in hex(UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+
+    /// A moderator key people can type: four groups of four readable characters (about 79 bits).
+    public static func moderatorKey() -> String {
+        (0..<4).map { _ in readable(count: 4) }.joined(separator: "-")
+    }
+
+    /// A short join code of readable characters.
+    public static func joinCode(length: Int = 6) -> String { readable(count: length) }
+
+    /// A session identifier: `s` and twelve lowercase readable characters.
+    public static func sessionID() -> String { "s" + readable(count: 12).lowercased() }
+
+    /// A random salt for hashing a moderator key.
+    public static func salt() -> String { token() }
+
+    /// SHA-256 of `text` as lowercase hexadecimal.
+    public static func sha256(_ text: String) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let bytes = Array(text.utf8)
+        // EVP_Digest returns 1 on success; with SHA-256 and in-memory buffers it cannot fail short of
+        // memory exhaustion, which is fatal anyway.
+        let ok = bytes.withUnsafeBytes { input in
+            EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil)
+        }
+        precondition(ok == 1, "SHA-256 failed")
+        return digest.prefix(Int(length)).map(hex).joined()
+    }
+
+    /// The stored form of a reconnect token: its hash, so a stolen database holds no usable token.
+    public static func credential(forToken token: String) -> String { sha256("token:" + token) }
+
+    /// The stored form of a moderator key with its salt.
+    public static func keyHash(_ key: String, salt: String) -> String { sha256(salt + ":" + key) }
+
+    /// Compares two strings in time that depends only on their lengths, for checking secrets.
+    public static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let (left, right) = (Array(lhs.utf8), Array(rhs.utf8))
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
+
+    private static func readable(count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in readableAlphabet.randomElement(using: &generator)! })
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+    }
+}

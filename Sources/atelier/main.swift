@@ -1,2 +1,0 @@
-import AtelierCore
-print("atelier")
