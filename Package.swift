@@ -53,6 +53,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient"], exclude: ["Fixtures"]),
+        .testTarget(name: "AtelierWorkshopTests", dependencies: ["AtelierWire", "AtelierCore"]),
         .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire"]),
     ]
 )

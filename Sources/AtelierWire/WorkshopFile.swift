@@ -38,6 +38,9 @@ public struct WorkshopFileError: Error, Hashable, Sendable, CustomStringConverti
     /// The problems, in file order.
     public var problems: [Problem]
 
+    /// The problems found in `file`.
+    public init(file: String, problems: [Problem]) { self.file = file; self.problems = problems }
+
     /// One problem: where it is and what is wrong.
     public struct Problem: Hashable, Sendable, CustomStringConvertible {
         /// 1-based line, when known.
@@ -46,6 +49,9 @@ public struct WorkshopFileError: Error, Hashable, Sendable, CustomStringConverti
         public var path: String
         /// What is wrong.
         public var message: String
+
+        /// A problem at `path`, on `line` when known.
+        public init(line: Int?, path: String, message: String) { self.line = line; self.path = path; self.message = message }
 
         public var description: String { path.isEmpty ? message : "\(path): \(message)" }
     }
