@@ -17,8 +17,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build release deps test-deps swift-test e2e-test check-workshops clean
 
+# Until the live server lands, `run` checks the workshop and runs a scripted session of it into the
+# database, printing the programme as it goes.
 run: deps release
-	$(RELEASE_BIN) serve --workshop $(WORKSHOP) $(RUN_FLAGS)
+	$(RELEASE_BIN) check $(WORKSHOP)
+	$(RELEASE_BIN) simulate --workshop $(WORKSHOP) $(RUN_FLAGS)
 
 test: deps test-deps
 	$(SWIFT) build
@@ -32,7 +35,7 @@ release: deps
 	$(SWIFT) build -c release
 
 check-workshops: build
-	$(DEBUG_BIN) check Workshops/*.json
+	$(DEBUG_BIN) check $(filter-out Workshops/schema.json,$(wildcard Workshops/*.json))
 
 # Installs only what is missing, with one apt-get update at most.
 deps:
