@@ -176,6 +176,7 @@ private final class Tokener {
         self.tokener = tokener
     }
 
+    // json_tokener_new_ex: "When done using that to parse objects, free it with json_tokener_free()".
     deinit { json_tokener_free(tokener) }
 
     func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {

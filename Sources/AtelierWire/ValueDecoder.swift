@@ -86,7 +86,7 @@ final class ValueDecoder: Decoder {
         case .int(let int):
             exact = T(exactly: int)
         case .double(let double):
-            guard double.rounded(.towardZero) == double else {
+            guard !hasFraction(double) else {
                 throw DecodingError.typeMismatch(T.self, .init(
                     codingPath: codingPath(), debugDescription: "expected an integer, found \(value.serialized())"))
             }
@@ -100,6 +100,13 @@ final class ValueDecoder: Decoder {
                 debugDescription: "expected an integer from \(T.min) to \(T.max), found \(value.serialized())"))
         }
         return exact
+    }
+
+    /// Whether a finite double has a fractional part. Every double of magnitude 2^52 or more is
+    /// whole; below that, truncating through Int64 is exact. `rounded()` would call libm's
+    /// floor and ceil, which an executable without Foundation does not link.
+    private static func hasFraction(_ double: Double) -> Bool {
+        double.magnitude < 0x1p52 && Double(Int64(double)) != double
     }
 
     /// The error for a value of the wrong JSON type: `valueNotFound` for null, as `Decoder`

@@ -157,6 +157,11 @@ func expectRejection(
         expectRejection("\"a\u{0}b\"", .syntax, column: 3)
     }
 
+    @Test func aRawNULOutsideStringsIsRejectedNotTakenAsTheEnd() {
+        let error = expectRejection("[1,\u{0} 2]", .syntax, column: 4)
+        #expect(error?.message == "unexpected control character U+0000")
+    }
+
     @Test func memberNamesWithNULAreUnsupported() {
         expectRejection(#"{"ok": {"a\u0000b": 1}}"#, .unsupported, column: 11)
     }
