@@ -83,7 +83,7 @@ extension EventStore {
                               WHERE d.session_id = c.session_id AND d.type = 'commentDeleted'
                                 AND json_extract(d.payload, '$.id') = json_extract(c.payload, '$.id'));
 
-            -- Dots on a note deleted during an open round were handed back, so such notes are left out.
+            -- Dots on an item removed while its round was open were handed back, so they are left out.
             CREATE VIEW votes AS
             SELECT v.session_id,
                    json_extract(v.payload, '$.vote') AS vote_id,
@@ -92,9 +92,15 @@ extension EventStore {
                    SUM(CASE v.type WHEN 'dotPlaced' THEN 1 ELSE -1 END) AS dots
             FROM events v
             WHERE v.type IN ('dotPlaced', 'dotRemoved')
-              AND NOT EXISTS (SELECT 1 FROM events d
-                              WHERE d.session_id = v.session_id AND d.type = 'noteDeleted'
-                                AND json_extract(d.payload, '$.id') = json_extract(v.payload, '$.item'))
+              AND NOT EXISTS (
+                  SELECT 1 FROM events d
+                  WHERE d.session_id = v.session_id
+                    AND d.type IN ('noteDeleted', 'itemDemoted', 'recommendationWithdrawn')
+                    AND json_extract(d.payload, '$.id') = json_extract(v.payload, '$.item')
+                    AND d.seq < COALESCE((SELECT c.seq FROM events c
+                                          WHERE c.session_id = v.session_id AND c.type = 'voteClosed'
+                                            AND json_extract(c.payload, '$.id') = json_extract(v.payload, '$.vote')),
+                                         9223372036854775807))
             GROUP BY v.session_id, vote_id, item_id, participant_id
             HAVING dots > 0;
 
