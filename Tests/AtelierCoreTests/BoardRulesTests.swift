@@ -1,16 +1,6 @@
 @testable import AtelierCore
 import Testing
 
-/// The breakout with notes: Ana (facilitator of `mobilite`) wrote n4, Bob n5 in `mobilite`; Chloé wrote n6 in `logement`.
-private func breakoutWithNotes() throws -> Scenario {
-    var session = try Scenario.inBreakout()
-    try session.when(.appointFacilitator(participant: Cast.ana, room: "mobilite"), by: .moderator)
-    try #require(try session.note("Bus trop rares", prompt: "constats", by: .ana) == "n4")
-    try #require(try session.note("Pistes cyclables", prompt: "pistes", by: .bob) == "n5")
-    try #require(try session.note("Loyers trop chers", prompt: "besoins", by: .chloe) == "n6")
-    return session
-}
-
 @Suite("Boards: notes and comments")
 struct NoteRulesTests {
     @Test("A participant writes a trimmed note on their room's board by default")
@@ -121,7 +111,7 @@ struct NoteRulesTests {
 
     @Test("The author changes the text or colour of their note")
     func editOwnNote() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         session.wait(minutes: 2)
         #expect(try session.when(.editNote(note: "n5", text: " Plus de pistes cyclables ", colour: nil), by: .bob)
             == [.noteEdited(id: "n5", text: "Plus de pistes cyclables", colour: .yellow, at: session.now)])
@@ -133,14 +123,14 @@ struct NoteRulesTests {
 
     @Test("An edit must change something")
     func editNeedsChange() throws {
-        let session = try breakoutWithNotes()
+        let session = try Scenario.breakoutWithNotes()
         #expect(try session.refused(.editNote(note: "n5", text: nil, colour: nil), by: .bob)
             == Refusal(.noteNothingToChange, "Give a new text or colour for the note."))
     }
 
     @Test("Only the author edits a note, not even a moderator or for pre-filled notes")
     func editOnlyOwnNote() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         #expect(try session.refused(.editNote(note: "n5", text: "x", colour: nil), by: .ana)
             == Refusal(.noteNotAuthor, "You can only change your own notes."))
         #expect(try session.refusalCode(.editNote(note: "n5", text: "x", colour: nil), by: .moderator) == .noteNotAuthor)
@@ -150,20 +140,20 @@ struct NoteRulesTests {
 
     @Test("A note on a closed board can no longer be edited")
     func editClosedBoard() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.closeRooms(afterSeconds: nil), by: .moderator)
         #expect(try session.refusalCode(.editNote(note: "n5", text: "x", colour: nil), by: .bob) == .boardClosed)
     }
 
     @Test("An edit follows the text rules")
     func editTextRules() throws {
-        let session = try breakoutWithNotes()
+        let session = try Scenario.breakoutWithNotes()
         #expect(try session.refusalCode(.editNote(note: "n5", text: " ", colour: nil), by: .bob) == .textEmpty)
     }
 
     @Test("The author deletes their note, with its comments")
     func deleteOwnNote() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.addComment(note: "n5", text: "D'accord"), by: .ana)
         #expect(try session.when(.deleteNote(note: "n5"), by: .bob) == [.noteDeleted(id: "n5", by: Cast.bob, at: session.now)])
         #expect(session.state.notes["n5"] == nil)
@@ -173,7 +163,7 @@ struct NoteRulesTests {
 
     @Test("Only the author deletes a note while its board is open")
     func deleteOnlyOwnOpenNote() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         #expect(try session.refused(.deleteNote(note: "n5"), by: .ana) == Refusal(.noteNotAuthor, "You can only delete your own notes."))
         try session.when(.closeRooms(afterSeconds: nil), by: .moderator)
         #expect(try session.refusalCode(.deleteNote(note: "n5"), by: .bob) == .boardClosed)
@@ -181,7 +171,7 @@ struct NoteRulesTests {
 
     @Test("A moderator deletes any note, even on a closed board")
     func moderatorDeletesAnyNote() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.closeRooms(afterSeconds: nil), by: .moderator)
         #expect(try session.when(.deleteNote(note: "n5"), by: .moderator)
             == [.noteDeleted(id: "n5", by: Cast.moderator, at: session.now)])
@@ -191,13 +181,13 @@ struct NoteRulesTests {
 
     @Test("A note that does not exist is unknown")
     func unknownNote() throws {
-        let session = try breakoutWithNotes()
+        let session = try Scenario.breakoutWithNotes()
         #expect(try session.refused(.deleteNote(note: "n99"), by: .moderator) == Refusal(.noteUnknown, "There is no note \"n99\"."))
     }
 
     @Test("Anyone joined comments on a note they can read, once the session started")
     func addComment() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         #expect(try session.when(.addComment(note: "n5", text: " Oui ! "), by: .ana)
             == [.commentAdded(id: "c1", note: "n5", author: Cast.ana, text: "Oui !", at: session.now)])
         try session.when(.addComment(note: "n6", text: "À suivre"), by: .moderator)
@@ -216,7 +206,7 @@ struct NoteRulesTests {
 
     @Test("The author or a moderator deletes a comment")
     func deleteComment() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.addComment(note: "n5", text: "Oui"), by: .ana)
         try session.when(.addComment(note: "n5", text: "Non"), by: .bob)
         #expect(try session.refused(.deleteComment(comment: "c1"), by: .bob)
@@ -233,7 +223,7 @@ struct NoteRulesTests {
 struct IsolationRulesTests {
     @Test("A participant cannot read another room's board while rooms are open; moderators can")
     func readOnlyOwnRoom() throws {
-        let session = try breakoutWithNotes()
+        let session = try Scenario.breakoutWithNotes()
         #expect(session.state.canRead(.mobilite, as: Cast.ana))
         #expect(!session.state.canRead(.logement, as: Cast.ana))
         #expect(session.state.canRead(.logement, as: Cast.moderator))
@@ -242,7 +232,7 @@ struct IsolationRulesTests {
 
     @Test("Another room's notes are unknown to a participant, whatever they try")
     func otherRoomNotesAreUnknown() throws {
-        let session = try breakoutWithNotes()
+        let session = try Scenario.breakoutWithNotes()
         let unknown = Refusal(.noteUnknown, "There is no note \"n6\".")
         let attempts: [Command] = [
             .editNote(note: "n6", text: "x", colour: nil),
@@ -259,7 +249,7 @@ struct IsolationRulesTests {
 
     @Test("Another room's comments and groups are unknown to a participant")
     func otherRoomCommentsAndGroupsAreUnknown() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.addComment(note: "n6", text: "x"), by: .david)
         try session.when(.groupNotes(notes: ["n6"], cluster: nil, name: "Loyers"), by: .moderator)
         #expect(try session.refused(.deleteComment(comment: "c1"), by: .ana) == Refusal(.commentUnknown, "There is no comment \"c1\"."))
@@ -270,7 +260,7 @@ struct IsolationRulesTests {
 
     @Test("Moderators work on every room's notes")
     func moderatorsReachEveryRoom() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.addComment(note: "n6", text: "Précisez ?"), by: .moderator)
         try session.when(.groupNotes(notes: ["n6"], cluster: nil, name: "Logement"), by: .moderator)
         try session.when(.promote(source: .note("n6"), text: nil), by: .moderator)
@@ -279,7 +269,7 @@ struct IsolationRulesTests {
 
     @Test("Once rooms close, every room's board is readable by all")
     func closedRoomsAreReadable() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.closeRooms(afterSeconds: nil), by: .moderator)
         #expect(session.state.canRead(.logement, as: Cast.ana))
         #expect(try session.when(.addComment(note: "n6", text: "Pareil chez nous"), by: .ana)
@@ -301,7 +291,7 @@ struct IsolationRulesTests {
 struct ClusterRulesTests {
     @Test("A facilitator groups notes of their room into a new named group")
     func groupIntoNewCluster() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         #expect(try session.when(.groupNotes(notes: ["n4", "n5", "n4"], cluster: nil, name: " Transports "), by: .ana) == [
             .clusterCreated(id: "g1", board: .mobilite, name: "Transports"),
             .notesGrouped(cluster: "g1", notes: ["n4", "n5"]),
@@ -312,7 +302,7 @@ struct ClusterRulesTests {
 
     @Test("A group may start without a name and be named later")
     func nameClusterLater() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.groupNotes(notes: ["n4"], cluster: nil, name: nil), by: .ana)
         #expect(session.state.clusters["g1"]?.name == nil)
         #expect(try session.when(.nameCluster(cluster: "g1", name: "Bus"), by: .ana) == [.clusterNamed(id: "g1", name: "Bus")])
@@ -324,7 +314,7 @@ struct ClusterRulesTests {
 
     @Test("Notes join an existing group, which may be renamed at the same time")
     func groupIntoExistingCluster() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.groupNotes(notes: ["n4"], cluster: nil, name: "Bus"), by: .ana)
         #expect(try session.when(.groupNotes(notes: ["n4", "n5"], cluster: "g1", name: "Mobilité"), by: .ana) == [
             .clusterNamed(id: "g1", name: "Mobilité"),
@@ -335,7 +325,7 @@ struct ClusterRulesTests {
 
     @Test("Moving a group's last note into another group dissolves the emptied one")
     func movingDissolvesEmptiedCluster() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.groupNotes(notes: ["n4"], cluster: nil, name: "Bus"), by: .ana)
         try session.when(.groupNotes(notes: ["n5"], cluster: nil, name: "Vélo"), by: .ana)
         #expect(try session.when(.groupNotes(notes: ["n4"], cluster: "g2", name: nil), by: .ana) == [
@@ -349,7 +339,7 @@ struct ClusterRulesTests {
 
     @Test("Taking notes out of a group dissolves it once empty")
     func ungroupDissolves() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.groupNotes(notes: ["n4", "n5"], cluster: nil, name: "Mobilité"), by: .ana)
         #expect(try session.when(.ungroupNotes(notes: ["n4"]), by: .ana) == [.notesUngrouped(notes: ["n4"])])
         #expect(try session.when(.ungroupNotes(notes: ["n5"]), by: .ana) == [
@@ -362,7 +352,7 @@ struct ClusterRulesTests {
 
     @Test("Deleting a group's last note dissolves the group")
     func deletingLastNoteDissolves() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         try session.when(.groupNotes(notes: ["n5"], cluster: nil, name: "Vélo"), by: .ana)
         #expect(try session.when(.deleteNote(note: "n5"), by: .bob) == [
             .noteDeleted(id: "n5", by: Cast.bob, at: session.now),
@@ -373,13 +363,13 @@ struct ClusterRulesTests {
 
     @Test("Only a note in a group can be taken out")
     func ungroupNeedsGroup() throws {
-        let session = try breakoutWithNotes()
+        let session = try Scenario.breakoutWithNotes()
         #expect(try session.refused(.ungroupNotes(notes: ["n4"]), by: .ana) == Refusal(.noteNotGrouped, "The note \"n4\" is not in a group."))
     }
 
     @Test("Grouping needs at least one note")
     func groupNeedsNotes() throws {
-        let session = try breakoutWithNotes()
+        let session = try Scenario.breakoutWithNotes()
         #expect(try session.refused(.groupNotes(notes: [], cluster: nil, name: "Vide"), by: .ana)
             == Refusal(.clusterNeedsNotes, "Choose at least one note."))
         #expect(try session.refusalCode(.ungroupNotes(notes: []), by: .ana) == .clusterNeedsNotes)
@@ -387,7 +377,7 @@ struct ClusterRulesTests {
 
     @Test("Notes of different boards cannot share a group")
     func mixedBoardsRefused() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         let mixed = Refusal(.clusterMixedBoards, "Only notes of one board can be grouped together.")
         #expect(try session.refused(.groupNotes(notes: ["n4", "n6"], cluster: nil, name: nil), by: .moderator) == mixed)
         try session.when(.groupNotes(notes: ["n6"], cluster: nil, name: "Loyers"), by: .moderator)
@@ -396,7 +386,7 @@ struct ClusterRulesTests {
 
     @Test("Grouping into a group that does not exist is refused")
     func unknownCluster() throws {
-        let session = try breakoutWithNotes()
+        let session = try Scenario.breakoutWithNotes()
         #expect(try session.refused(.groupNotes(notes: ["n4"], cluster: "g9", name: nil), by: .ana)
             == Refusal(.clusterUnknown, "There is no group \"g9\"."))
         #expect(try session.refusalCode(.nameCluster(cluster: "g9", name: "x"), by: .ana) == .clusterUnknown)
@@ -404,7 +394,7 @@ struct ClusterRulesTests {
 
     @Test("Only the room's facilitators and the moderators group, ungroup and name")
     func groupingIsForFacilitators() throws {
-        var session = try breakoutWithNotes()
+        var session = try Scenario.breakoutWithNotes()
         #expect(try session.refused(.groupNotes(notes: ["n4"], cluster: nil, name: nil), by: .bob)
             == Refusal(.authFacilitatorOnly, "Only this room's facilitators and the moderators can group notes."))
         try session.when(.groupNotes(notes: ["n4"], cluster: nil, name: "Bus"), by: .ana)

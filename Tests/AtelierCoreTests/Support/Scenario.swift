@@ -126,6 +126,17 @@ extension Scenario {
         return scenario
     }
 
+    /// `inBreakout`, with Ana facilitating `mobilite` and three notes: Ana's n4 and Bob's n5 in `mobilite`,
+    /// Chloé's n6 in `logement`.
+    static func breakoutWithNotes() throws -> Scenario {
+        var session = try inBreakout()
+        try session.when(.appointFacilitator(participant: Cast.ana, room: "mobilite"), by: .moderator)
+        try #require(try session.note("Bus trop rares", prompt: "constats", by: .ana) == "n4")
+        try #require(try session.note("Pistes cyclables", prompt: "pistes", by: .bob) == "n5")
+        try #require(try session.note("Loyers trop chers", prompt: "besoins", by: .chloe) == "n6")
+        return session
+    }
+
     /// Adds a note as `actor` and returns its id.
     @discardableResult
     mutating func note(
