@@ -233,7 +233,7 @@ struct AgendaRulesTests {
     func expireOncePerRun() throws {
         var session = try Scenario.running()
         session.wait(minutes: 15)
-        try session.when(.expireSlot, by: .system)
+        session.given([.slotTimeUp(slot: "accueil", at: session.now, behaviour: .stay)])
         session.wait(minutes: 1)
         #expect(try session.refusalCode(.expireSlot, by: .system) == .agendaTimeNotUp)
         try session.when(.extendSlot(minutes: 5), by: .moderator)

@@ -250,8 +250,7 @@ struct VoteRulesTests {
     @Test("A note that received dots in a finished round cannot be deleted, even by a moderator")
     func countedNoteStays() throws {
         var session = try voting()
-        try session.when(.placeDot(vote: "v1", item: "n1"), by: .ana)
-        try session.when(.closeVote(vote: "v1"), by: .moderator)
+        session.given([.dotPlaced(vote: "v1", item: "n1", participant: Cast.ana), .voteClosed(id: "v1", at: session.now)])
         #expect(try session.refused(.deleteNote(note: "n1"), by: .moderator)
             == Refusal(.noteHasVotes, "This note received dots in a finished vote and stays on the record."))
         try session.when(.deleteNote(note: "n2"), by: .moderator)
