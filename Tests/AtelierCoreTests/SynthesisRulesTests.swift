@@ -107,6 +107,18 @@ struct SynthesisRulesTests {
         try session.when(.placeDot(vote: "v1", item: "i2"), by: .bob)
     }
 
+    @Test("Taking an item off the plenary list during an open vote gives its dots back")
+    func demotingRefundsDots() throws {
+        var session = try afterBreakout()
+        try session.when(.promote(source: .note("n4"), text: nil), by: .moderator)
+        try session.when(.promote(source: .note("n6"), text: nil), by: .moderator)
+        try session.when(.openVote(on: .promoted, dotsPerPerson: 2, maxDotsPerItem: 2, hidden: nil), by: .moderator)
+        try session.dots(["i1", "i1"], in: "v1", by: .bob)
+        try session.when(.demote(item: "i1"), by: .moderator)
+        #expect(session.state.votes["v1"]?.dotsUsed(by: Cast.bob) == 0)
+        try session.dots(["i2", "i2"], in: "v1", by: .bob)
+    }
+
     @Test("A moderator drafts a recommendation from distinct existing sources")
     func draftRecommendation() throws {
         var session = try afterBreakout()
@@ -180,6 +192,16 @@ struct SynthesisRulesTests {
         #expect(session.state.recommendations["r1"] == nil)
         #expect(session.state.recommendationOrder == ["r2"])
         #expect(try session.refusalCode(.withdrawRecommendation(recommendation: "r1"), by: .moderator) == .recommendationUnknown)
+    }
+
+    @Test("Withdrawing a recommendation during an open vote gives its dots back")
+    func withdrawingRefundsDots() throws {
+        var session = try withRecommendations()
+        try session.when(.openVote(on: .recommendations, dotsPerPerson: 1, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.placeDot(vote: "v1", item: "r1"), by: .bob)
+        try session.when(.withdrawRecommendation(recommendation: "r1"), by: .moderator)
+        #expect(session.state.votes["v1"]?.totals == [:])
+        try session.when(.placeDot(vote: "v1", item: "r2"), by: .bob)
     }
 
     @Test("The moderators order every recommendation exactly once")

@@ -91,7 +91,7 @@ public enum Event: Hashable, Sendable, Codable {
     // MARK: Synthesis
     /// A note or group reached the plenary as `text`.
     case itemPromoted(id: PromotedID, source: PromotedSource, board: BoardID, text: String, at: Timestamp)
-    /// An item left the plenary.
+    /// An item left the plenary, with its dots in open rounds.
     case itemDemoted(id: PromotedID)
     /// A recommendation was drafted.
     case recommendationDrafted(
@@ -99,7 +99,7 @@ public enum Event: Hashable, Sendable, Codable {
         by: ParticipantID, at: Timestamp)
     /// A recommendation changed.
     case recommendationEdited(id: RecommendationID, text: String, sources: [RecommendationSource], room: RoomID?)
-    /// A recommendation was dropped.
+    /// A recommendation was dropped, with its dots in open rounds.
     case recommendationWithdrawn(id: RecommendationID)
     /// The moderators' order of the recommendations.
     case recommendationsOrdered(order: [RecommendationID])
