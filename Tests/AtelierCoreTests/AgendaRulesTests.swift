@@ -238,7 +238,7 @@ struct AgendaRulesTests {
         #expect(try session.refusalCode(.expireSlot, by: .system) == .agendaTimeNotUp)
         try session.when(.extendSlot(minutes: 5), by: .moderator)
         #expect(!session.state.agenda.timeUpSignalled)
-        session.wait(minutes: 4)
+        session.wait(minutes: 5)
         #expect(try session.when(.expireSlot, by: .system)
             == [.slotTimeUp(slot: "accueil", at: session.now, behaviour: .stay)])
     }
@@ -334,5 +334,28 @@ struct AgendaRulesTests {
         for (command, actor) in attempts {
             #expect(try session.refused(command, by: actor) == Refusal(.sessionEnded, "The session has ended."))
         }
+    }
+
+    @Test("Extending a slot that has overrun gives it the minutes from now")
+    func extendOverrunSlot() throws {
+        var session = try Scenario.running()
+        session.wait(minutes: 25)
+        try session.when(.expireSlot, by: .system)
+        #expect(try session.when(.extendSlot(minutes: 5), by: .moderator)
+            == [.slotExtended(slot: "accueil", minutes: 5, endsAt: session.now.adding(seconds: 5 * 60))])
+        #expect(session.state.remaining(at: session.now) == .minutes(5))
+        #expect(try session.refusalCode(.expireSlot, by: .system) == .agendaTimeNotUp)
+    }
+
+    @Test("Extending a paused slot that had overrun gives it the minutes from when it resumes")
+    func extendPausedOverrunSlot() throws {
+        var session = try Scenario.running()
+        session.wait(minutes: 25)
+        #expect(try session.when(.pause, by: .moderator) == [.sessionPaused(at: session.now, remaining: -.minutes(10))])
+        try session.when(.extendSlot(minutes: 5), by: .moderator)
+        #expect(session.state.remaining(at: session.now) == .minutes(5))
+        session.wait(minutes: 1)
+        try session.when(.resume, by: .moderator)
+        #expect(session.state.agenda.endsAt == session.now.adding(seconds: 5 * 60))
     }
 }

@@ -35,7 +35,7 @@ public enum Event: Hashable, Sendable, Codable {
     case slotStarted(slot: SlotID, at: Timestamp, endsAt: Timestamp)
     /// The current slot finished (the agenda moved on or the session ended).
     case slotEnded(slot: SlotID, at: Timestamp)
-    /// The current slot got `minutes` more and now ends at `endsAt`.
+    /// The current slot got `minutes` more (from now, if it had overrun) and now ends at `endsAt`.
     case slotExtended(slot: SlotID, minutes: Int, endsAt: Timestamp)
     /// The current slot's time ran out; `advance` when the agenda moves on by itself.
     case slotTimeUp(slot: SlotID, at: Timestamp, behaviour: WorkshopDefinition.TimeUpBehaviour)

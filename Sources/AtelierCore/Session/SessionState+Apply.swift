@@ -64,7 +64,7 @@ extension SessionState {
             agenda.remainingWhenPaused = nil
         case let .slotExtended(_, minutes, endsAt):
             if status == .paused {
-                agenda.remainingWhenPaused = (agenda.remainingWhenPaused ?? 0) + Int64(minutes) * 60_000
+                agenda.remainingWhenPaused = max(agenda.remainingWhenPaused ?? 0, 0) + Int64(minutes) * 60_000
             } else {
                 agenda.endsAt = endsAt
             }
