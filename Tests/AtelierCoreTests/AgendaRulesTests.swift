@@ -19,7 +19,8 @@ struct AgendaRulesTests {
     @Test("Only moderators start the session")
     func startIsModeratorOnly() throws {
         let session = try Scenario.withCast()
-        #expect(try session.refused(.start, by: .ana) == Refusal(.authModeratorOnly, "Only moderators can start the session."))
+        #expect(try session.refused(.start, by: .ana)
+            == Refusal(.authModeratorOnly, "Only moderators can start the session."))
     }
 
     @Test("A session starts once")
@@ -41,7 +42,8 @@ struct AgendaRulesTests {
     @Test("Only moderators move the agenda")
     func agendaIsModeratorOnly() throws {
         let session = try Scenario.running()
-        #expect(try session.refused(.nextSlot, by: .ana) == Refusal(.authModeratorOnly, "Only moderators can move the agenda."))
+        #expect(try session.refused(.nextSlot, by: .ana)
+            == Refusal(.authModeratorOnly, "Only moderators can move the agenda."))
         #expect(try session.refusalCode(.extendSlot(minutes: 5), by: .ana) == .authModeratorOnly)
         #expect(try session.refusalCode(.pause, by: .ana) == .authModeratorOnly)
         #expect(try session.refusalCode(.end, by: .ana) == .authModeratorOnly)
@@ -65,7 +67,8 @@ struct AgendaRulesTests {
     @Test("Only a running session pauses")
     func pauseNeedsRunning() throws {
         var session = try Scenario.withCast()
-        #expect(try session.refused(.pause, by: .moderator) == Refusal(.sessionNotRunning, "The session is not running."))
+        #expect(try session.refused(.pause, by: .moderator)
+            == Refusal(.sessionNotRunning, "The session is not running."))
         try session.when(.start, by: .moderator)
         try session.when(.pause, by: .moderator)
         #expect(try session.refusalCode(.pause, by: .moderator) == .sessionNotRunning)
@@ -74,7 +77,8 @@ struct AgendaRulesTests {
     @Test("Only a paused session resumes")
     func resumeNeedsPause() throws {
         let session = try Scenario.running()
-        #expect(try session.refused(.resume, by: .moderator) == Refusal(.sessionNotPaused, "The session is not paused."))
+        #expect(try session.refused(.resume, by: .moderator)
+            == Refusal(.sessionNotPaused, "The session is not paused."))
     }
 
     @Test("The next slot ends the current one and starts with its own planned minutes")
@@ -304,7 +308,7 @@ struct AgendaRulesTests {
     @Test("Ending closes open rooms and open votes, then ends the session")
     func endClosesEverything() throws {
         var session = try Scenario.inBreakout()
-        try session.when(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.vote(on: .boards), by: .moderator)
         session.wait(minutes: 12)
         #expect(try session.when(.end, by: .moderator) == [
             .roomsClosed(slot: "ateliers", at: session.now),
@@ -328,7 +332,7 @@ struct AgendaRulesTests {
             (.start, .moderator),
             (.end, .moderator),
             (.expireSlot, .system),
-            (.addNote(board: .retours, prompt: "retours", text: "Merci", colour: nil, anonymous: nil), .ana),
+            (.note("Merci", prompt: "retours", on: .retours), .ana),
             (.announce(text: "Au revoir", room: nil), .moderator),
         ]
         for (command, actor) in attempts {

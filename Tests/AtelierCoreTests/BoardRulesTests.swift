@@ -7,7 +7,7 @@ struct NoteRulesTests {
     func addNoteOnOwnBoard() throws {
         var session = try Scenario.inBreakout()
         let events = try session.when(
-            .addNote(board: nil, prompt: "constats", text: "  Bus trop rares ", colour: nil, anonymous: nil), by: .ana)
+            .note("  Bus trop rares ", prompt: "constats"), by: .ana)
         #expect(events == [.noteAdded(
             id: "n4", board: .mobilite, prompt: "constats", author: Cast.ana, text: "Bus trop rares",
             colour: .yellow, anonymous: false, at: session.now)])
@@ -17,7 +17,8 @@ struct NoteRulesTests {
     @Test("A note keeps the colour and anonymity asked for")
     func colourAndAnonymity() throws {
         var session = try Scenario.inBreakout()
-        try session.when(.addNote(board: .logement, prompt: "besoins", text: "Loyers", colour: .pink, anonymous: true), by: .chloe)
+        try session.when(
+            .addNote(board: .logement, prompt: "besoins", text: "Loyers", colour: .pink, anonymous: true), by: .chloe)
         let note = try #require(session.state.notes["n4"])
         #expect(note.colour == .pink && note.anonymous && note.author == Cast.chloe)
     }
@@ -25,17 +26,25 @@ struct NoteRulesTests {
     @Test("A note goes in a column of its board: a room with its own questions has only those")
     func promptMustBelongToBoard() throws {
         let session = try Scenario.inBreakout()
-        #expect(try session.refused(.addNote(board: nil, prompt: "besoins", text: "x", colour: nil, anonymous: nil), by: .ana)
+        #expect(try session.refused(.note("x", prompt: "besoins"), by: .ana)
             == Refusal(.boardUnknownPrompt, "This board has no question \"besoins\"."))
-        #expect(try session.refusalCode(.addNote(board: nil, prompt: "constats", text: "x", colour: nil, anonymous: nil), by: .chloe)
+        #expect(try session.refusalCode(.note("x", prompt: "constats"), by: .chloe)
             == .boardUnknownPrompt)
+    }
+
+    @Test("A board is written slot/room")
+    func boardNotation() {
+        #expect(BoardID("ateliers/mobilite") == .mobilite)
+        #expect(BoardID.priorites.description == "vote/plenary")
+        #expect(BoardID.priorites.isPlenary && !BoardID.mobilite.isPlenary)
+        for bad in ["ateliers", "ateliers/", "/mobilite", "a/b/c", ""] { #expect(BoardID(bad) == nil) }
     }
 
     @Test("A board the workshop does not define is refused")
     func unknownBoard() throws {
         let session = try Scenario.running()
         for board in [BoardID(slot: "accueil", room: plenaryRoom), BoardID(slot: "ateliers", room: "cuisine")] {
-            #expect(try session.refused(.addNote(board: board, prompt: "constats", text: "x", colour: nil, anonymous: nil), by: .ana)
+            #expect(try session.refused(.note("x", prompt: "constats", on: board), by: .ana)
                 == Refusal(.boardUnknown, "There is no board \"\(board)\" in this workshop."))
         }
     }
@@ -44,10 +53,10 @@ struct NoteRulesTests {
     func nothingToWriteOn() throws {
         var session = try Scenario.running()
         let nowhere = Refusal(.boardClosed, "There is no board to write on right now.")
-        #expect(try session.refused(.addNote(board: nil, prompt: "constats", text: "x", colour: nil, anonymous: nil), by: .ana)
+        #expect(try session.refused(.note("x", prompt: "constats"), by: .ana)
             == nowhere)
         try session.when(.nextSlot, by: .moderator)
-        #expect(try session.refused(.addNote(board: nil, prompt: "constats", text: "x", colour: nil, anonymous: nil), by: .ana)
+        #expect(try session.refused(.note("x", prompt: "constats"), by: .ana)
             == nowhere)
     }
 
@@ -55,8 +64,8 @@ struct NoteRulesTests {
     func closedBoardsRefuseNotes() throws {
         var session = try Scenario.withCast()
         let closed = Refusal(.boardClosed, "This board is closed for writing.")
-        let retours = Command.addNote(board: .retours, prompt: "retours", text: "x", colour: nil, anonymous: nil)
-        let mobilite = Command.addNote(board: .mobilite, prompt: "constats", text: "x", colour: nil, anonymous: nil)
+        let retours = Command.note("x", prompt: "retours", on: .retours)
+        let mobilite = Command.note("x", prompt: "constats", on: .mobilite)
         #expect(try session.refused(retours, by: .ana) == closed)
         try session.when(.start, by: .moderator)
         try session.when(.nextSlot, by: .moderator)
@@ -80,11 +89,12 @@ struct NoteRulesTests {
     @Test("A note follows the text rules")
     func noteTextRules() throws {
         let session = try Scenario.at("cloture")
-        func add(_ text: String) -> Command { .addNote(board: nil, prompt: "retours", text: text, colour: nil, anonymous: nil) }
+        func add(_ text: String) -> Command { .note(text, prompt: "retours") }
         #expect(try session.refused(add("\n "), by: .ana) == Refusal(.textEmpty, "The note is empty."))
         #expect(try session.refused(add(String(repeating: "a", count: 501)), by: .ana)
             == Refusal(.textTooLong, "The note is longer than 500 characters."))
-        #expect(try session.refused(add("a\u{1B}[31m"), by: .ana) == Refusal(.textControlCharacters, "The note contains control characters."))
+        #expect(try session.refused(add("a\u{1B}[31m"), by: .ana)
+            == Refusal(.textControlCharacters, "The note contains control characters."))
     }
 
     @Test("A note may span several lines")
@@ -97,7 +107,7 @@ struct NoteRulesTests {
     @Test("A participant cannot write on another room's board; a moderator can")
     func writeOnlyOwnRoom() throws {
         var session = try Scenario.inBreakout()
-        #expect(try session.refused(.addNote(board: .logement, prompt: "besoins", text: "x", colour: nil, anonymous: nil), by: .ana)
+        #expect(try session.refused(.note("x", prompt: "besoins", on: .logement), by: .ana)
             == Refusal(.boardNotYourRoom, "You can only write on your own room's board."))
         try session.note("Question du modérateur", on: .logement, prompt: "besoins", by: .moderator)
     }
@@ -105,7 +115,7 @@ struct NoteRulesTests {
     @Test("A moderator must name the room board to write on during a breakout")
     func moderatorHasNoDefaultRoom() throws {
         let session = try Scenario.inBreakout()
-        #expect(try session.refusalCode(.addNote(board: nil, prompt: "constats", text: "x", colour: nil, anonymous: nil), by: .moderator)
+        #expect(try session.refusalCode(.note("x", prompt: "constats"), by: .moderator)
             == .boardClosed)
     }
 
@@ -133,7 +143,8 @@ struct NoteRulesTests {
         var session = try Scenario.breakoutWithNotes()
         #expect(try session.refused(.editNote(note: "n5", text: "x", colour: nil), by: .ana)
             == Refusal(.noteNotAuthor, "You can only change your own notes."))
-        #expect(try session.refusalCode(.editNote(note: "n5", text: "x", colour: nil), by: .moderator) == .noteNotAuthor)
+        #expect(try session.refusalCode(.editNote(note: "n5", text: "x", colour: nil), by: .moderator)
+            == .noteNotAuthor)
         try session.when(.goToSlot(slot: "vote"), by: .moderator)
         #expect(try session.refusalCode(.editNote(note: "n1", text: "x", colour: nil), by: .ana) == .noteNotAuthor)
     }
@@ -155,7 +166,8 @@ struct NoteRulesTests {
     func deleteOwnNote() throws {
         var session = try Scenario.breakoutWithNotes()
         try session.when(.addComment(note: "n5", text: "D'accord"), by: .ana)
-        #expect(try session.when(.deleteNote(note: "n5"), by: .bob) == [.noteDeleted(id: "n5", by: Cast.bob, at: session.now)])
+        #expect(try session.when(.deleteNote(note: "n5"), by: .bob)
+            == [.noteDeleted(id: "n5", by: Cast.bob, at: session.now)])
         #expect(session.state.notes["n5"] == nil)
         #expect(!session.state.noteOrder.contains("n5"))
         #expect(session.state.comments.isEmpty && session.state.commentOrder.isEmpty)
@@ -164,7 +176,8 @@ struct NoteRulesTests {
     @Test("Only the author deletes a note while its board is open")
     func deleteOnlyOwnOpenNote() throws {
         var session = try Scenario.breakoutWithNotes()
-        #expect(try session.refused(.deleteNote(note: "n5"), by: .ana) == Refusal(.noteNotAuthor, "You can only delete your own notes."))
+        #expect(try session.refused(.deleteNote(note: "n5"), by: .ana)
+            == Refusal(.noteNotAuthor, "You can only delete your own notes."))
         try session.when(.closeRooms(afterSeconds: nil), by: .moderator)
         #expect(try session.refusalCode(.deleteNote(note: "n5"), by: .bob) == .boardClosed)
     }
@@ -182,7 +195,8 @@ struct NoteRulesTests {
     @Test("A note that does not exist is unknown")
     func unknownNote() throws {
         let session = try Scenario.breakoutWithNotes()
-        #expect(try session.refused(.deleteNote(note: "n99"), by: .moderator) == Refusal(.noteUnknown, "There is no note \"n99\"."))
+        #expect(try session.refused(.deleteNote(note: "n99"), by: .moderator)
+            == Refusal(.noteUnknown, "There is no note \"n99\"."))
     }
 
     @Test("Anyone joined comments on a note they can read, once the session started")
@@ -211,11 +225,13 @@ struct NoteRulesTests {
         try session.when(.addComment(note: "n5", text: "Non"), by: .bob)
         #expect(try session.refused(.deleteComment(comment: "c1"), by: .bob)
             == Refusal(.commentNotAuthor, "You can only delete your own comments."))
-        #expect(try session.when(.deleteComment(comment: "c1"), by: .ana) == [.commentDeleted(id: "c1", by: Cast.ana, at: session.now)])
+        #expect(try session.when(.deleteComment(comment: "c1"), by: .ana)
+            == [.commentDeleted(id: "c1", by: Cast.ana, at: session.now)])
         #expect(try session.when(.deleteComment(comment: "c2"), by: .moderator)
             == [.commentDeleted(id: "c2", by: Cast.moderator, at: session.now)])
         #expect(session.state.comments.isEmpty)
-        #expect(try session.refused(.deleteComment(comment: "c1"), by: .ana) == Refusal(.commentUnknown, "There is no comment \"c1\"."))
+        #expect(try session.refused(.deleteComment(comment: "c1"), by: .ana)
+            == Refusal(.commentUnknown, "There is no comment \"c1\"."))
     }
 }
 
@@ -252,10 +268,13 @@ struct IsolationRulesTests {
         var session = try Scenario.breakoutWithNotes()
         try session.when(.addComment(note: "n6", text: "x"), by: .david)
         try session.when(.groupNotes(notes: ["n6"], cluster: nil, name: "Loyers"), by: .moderator)
-        #expect(try session.refused(.deleteComment(comment: "c1"), by: .ana) == Refusal(.commentUnknown, "There is no comment \"c1\"."))
-        #expect(try session.refused(.nameCluster(cluster: "g1", name: "x"), by: .ana) == Refusal(.clusterUnknown, "There is no group \"g1\"."))
+        #expect(try session.refused(.deleteComment(comment: "c1"), by: .ana)
+            == Refusal(.commentUnknown, "There is no comment \"c1\"."))
+        #expect(try session.refused(.nameCluster(cluster: "g1", name: "x"), by: .ana)
+            == Refusal(.clusterUnknown, "There is no group \"g1\"."))
         #expect(try session.refusalCode(.promote(source: .cluster("g1"), text: nil), by: .ana) == .clusterUnknown)
-        #expect(try session.refusalCode(.groupNotes(notes: ["n4"], cluster: "g1", name: nil), by: .ana) == .clusterUnknown)
+        #expect(try session.refusalCode(.groupNotes(notes: ["n4"], cluster: "g1", name: nil), by: .ana)
+            == .clusterUnknown)
     }
 
     @Test("Moderators work on every room's notes")
@@ -292,7 +311,8 @@ struct ClusterRulesTests {
     @Test("A facilitator groups notes of their room into a new named group")
     func groupIntoNewCluster() throws {
         var session = try Scenario.breakoutWithNotes()
-        #expect(try session.when(.groupNotes(notes: ["n4", "n5", "n4"], cluster: nil, name: " Transports "), by: .ana) == [
+        #expect(try session.when(.groupNotes(notes: ["n4", "n5", "n4"], cluster: nil, name: " Transports "), by: .ana)
+            == [
             .clusterCreated(id: "g1", board: .mobilite, name: "Transports"),
             .notesGrouped(cluster: "g1", notes: ["n4", "n5"]),
         ])
@@ -305,9 +325,11 @@ struct ClusterRulesTests {
         var session = try Scenario.breakoutWithNotes()
         try session.when(.groupNotes(notes: ["n4"], cluster: nil, name: nil), by: .ana)
         #expect(session.state.clusters["g1"]?.name == nil)
-        #expect(try session.when(.nameCluster(cluster: "g1", name: "Bus"), by: .ana) == [.clusterNamed(id: "g1", name: "Bus")])
+        #expect(try session.when(.nameCluster(cluster: "g1", name: "Bus"), by: .ana)
+            == [.clusterNamed(id: "g1", name: "Bus")])
         #expect(session.state.clusters["g1"]?.name == "Bus")
-        #expect(try session.refused(.nameCluster(cluster: "g1", name: " "), by: .ana) == Refusal(.textEmpty, "The group name is empty."))
+        #expect(try session.refused(.nameCluster(cluster: "g1", name: " "), by: .ana)
+            == Refusal(.textEmpty, "The group name is empty."))
         #expect(try session.refusalCode(.nameCluster(cluster: "g1", name: String(repeating: "a", count: 81)), by: .ana)
             == .textTooLong)
     }
@@ -364,7 +386,8 @@ struct ClusterRulesTests {
     @Test("Only a note in a group can be taken out")
     func ungroupNeedsGroup() throws {
         let session = try Scenario.breakoutWithNotes()
-        #expect(try session.refused(.ungroupNotes(notes: ["n4"]), by: .ana) == Refusal(.noteNotGrouped, "The note \"n4\" is not in a group."))
+        #expect(try session.refused(.ungroupNotes(notes: ["n4"]), by: .ana)
+            == Refusal(.noteNotGrouped, "The note \"n4\" is not in a group."))
     }
 
     @Test("Grouping needs at least one note")
@@ -402,14 +425,16 @@ struct ClusterRulesTests {
         #expect(try session.refusalCode(.nameCluster(cluster: "g1", name: "x"), by: .bob) == .authFacilitatorOnly)
         try session.when(.closeRooms(afterSeconds: nil), by: .moderator)
         try session.when(.appointFacilitator(participant: Cast.chloe, room: "logement"), by: .moderator)
-        #expect(try session.refusalCode(.groupNotes(notes: ["n5"], cluster: nil, name: nil), by: .chloe) == .authFacilitatorOnly)
+        #expect(try session.refusalCode(.groupNotes(notes: ["n5"], cluster: nil, name: nil), by: .chloe)
+            == .authFacilitatorOnly)
     }
 
     @Test("Plenary notes are grouped by moderators only")
     func plenaryGroupingIsForModerators() throws {
         var session = try Scenario.at("vote")
         try session.when(.appointFacilitator(participant: Cast.ana, room: "mobilite"), by: .moderator)
-        #expect(try session.refusalCode(.groupNotes(notes: ["n1", "n2"], cluster: nil, name: nil), by: .ana) == .authFacilitatorOnly)
+        #expect(try session.refusalCode(.groupNotes(notes: ["n1", "n2"], cluster: nil, name: nil), by: .ana)
+            == .authFacilitatorOnly)
         #expect(try session.when(.groupNotes(notes: ["n1", "n2"], cluster: nil, name: nil), by: .moderator) == [
             .clusterCreated(id: "g1", board: .priorites, name: nil),
             .notesGrouped(cluster: "g1", notes: ["n1", "n2"]),

@@ -7,7 +7,9 @@ struct ParticipantRulesTests {
     func joinTrimsName() throws {
         var session = try Scenario()
         let events = try session.when(
-            .join(name: "  Ana Lopes \n", role: "elu", organisation: " Ville de Namur ", language: "nl", credential: "h1"),
+            .join(
+                name: "  Ana Lopes \n", role: "elu", organisation: " Ville de Namur ", language: "nl",
+                credential: "h1"),
             by: .guest)
         #expect(events == [.participantJoined(
             id: "p1", name: "Ana Lopes", role: "elu", organisation: "Ville de Namur", language: "nl",
@@ -43,11 +45,15 @@ struct ParticipantRulesTests {
     func longNameRefused() throws {
         var session = try Scenario()
         let refusal = try session.refused(
-            .join(name: String(repeating: "é", count: 81), role: "elu", organisation: nil, language: "fr", credential: "h1"),
+            .join(
+                name: String(repeating: "é", count: 81), role: "elu", organisation: nil, language: "fr",
+                credential: "h1"),
             by: .guest)
         #expect(refusal == Refusal(.textTooLong, "The name is longer than 80 characters."))
         try session.when(
-            .join(name: String(repeating: "é", count: 80), role: "elu", organisation: nil, language: "fr", credential: "h1"),
+            .join(
+                name: String(repeating: "é", count: 80), role: "elu", organisation: nil, language: "fr",
+                credential: "h1"),
             by: .guest)
     }
 
@@ -63,7 +69,9 @@ struct ParticipantRulesTests {
     func organisationIsChecked() throws {
         let session = try Scenario()
         let refusal = try session.refused(
-            .join(name: "Ana", role: "elu", organisation: String(repeating: "x", count: 121), language: "fr", credential: "h1"),
+            .join(
+                name: "Ana", role: "elu", organisation: String(repeating: "x", count: 121), language: "fr",
+                credential: "h1"),
             by: .guest)
         #expect(refusal == Refusal(.textTooLong, "The organisation is longer than 120 characters."))
     }
@@ -92,8 +100,10 @@ struct ParticipantRulesTests {
         for credential in ["token-Ana", "", String(repeating: "h", count: 257)] {
             let refusal = try session.refused(
                 .join(name: "Eve", role: "elu", organisation: nil, language: "fr", credential: credential), by: .guest)
-            #expect(refusal == Refusal(.authUnknownToken, "This reconnect credential cannot be used; ask for a new one."))
-            #expect(try session.refusalCode(.joinAsModerator(name: "Eve", language: "fr", credential: credential), by: .guest)
+            #expect(refusal
+                == Refusal(.authUnknownToken, "This reconnect credential cannot be used; ask for a new one."))
+            let moderator = Command.joinAsModerator(name: "Eve", language: "fr", credential: credential)
+            #expect(try session.refusalCode(moderator, by: .guest)
                 == .authUnknownToken)
         }
     }

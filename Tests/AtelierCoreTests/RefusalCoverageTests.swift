@@ -85,7 +85,8 @@ struct RefusalCoverageTests {
     func codeShape() {
         for code in Refusal.Code.allCases {
             let parts = code.rawValue.split(separator: ".", omittingEmptySubsequences: false)
-            #expect(parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.first?.isLowercase == true }, "\(code.rawValue)")
+            let wellFormed = parts.count == 2 && parts.allSatisfy { $0.first?.isLowercase == true }
+            #expect(wellFormed, "\(code.rawValue)")
         }
         #expect(Refusal.Code.voteBudgetExhausted.rawValue == "vote.budgetExhausted")
     }

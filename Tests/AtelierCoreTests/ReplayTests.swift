@@ -77,10 +77,13 @@ private func playWorkshop() throws -> Play {
     try play.perform(.joinAsModerator(name: "Mod", language: "fr", credential: "m1"), by: .guest)
     try play.perform(.joinAsModerator(name: "Co-mod", language: "nl", credential: "m2"), by: .guest)
     var people: [ParticipantID] = []
-    for (index, name) in ["Ana", "Bob", "Chloé", "David", "Emma", "Farid", "Greet", "Hugo", "Inès", "Jan"].enumerated() {
+    let names = ["Ana", "Bob", "Chloé", "David", "Emma", "Farid", "Greet", "Hugo", "Inès", "Jan"]
+    for (index, name) in names.enumerated() {
         try play.perform(
-            .join(name: name, role: roles[index % roles.count], organisation: index.isMultiple(of: 3) ? "Commune \(index)" : nil,
-                  language: index.isMultiple(of: 2) ? "fr" : "nl", credential: "t-\(name)"),
+            .join(
+                name: name, role: roles[index % roles.count],
+                organisation: index.isMultiple(of: 3) ? "Commune \(index)" : nil,
+                language: index.isMultiple(of: 2) ? "fr" : "nl", credential: "t-\(name)"),
             by: .guest)
         people.append("p\(index + 3)")
     }
@@ -110,15 +113,17 @@ private func playWorkshop() throws -> Play {
     for round in 0..<3 {
         for person in people {
             let board = try #require(play.state.currentBoard(of: person))
-            let prompt = try #require(play.state.workshop.prompts(of: board).first?.id)
+            let prompts = play.state.workshop.prompts(of: board)
             try play.perform(
-                .addNote(board: nil, prompt: prompt, text: "Idée \(round) de \(person)", colour: play.pick(colours),
-                         anonymous: play.chance(20)),
+                .addNote(
+                    board: nil, prompt: prompts[round % prompts.count].id, text: "Idée \(round) de \(person)",
+                    colour: play.pick(colours), anonymous: play.chance(20)),
                 by: .participant(person))
             play.wait(seconds: 20)
         }
     }
-    try play.perform(.join(name: "Karim", role: "citoyen", organisation: nil, language: "fr", credential: "t-Karim"), by: .guest)
+    try play.perform(
+        .join(name: "Karim", role: "citoyen", organisation: nil, language: "fr", credential: "t-Karim"), by: .guest)
     people.append("p13")
     let moved = people[2]
     try play.perform(
@@ -129,7 +134,9 @@ private func playWorkshop() throws -> Play {
         let actor = Actor.participant(person)
         let readable = play.readableNotes(on: play.state.openBoards, by: person)
         for _ in 0..<2 {
-            if let note = play.pick(readable) { try play.perform(.addComment(note: note, text: "Je rejoins \(note)"), by: actor) }
+            if let note = play.pick(readable) {
+                try play.perform(.addComment(note: note, text: "Je rejoins \(note)"), by: actor)
+            }
         }
         if let mine = play.pick(play.notes(by: person)) {
             play.attempt(.editNote(note: mine, text: "Précisé par \(person)", colour: play.pick(colours)), by: actor)
@@ -147,11 +154,12 @@ private func playWorkshop() throws -> Play {
         let actor = Actor.participant(facilitator)
         let notes = play.notes(on: board)
         try #require(notes.count >= 4)
-        try play.perform(.groupNotes(notes: Array(notes.prefix(notes.count / 2)), cluster: nil, name: "Thème A"), by: actor)
-        let events = try play.perform(.groupNotes(notes: Array(notes.dropFirst(notes.count / 2)), cluster: nil, name: nil), by: actor)
-        guard case let .clusterCreated(second, _, _) = events.first else { throw Unexpected(events: events) }
-        try play.perform(.nameCluster(cluster: second, name: "Thème B"), by: actor)
-        try play.perform(.groupNotes(notes: [notes[0]], cluster: second, name: nil), by: actor)
+        let (first, second) = (Array(notes.prefix(notes.count / 2)), Array(notes.dropFirst(notes.count / 2)))
+        try play.perform(.groupNotes(notes: first, cluster: nil, name: "Thème A"), by: actor)
+        let events = try play.perform(.groupNotes(notes: second, cluster: nil, name: nil), by: actor)
+        guard case let .clusterCreated(themeB, _, _) = events.first else { throw Unexpected(events: events) }
+        try play.perform(.nameCluster(cluster: themeB, name: "Thème B"), by: actor)
+        try play.perform(.groupNotes(notes: [notes[0]], cluster: themeB, name: nil), by: actor)
         try play.perform(.groupNotes(notes: [notes[1]], cluster: nil, name: "Divers"), by: actor)
         try play.perform(.ungroupNotes(notes: [notes[1]]), by: actor)
         play.attempt(.ungroupNotes(notes: [notes[1]]), by: actor)
@@ -175,8 +183,8 @@ private func playWorkshop() throws -> Play {
     }
     try play.perform(.revealVote(vote: "v1"), by: moderator)
     for cluster in play.state.clusterOrder {
-        let room = play.state.clusters[cluster]?.board.room
-        play.attempt(.promote(source: .cluster(cluster), text: nil), by: .participant(room == "mobilite" ? mobiliteFacilitator : logementFacilitator))
+        let facilitator = play.state.clusters[cluster]?.board == .mobilite ? mobiliteFacilitator : logementFacilitator
+        play.attempt(.promote(source: .cluster(cluster), text: nil), by: .participant(facilitator))
     }
     try play.perform(.closeRooms(afterSeconds: 60), by: moderator)
     play.attempt(.closeRooms(afterSeconds: nil), by: .system)
@@ -192,13 +200,15 @@ private func playWorkshop() throws -> Play {
     try play.perform(.nextSlot, by: moderator)
     for person in people.prefix(5) {
         try play.perform(
-            .addNote(board: nil, prompt: "priorites", text: "Option de \(person)", colour: nil, anonymous: nil), by: .participant(person))
+            .note("Option de \(person)", prompt: "priorites"), by: .participant(person))
     }
-    try play.perform(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: moderator)
+    try play.perform(.vote(on: .boards), by: moderator)
     let priorities = try #require(play.state.voteOrder.last)
     for person in people {
         for _ in 0..<7 {
-            if let item = play.pick(try play.items(for: person)) { play.attempt(.placeDot(vote: priorities, item: item), by: .participant(person)) }
+            if let item = play.pick(try play.items(for: person)) {
+                play.attempt(.placeDot(vote: priorities, item: item), by: .participant(person))
+            }
         }
     }
     play.attempt(.placeDot(vote: priorities, item: "n1"), by: moderator)
@@ -215,12 +225,15 @@ private func playWorkshop() throws -> Play {
     try #require(promoted.count >= 3)
     for (index, item) in promoted.enumerated() {
         let room = play.state.room(of: .promoted(item))
+        let theme = room == plenaryRoom ? nil : room
         try play.perform(
-            .draftRecommendation(text: "Recommandation \(index + 1)", sources: [.promoted(item)], room: room == plenaryRoom ? nil : room),
+            .draftRecommendation(text: "Recommandation \(index + 1)", sources: [.promoted(item)], room: theme),
             by: index.isMultiple(of: 2) ? moderator : coModerator)
     }
     let drafted = play.state.recommendationOrder
-    try play.perform(.editRecommendation(recommendation: drafted[0], text: "Recommandation reformulée", sources: nil, room: nil), by: moderator)
+    try play.perform(
+        .editRecommendation(recommendation: drafted[0], text: "Recommandation reformulée", sources: nil, room: nil),
+        by: moderator)
     try play.perform(.withdrawRecommendation(recommendation: drafted[1]), by: moderator)
     try play.perform(.orderRecommendations(order: play.state.recommendationOrder.reversed()), by: moderator)
     play.attempt(.orderRecommendations(order: drafted), by: moderator)
@@ -229,7 +242,9 @@ private func playWorkshop() throws -> Play {
     let final = try #require(play.state.voteOrder.last)
     for person in people {
         for _ in 0..<3 {
-            if let item = play.pick(play.state.recommendationOrder) { play.attempt(.placeDot(vote: final, item: item), by: .participant(person)) }
+            if let item = play.pick(play.state.recommendationOrder) {
+                play.attempt(.placeDot(vote: final, item: item), by: .participant(person))
+            }
         }
     }
     try play.perform(.revealVote(vote: final), by: moderator)
@@ -239,12 +254,13 @@ private func playWorkshop() throws -> Play {
     // Closing.
     for person in people {
         try play.perform(
-            .addNote(board: nil, prompt: "retours", text: "Merci de \(person)", colour: .green, anonymous: play.chance(50)),
+            .addNote(
+                board: nil, prompt: "retours", text: "Merci de \(person)", colour: .green, anonymous: play.chance(50)),
             by: .participant(person))
     }
     try play.perform(.leave, by: .participant(people[3]))
     try play.perform(.end, by: moderator)
-    play.attempt(.addNote(board: nil, prompt: "retours", text: "Trop tard", colour: nil, anonymous: nil), by: .participant(people[0]))
+    play.attempt(.note("Trop tard", prompt: "retours"), by: .participant(people[0]))
     return play
 }
 

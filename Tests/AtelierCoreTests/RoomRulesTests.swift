@@ -23,7 +23,8 @@ struct RoomRulesTests {
     func openInWorkshopMode() throws {
         var session = try Scenario.at("ateliers")
         let events = try session.when(.openRooms(mode: nil), by: .moderator)
-        #expect(events.first == .roomsOpened(slot: "ateliers", rooms: ["mobilite", "logement"], mode: .random, at: session.now))
+        #expect(events.first
+            == .roomsOpened(slot: "ateliers", rooms: ["mobilite", "logement"], mode: .random, at: session.now))
         #expect(sizes(in: session.state) == ["mobilite": 2, "logement": 2])
     }
 
@@ -46,7 +47,7 @@ struct RoomRulesTests {
         #expect(session.state.participants["p7"]?.room == nil)
     }
 
-    @Test("Random placement is the same for the same seed")
+    @Test("Random placement is the same for the same seed, and varies with the seed")
     func randomIsDeterministic() throws {
         func placement(seed: UInt64) throws -> [Event] {
             var session = try Scenario.withCast(seed: seed)
@@ -56,6 +57,7 @@ struct RoomRulesTests {
         }
         #expect(try placement(seed: 42) == placement(seed: 42))
         #expect(try placement(seed: 42).count == 5)
+        #expect(try Set((1...10).map(placement)).count > 1)
     }
 
     @Test("Facilitators are placed in their own room whatever the mode")
@@ -108,7 +110,8 @@ struct RoomRulesTests {
     @Test("Only moderators open rooms")
     func openIsModeratorOnly() throws {
         let session = try Scenario.at("ateliers")
-        #expect(try session.refused(.openRooms(mode: nil), by: .ana) == Refusal(.authModeratorOnly, "Only moderators can open rooms."))
+        #expect(try session.refused(.openRooms(mode: nil), by: .ana)
+            == Refusal(.authModeratorOnly, "Only moderators can open rooms."))
     }
 
     @Test("Rooms do not open before the session starts")
@@ -161,8 +164,10 @@ struct RoomRulesTests {
     @Test("A room can only be chosen or assigned while rooms are open")
     func roomsMustBeOpen() throws {
         let session = try Scenario.at("ateliers")
-        #expect(try session.refused(.chooseRoom(room: "logement"), by: .ana) == Refusal(.roomsNotOpen, "The rooms are not open."))
-        #expect(try session.refusalCode(.assign(participant: Cast.ana, room: "logement"), by: .moderator) == .roomsNotOpen)
+        #expect(try session.refused(.chooseRoom(room: "logement"), by: .ana)
+            == Refusal(.roomsNotOpen, "The rooms are not open."))
+        #expect(try session.refusalCode(.assign(participant: Cast.ana, room: "logement"), by: .moderator)
+            == .roomsNotOpen)
         #expect(try session.refusalCode(.closeRooms(afterSeconds: nil), by: .moderator) == .roomsNotOpen)
     }
 
@@ -172,7 +177,8 @@ struct RoomRulesTests {
         try session.when(.openRooms(mode: .self), by: .moderator)
         #expect(try session.refused(.chooseRoom(room: "mobilite"), by: .ana)
             == Refusal(.roomsUnknownRoom, "There is no open room \"mobilite\"; the rooms are: logement."))
-        #expect(try session.refusalCode(.assign(participant: Cast.ana, room: "cuisine"), by: .moderator) == .roomsUnknownRoom)
+        #expect(try session.refusalCode(.assign(participant: Cast.ana, room: "cuisine"), by: .moderator)
+            == .roomsUnknownRoom)
     }
 
     @Test("Moderators are not placed in rooms")

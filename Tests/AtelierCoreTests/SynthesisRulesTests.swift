@@ -14,8 +14,10 @@ private func withRecommendations() throws -> Scenario {
     var session = try afterBreakout()
     try session.when(.goToSlot(slot: "synthese"), by: .moderator)
     try session.when(.promote(source: .note("n6"), text: nil), by: .moderator)
-    try session.when(.draftRecommendation(text: "Encadrer les loyers", sources: [.promoted("i1")], room: "logement"), by: .moderator)
-    try session.when(.draftRecommendation(text: "Bus toutes les 10 minutes", sources: [.note("n4")], room: nil), by: .moderator)
+    try session.when(
+        .draftRecommendation(text: "Encadrer les loyers", sources: [.promoted("i1")], room: "logement"), by: .moderator)
+    try session.when(
+        .draftRecommendation(text: "Bus toutes les 10 minutes", sources: [.note("n4")], room: nil), by: .moderator)
     return session
 }
 
@@ -25,7 +27,8 @@ struct SynthesisRulesTests {
     func promoteNote() throws {
         var session = try afterBreakout()
         #expect(try session.when(.promote(source: .note("n6"), text: nil), by: .moderator)
-            == [.itemPromoted(id: "i1", source: .note("n6"), board: .logement, text: "Loyers trop chers", at: session.now)])
+            == [.itemPromoted(
+                id: "i1", source: .note("n6"), board: .logement, text: "Loyers trop chers", at: session.now)])
         #expect(session.state.promoted.map(\.id) == ["i1"])
     }
 
@@ -33,8 +36,10 @@ struct SynthesisRulesTests {
     func promoteWithText() throws {
         var session = try afterBreakout()
         let events = try session.when(.promote(source: .note("n6"), text: " Loyers "), by: .moderator)
-        #expect(events == [.itemPromoted(id: "i1", source: .note("n6"), board: .logement, text: "Loyers", at: session.now)])
-        #expect(try session.refusalCode(.promote(source: .note("n5"), text: "\u{0}"), by: .moderator) == .textControlCharacters)
+        #expect(events
+            == [.itemPromoted(id: "i1", source: .note("n6"), board: .logement, text: "Loyers", at: session.now)])
+        #expect(try session.refusalCode(.promote(source: .note("n5"), text: "\u{0}"), by: .moderator)
+            == .textControlCharacters)
     }
 
     @Test("A facilitator promotes their room's notes and groups; other participants cannot")
@@ -42,7 +47,9 @@ struct SynthesisRulesTests {
         var session = try afterBreakout()
         try session.when(.promote(source: .note("n5"), text: nil), by: .ana)
         #expect(try session.refused(.promote(source: .note("n4"), text: nil), by: .bob)
-            == Refusal(.authFacilitatorOnly, "Only this room's facilitators and the moderators can promote items to the plenary."))
+            == Refusal(
+                .authFacilitatorOnly,
+                "Only this room's facilitators and the moderators can promote items to the plenary."))
         #expect(try session.refusalCode(.promote(source: .note("n6"), text: nil), by: .ana) == .authFacilitatorOnly)
     }
 
@@ -89,7 +96,9 @@ struct SynthesisRulesTests {
         var session = try afterBreakout()
         try session.when(.promote(source: .note("n4"), text: nil), by: .moderator)
         #expect(try session.refused(.demote(item: "i1"), by: .bob)
-            == Refusal(.authFacilitatorOnly, "Only this room's facilitators and the moderators can take items off the plenary list."))
+            == Refusal(
+                .authFacilitatorOnly,
+                "Only this room's facilitators and the moderators can take items off the plenary list."))
         #expect(try session.when(.demote(item: "i1"), by: .ana) == [.itemDemoted(id: "i1")])
         #expect(session.state.promoted.isEmpty)
         #expect(try session.refused(.demote(item: "i1"), by: .moderator)
@@ -100,7 +109,7 @@ struct SynthesisRulesTests {
     func votePromoted() throws {
         var session = try withRecommendations()
         try session.when(.promote(source: .note("n4"), text: nil), by: .moderator)
-        try session.when(.openVote(on: .promoted, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.vote(on: .promoted), by: .moderator)
         let round = try #require(session.state.votes["v1"])
         #expect(round.boards.isEmpty)
         #expect(session.state.items(of: round, for: Cast.bob) == ["i1", "i2"])
@@ -125,7 +134,8 @@ struct SynthesisRulesTests {
         try session.when(.promote(source: .note("n6"), text: nil), by: .moderator)
         let events = try session.when(
             .draftRecommendation(
-                text: " Encadrer les loyers ", sources: [.promoted("i1"), .note("n6"), .promoted("i1")], room: "logement"),
+                text: " Encadrer les loyers ", sources: [.promoted("i1"), .note("n6"), .promoted("i1")],
+                room: "logement"),
             by: .moderator)
         #expect(events == [.recommendationDrafted(
             id: "r1", text: "Encadrer les loyers", sources: [.promoted("i1"), .note("n6")], room: "logement",
@@ -139,7 +149,8 @@ struct SynthesisRulesTests {
         let session = try withRecommendations()
         #expect(try session.refused(.draftRecommendation(text: "x", sources: [], room: nil), by: .ana)
             == Refusal(.authModeratorOnly, "Only moderators can write recommendations."))
-        #expect(try session.refusalCode(.editRecommendation(recommendation: "r1", text: "x", sources: nil, room: nil), by: .ana)
+        let edit = Command.editRecommendation(recommendation: "r1", text: "x", sources: nil, room: nil)
+        #expect(try session.refusalCode(edit, by: .ana)
             == .authModeratorOnly)
         #expect(try session.refusalCode(.withdrawRecommendation(recommendation: "r1"), by: .ana) == .authModeratorOnly)
         #expect(try session.refusalCode(.orderRecommendations(order: ["r2", "r1"]), by: .ana) == .authModeratorOnly)
@@ -150,7 +161,8 @@ struct SynthesisRulesTests {
         let session = try withRecommendations()
         #expect(try session.refused(.draftRecommendation(text: "x", sources: [.note("n99")], room: nil), by: .moderator)
             == Refusal(.recommendationUnknownSource, "There is no note \"n99\" in this session."))
-        #expect(try session.refused(.editRecommendation(recommendation: "r1", text: nil, sources: [.promoted("i9")], room: nil), by: .moderator)
+        let edit = Command.editRecommendation(recommendation: "r1", text: nil, sources: [.promoted("i9")], room: nil)
+        #expect(try session.refused(edit, by: .moderator)
             == Refusal(.recommendationUnknownSource, "There is no plenary item \"i9\" in this session."))
     }
 
@@ -159,18 +171,24 @@ struct SynthesisRulesTests {
         let session = try withRecommendations()
         #expect(try session.refusalCode(.draftRecommendation(text: "x", sources: [], room: "cuisine"), by: .moderator)
             == .roomsUnknownRoom)
-        #expect(try session.refused(.draftRecommendation(text: String(repeating: "a", count: 1001), sources: [], room: nil), by: .moderator)
+        let long = Command.draftRecommendation(text: String(repeating: "a", count: 1001), sources: [], room: nil)
+        #expect(try session.refused(long, by: .moderator)
             == Refusal(.textTooLong, "The recommendation is longer than 1000 characters."))
-        #expect(try session.refusalCode(.editRecommendation(recommendation: "r1", text: " ", sources: nil, room: nil), by: .moderator)
+        let blank = Command.editRecommendation(recommendation: "r1", text: " ", sources: nil, room: nil)
+        #expect(try session.refusalCode(blank, by: .moderator)
             == .textEmpty)
     }
 
     @Test("Editing changes only the fields given")
     func editRecommendation() throws {
         var session = try withRecommendations()
-        #expect(try session.when(.editRecommendation(recommendation: "r1", text: "Plafonner les loyers", sources: nil, room: nil), by: .moderator)
-            == [.recommendationEdited(id: "r1", text: "Plafonner les loyers", sources: [.promoted("i1")], room: "logement")])
-        #expect(try session.when(.editRecommendation(recommendation: "r2", text: nil, sources: [], room: "mobilite"), by: .moderator)
+        let reworded = Command.editRecommendation(
+            recommendation: "r1", text: "Plafonner les loyers", sources: nil, room: nil)
+        #expect(try session.when(reworded, by: .moderator)
+            == [.recommendationEdited(
+                id: "r1", text: "Plafonner les loyers", sources: [.promoted("i1")], room: "logement")])
+        let rethemed = Command.editRecommendation(recommendation: "r2", text: nil, sources: [], room: "mobilite")
+        #expect(try session.when(rethemed, by: .moderator)
             == [.recommendationEdited(id: "r2", text: "Bus toutes les 10 minutes", sources: [], room: "mobilite")])
         #expect(session.state.recommendations["r2"]?.room == "mobilite")
         #expect(session.state.recommendations["r2"]?.sources == [])
@@ -181,23 +199,27 @@ struct SynthesisRulesTests {
         let session = try withRecommendations()
         #expect(try session.refused(.withdrawRecommendation(recommendation: "r9"), by: .moderator)
             == Refusal(.recommendationUnknown, "There is no recommendation \"r9\"."))
-        #expect(try session.refusalCode(.editRecommendation(recommendation: "r9", text: "x", sources: nil, room: nil), by: .moderator)
+        let edit = Command.editRecommendation(recommendation: "r9", text: "x", sources: nil, room: nil)
+        #expect(try session.refusalCode(edit, by: .moderator)
             == .recommendationUnknown)
     }
 
     @Test("A withdrawn recommendation leaves the list and its order")
     func withdrawRecommendation() throws {
         var session = try withRecommendations()
-        #expect(try session.when(.withdrawRecommendation(recommendation: "r1"), by: .moderator) == [.recommendationWithdrawn(id: "r1")])
+        #expect(try session.when(.withdrawRecommendation(recommendation: "r1"), by: .moderator)
+            == [.recommendationWithdrawn(id: "r1")])
         #expect(session.state.recommendations["r1"] == nil)
         #expect(session.state.recommendationOrder == ["r2"])
-        #expect(try session.refusalCode(.withdrawRecommendation(recommendation: "r1"), by: .moderator) == .recommendationUnknown)
+        #expect(try session.refusalCode(.withdrawRecommendation(recommendation: "r1"), by: .moderator)
+            == .recommendationUnknown)
     }
 
     @Test("Withdrawing a recommendation during an open vote gives its dots back")
     func withdrawingRefundsDots() throws {
         var session = try withRecommendations()
-        try session.when(.openVote(on: .recommendations, dotsPerPerson: 1, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(
+            .openVote(on: .recommendations, dotsPerPerson: 1, maxDotsPerItem: nil, hidden: nil), by: .moderator)
         try session.when(.placeDot(vote: "v1", item: "r1"), by: .bob)
         try session.when(.withdrawRecommendation(recommendation: "r1"), by: .moderator)
         #expect(session.state.votes["v1"]?.totals == [:])
@@ -207,7 +229,8 @@ struct SynthesisRulesTests {
     @Test("The moderators order every recommendation exactly once")
     func orderRecommendations() throws {
         var session = try withRecommendations()
-        #expect(try session.when(.orderRecommendations(order: ["r2", "r1"]), by: .moderator) == [.recommendationsOrdered(order: ["r2", "r1"])])
+        #expect(try session.when(.orderRecommendations(order: ["r2", "r1"]), by: .moderator)
+            == [.recommendationsOrdered(order: ["r2", "r1"])])
         #expect(session.state.recommendationOrder == ["r2", "r1"])
         for order: [RecommendationID] in [["r1"], ["r1", "r1"], ["r1", "r2", "r3"], ["r1", "r3"]] {
             #expect(try session.refused(.orderRecommendations(order: order), by: .moderator)
@@ -229,7 +252,7 @@ struct SynthesisRulesTests {
     func rankedByLastRevealedVote() throws {
         var session = try withRecommendations()
         try session.when(.draftRecommendation(text: "Budget participatif", sources: [], room: nil), by: .moderator)
-        try session.when(.openVote(on: .recommendations, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.vote(on: .recommendations), by: .moderator)
         try session.dots(["r3"], in: "v1", by: .ana)
         try session.dots(["r2"], in: "v1", by: .bob)
         try session.when(.revealVote(vote: "v1"), by: .moderator)
@@ -238,7 +261,7 @@ struct SynthesisRulesTests {
             RankedItem(item: "r3", dots: 1, rank: 1),
             RankedItem(item: "r1", dots: 0, rank: 3),
         ])
-        try session.when(.openVote(on: .recommendations, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.vote(on: .recommendations), by: .moderator)
         try session.dots(["r1", "r2"], in: "v2", by: .chloe)
         try session.when(.closeVote(vote: "v2"), by: .moderator)
         #expect(session.state.finalRecommendationVote?.id == "v1")
@@ -265,6 +288,7 @@ struct AnnouncementRulesTests {
         #expect(try session.refused(.announce(text: "Salut", room: nil), by: .ana)
             == Refusal(.authModeratorOnly, "Only moderators can make announcements."))
         #expect(try session.refusalCode(.announce(text: "Salut", room: "cuisine"), by: .moderator) == .roomsUnknownRoom)
-        #expect(try session.refused(.announce(text: "", room: nil), by: .moderator) == Refusal(.textEmpty, "The announcement is empty."))
+        #expect(try session.refused(.announce(text: "", room: nil), by: .moderator)
+            == Refusal(.textEmpty, "The announcement is empty."))
     }
 }

@@ -13,7 +13,7 @@ struct VoteRulesTests {
     @Test("A round takes its rules from the slot when the slot has some")
     func slotDefaults() throws {
         var session = try Scenario.at("vote")
-        #expect(try session.when(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        #expect(try session.when(.vote(on: .boards), by: .moderator)
             == [.voteOpened(
                 id: "v1", scope: .boards, slot: "vote", boards: [.priorites], dotsPerPerson: 5, maxDotsPerItem: 2,
                 hidden: true, at: session.now)])
@@ -25,7 +25,7 @@ struct VoteRulesTests {
     @Test("A round takes the workshop's rules otherwise, and covers every open room's board")
     func workshopDefaults() throws {
         var session = try Scenario.inBreakout()
-        #expect(try session.when(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        #expect(try session.when(.vote(on: .boards), by: .moderator)
             == [.voteOpened(
                 id: "v1", scope: .boards, slot: "ateliers", boards: [.mobilite, .logement], dotsPerPerson: 3,
                 maxDotsPerItem: 1, hidden: false, at: session.now)])
@@ -42,9 +42,11 @@ struct VoteRulesTests {
     @Test("A round gives 1 to 100 dots and allows 1 to that many per item")
     func invalidSettings() throws {
         let session = try Scenario.at("vote")
-        let invalid = Refusal(.voteInvalidSettings, "Give each person 1 to 100 dots, and allow 1 to that many on one item.")
+        let invalid = Refusal(
+            .voteInvalidSettings, "Give each person 1 to 100 dots, and allow 1 to that many on one item.")
         for (dots, perItem) in [(0, nil), (101, nil), (3, 0), (3, 4)] as [(Int, Int?)] {
-            #expect(try session.refused(.openVote(on: .boards, dotsPerPerson: dots, maxDotsPerItem: perItem, hidden: nil), by: .moderator)
+            let open = Command.openVote(on: .boards, dotsPerPerson: dots, maxDotsPerItem: perItem, hidden: nil)
+            #expect(try session.refused(open, by: .moderator)
                 == invalid)
         }
     }
@@ -52,42 +54,43 @@ struct VoteRulesTests {
     @Test("A round needs something to vote on")
     func nothingToVoteOn() throws {
         let session = try Scenario.running()
-        #expect(try session.refused(.openVote(on: .promoted, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        #expect(try session.refused(.vote(on: .promoted), by: .moderator)
             == Refusal(.voteNothingToVoteOn, "There is nothing to vote on for promoted yet."))
-        #expect(try session.refusalCode(.openVote(on: .recommendations, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        #expect(try session.refusalCode(.vote(on: .recommendations), by: .moderator)
             == .voteNothingToVoteOn)
-        #expect(try session.refusalCode(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        #expect(try session.refusalCode(.vote(on: .boards), by: .moderator)
             == .voteNothingToVoteOn)
     }
 
     @Test("Rounds on the same items do not overlap; other scopes may run alongside")
     func overlappingRounds() throws {
         var session = try voting()
-        #expect(try session.refused(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        #expect(try session.refused(.vote(on: .boards), by: .moderator)
             == Refusal(.voteAlreadyOpen, "A vote on these items is already open."))
         try session.when(.promote(source: .note("n1"), text: nil), by: .moderator)
-        try session.when(.openVote(on: .promoted, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.vote(on: .promoted), by: .moderator)
         try session.when(.closeVote(vote: "v1"), by: .moderator)
-        try session.when(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.vote(on: .boards), by: .moderator)
         #expect(session.state.voteOrder == ["v1", "v2", "v3"])
     }
 
     @Test("Only moderators open, close and reveal rounds, once the session started")
     func roundsAreForModerators() throws {
         let session = try voting()
-        #expect(try session.refused(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .ana)
+        #expect(try session.refused(.vote(on: .boards), by: .ana)
             == Refusal(.authModeratorOnly, "Only moderators can open votes."))
         #expect(try session.refusalCode(.closeVote(vote: "v1"), by: .ana) == .authModeratorOnly)
         #expect(try session.refusalCode(.revealVote(vote: "v1"), by: .ana) == .authModeratorOnly)
         let before = try Scenario.withCast()
-        #expect(try before.refusalCode(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        #expect(try before.refusalCode(.vote(on: .boards), by: .moderator)
             == .sessionNotStarted)
     }
 
     @Test("A participant places dots, several on one item up to the round's limit")
     func placeDots() throws {
         var session = try voting()
-        #expect(try session.when(.placeDot(vote: "v1", item: "n2"), by: .ana) == [.dotPlaced(vote: "v1", item: "n2", participant: Cast.ana)])
+        #expect(try session.when(.placeDot(vote: "v1", item: "n2"), by: .ana)
+            == [.dotPlaced(vote: "v1", item: "n2", participant: Cast.ana)])
         try session.when(.placeDot(vote: "v1", item: "n2"), by: .ana)
         let round = try #require(session.state.votes["v1"])
         #expect(round.dots == [Cast.ana: ["n2": 2]])
@@ -100,7 +103,7 @@ struct VoteRulesTests {
     func oneDotPerItem() throws {
         var session = try Scenario.inBreakout()
         try session.note("Bus", prompt: "constats", by: .ana)
-        try session.when(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.vote(on: .boards), by: .moderator)
         try session.when(.placeDot(vote: "v1", item: "n4"), by: .bob)
         #expect(try session.refused(.placeDot(vote: "v1", item: "n4"), by: .bob)
             == Refusal(.voteMaxPerItem, "You can put at most one dot on one item."))
@@ -127,7 +130,8 @@ struct VoteRulesTests {
     func removeDot() throws {
         var session = try voting()
         try session.dots(["n1", "n1"], in: "v1", by: .ana)
-        #expect(try session.when(.removeDot(vote: "v1", item: "n1"), by: .ana) == [.dotRemoved(vote: "v1", item: "n1", participant: Cast.ana)])
+        #expect(try session.when(.removeDot(vote: "v1", item: "n1"), by: .ana)
+            == [.dotRemoved(vote: "v1", item: "n1", participant: Cast.ana)])
         #expect(session.state.votes["v1"]?.dots[Cast.ana] == ["n1": 1])
         try session.when(.removeDot(vote: "v1", item: "n1"), by: .ana)
         #expect(session.state.votes["v1"]?.dotsUsed(by: Cast.ana) == 0)
@@ -145,7 +149,8 @@ struct VoteRulesTests {
     @Test("Dots go on a round that exists, on one of its items")
     func unknownRoundOrItem() throws {
         var session = try voting()
-        #expect(try session.refused(.placeDot(vote: "v9", item: "n1"), by: .ana) == Refusal(.voteUnknown, "There is no vote \"v9\"."))
+        #expect(try session.refused(.placeDot(vote: "v9", item: "n1"), by: .ana)
+            == Refusal(.voteUnknown, "There is no vote \"v9\"."))
         #expect(try session.refusalCode(.closeVote(vote: "v9"), by: .moderator) == .voteUnknown)
         #expect(try session.refusalCode(.revealVote(vote: "v9"), by: .moderator) == .voteUnknown)
         #expect(try session.refused(.placeDot(vote: "v1", item: "n99"), by: .ana)
@@ -168,7 +173,7 @@ struct VoteRulesTests {
         var session = try Scenario.inBreakout()
         let bus = try session.note("Bus", prompt: "constats", by: .ana)
         let loyers = try session.note("Loyers", prompt: "besoins", by: .chloe)
-        try session.when(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.vote(on: .boards), by: .moderator)
         let round = try #require(session.state.votes["v1"])
         #expect(session.state.items(of: round, for: Cast.bob) == [bus])
         #expect(session.state.items(of: round) == [bus, loyers])
@@ -184,9 +189,11 @@ struct VoteRulesTests {
         #expect(try session.when(.closeVote(vote: "v1"), by: .moderator) == [.voteClosed(id: "v1", at: session.now)])
         #expect(session.state.votes["v1"]?.status == .closed)
         #expect(session.state.votes["v1"]?.closedAt == session.now)
-        #expect(try session.refused(.placeDot(vote: "v1", item: "n2"), by: .ana) == Refusal(.voteNotOpen, "This vote is closed."))
+        #expect(try session.refused(.placeDot(vote: "v1", item: "n2"), by: .ana)
+            == Refusal(.voteNotOpen, "This vote is closed."))
         #expect(try session.refusalCode(.removeDot(vote: "v1", item: "n1"), by: .ana) == .voteNotOpen)
-        #expect(try session.refused(.closeVote(vote: "v1"), by: .moderator) == Refusal(.voteNotOpen, "This vote is not open."))
+        #expect(try session.refused(.closeVote(vote: "v1"), by: .moderator)
+            == Refusal(.voteNotOpen, "This vote is not open."))
     }
 
     @Test("A hidden round keeps its totals until revealed; revealing an open round closes it first")
@@ -250,7 +257,10 @@ struct VoteRulesTests {
     @Test("A note that received dots in a finished round cannot be deleted, even by a moderator")
     func countedNoteStays() throws {
         var session = try voting()
-        session.given([.dotPlaced(vote: "v1", item: "n1", participant: Cast.ana), .voteClosed(id: "v1", at: session.now)])
+        session.given([
+            .dotPlaced(vote: "v1", item: "n1", participant: Cast.ana),
+            .voteClosed(id: "v1", at: session.now),
+        ])
         #expect(try session.refused(.deleteNote(note: "n1"), by: .moderator)
             == Refusal(.noteHasVotes, "This note received dots in a finished vote and stays on the record."))
         try session.when(.deleteNote(note: "n2"), by: .moderator)

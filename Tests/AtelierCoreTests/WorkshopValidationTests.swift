@@ -63,7 +63,8 @@ struct WorkshopValidationTests {
     @Test("The time zone is a zone name or UTC")
     func timezone() {
         for bad in ["Brussels", "Europe/", "Europe/Brussels time", "+02:00", ""] {
-            #expect(issues { $0.timezone = bad } == [issue("timezone", "must be a time zone name such as Europe/Brussels")])
+            #expect(issues { $0.timezone = bad }
+                == [issue("timezone", "must be a time zone name such as Europe/Brussels")])
         }
         for good in ["UTC", "America/Argentina/Buenos_Aires", "America/Port-au-Prince"] {
             #expect(issues { $0.timezone = good } == [])
@@ -73,7 +74,8 @@ struct WorkshopValidationTests {
     @Test("Languages are supported ones, listed once, at least one")
     func languages() {
         #expect(issues { $0.languages = [] }.contains(issue("languages", "must list at least one language")))
-        #expect(issues { $0.languages = ["fr", "nl", "de"] } == [issue("languages[2]", "\"de\" is not supported (use fr, nl or en)")])
+        #expect(issues { $0.languages = ["fr", "nl", "de"] }
+            == [issue("languages[2]", "\"de\" is not supported (use fr, nl or en)")])
         #expect(issues { $0.languages = ["fr", "nl", "fr"] } == [issue("languages[2]", "\"fr\" is listed twice")])
     }
 
@@ -123,13 +125,15 @@ struct WorkshopValidationTests {
         #expect(issues { $0.agenda[3].id = "vote" } == [issue("agenda[3].id", "\"vote\" is used twice")])
         #expect(issues { $0.agenda[0].id = "" } == [issue("agenda[0].id", identifierRule)])
         #expect(issues { $0.agenda[4].title = LocalizedText("") } == [issue("agenda[4].title", "must not be empty")])
-        #expect(issues { $0.agenda[0].description = LocalizedText(" ") } == [issue("agenda[0].description", "must not be empty")])
+        #expect(issues { $0.agenda[0].description = LocalizedText(" ") }
+            == [issue("agenda[0].description", "must not be empty")])
     }
 
     @Test("A slot lasts 1 to 1440 minutes")
     func slotMinutes() {
         for bad in [0, -10, 1441] {
-            #expect(issues { $0.agenda[1].minutes = bad } == [issue("agenda[1].minutes", "must be a positive integer of at most 1440")])
+            #expect(issues { $0.agenda[1].minutes = bad }
+                == [issue("agenda[1].minutes", "must be a positive integer of at most 1440")])
         }
         #expect(issues { $0.agenda[1].minutes = 1440 } == [])
     }
@@ -139,20 +143,24 @@ struct WorkshopValidationTests {
         for bad in ["9:00", "24:00", "09:60", "09h00"] {
             #expect(issues { $0.agenda[0].start = bad } == [issue("agenda[0].start", "must be a time written HH:MM")])
         }
-        #expect(issues { $0.agenda[1].start = "09:14" } == [issue("agenda[1].start", "09:14 is before the previous slot ends")])
+        #expect(issues { $0.agenda[1].start = "09:14" }
+            == [issue("agenda[1].start", "09:14 is before the previous slot ends")])
         #expect(issues { $0.agenda[1].start = "09:15" } == [])
-        #expect(issues { $0.agenda[2].start = "09:59" } == [issue("agenda[2].start", "09:59 is before the previous slot ends")])
+        #expect(issues { $0.agenda[2].start = "09:59" }
+            == [issue("agenda[2].start", "09:59 is before the previous slot ends")])
         #expect(issues { $0.agenda[0].start = nil; $0.agenda[2].start = "08:00" } == [])
     }
 
     @Test("Only a breakout slot lists rooms")
     func roomsOnlyInBreakout() {
-        #expect(issues { $0.agenda[0].rooms = ["mobilite"] } == [issue("agenda[0].rooms", "only a breakout slot opens rooms")])
+        #expect(issues { $0.agenda[0].rooms = ["mobilite"] }
+            == [issue("agenda[0].rooms", "only a breakout slot opens rooms")])
     }
 
     @Test("A breakout needs the workshop to have rooms")
     func breakoutNeedsRooms() {
-        #expect(issues { $0.rooms = [] } == [issue("agenda[1].kind", "a breakout needs rooms, and the workshop has none")])
+        #expect(issues { $0.rooms = [] }
+            == [issue("agenda[1].kind", "a breakout needs rooms, and the workshop has none")])
     }
 
     @Test("A breakout lists workshop rooms, each once, at least one")
@@ -161,7 +169,8 @@ struct WorkshopValidationTests {
             == [issue("agenda[1].rooms[1]", "\"cuisine\" is not a room of the workshop")])
         #expect(issues { $0.agenda[1].rooms = ["logement", "logement"] }
             == [issue("agenda[1].rooms[1]", "\"logement\" is listed twice")])
-        #expect(issues { $0.agenda[1].rooms = [] } == [issue("agenda[1].rooms", "must list at least one room when present")])
+        #expect(issues { $0.agenda[1].rooms = [] }
+            == [issue("agenda[1].rooms", "must list at least one room when present")])
     }
 
     @Test("Every room of a breakout has questions: its own, the slot's or the workshop's")
@@ -169,12 +178,14 @@ struct WorkshopValidationTests {
         #expect(issues { $0.prompts = nil } == [issue(
             "agenda[1]", "room \"mobilite\" has no question: give prompts to the room, the slot or the workshop")])
         #expect(issues { $0.prompts = nil; $0.agenda[1].rooms = ["logement"] } == [])
-        #expect(issues { $0.prompts = nil; $0.agenda[1].prompts = [.init(id: "idees", text: LocalizedText("Idées"))] } == [])
+        #expect(issues { $0.prompts = nil; $0.agenda[1].prompts = [.init(id: "idees", text: LocalizedText("Idées"))] }
+            == [])
     }
 
     @Test("Voting rules give 1 to 100 dots and 1 to that many per note, in the workshop and in slots")
     func voting() {
-        #expect(issues { $0.voting.dotsPerPerson = 0 } == [issue("voting.dotsPerPerson", "must be an integer from 1 to 100")])
+        #expect(issues { $0.voting.dotsPerPerson = 0 }
+            == [issue("voting.dotsPerPerson", "must be an integer from 1 to 100")])
         #expect(issues { $0.voting.dotsPerPerson = 101; $0.voting.maxDotsPerNote = 101 }
             == [issue("voting.dotsPerPerson", "must be an integer from 1 to 100")])
         #expect(issues { $0.agenda[2].voting?.maxDotsPerNote = 6 }
@@ -196,7 +207,8 @@ struct WorkshopValidationTests {
 
     @Test("An issue reads as its path and message")
     func issueDescription() {
-        #expect(issue("agenda[1].minutes", "must be a positive integer").description == "agenda[1].minutes: must be a positive integer")
+        #expect(issue("agenda[1].minutes", "must be a positive integer").description
+            == "agenda[1].minutes: must be a positive integer")
         #expect(issue("", "is empty").description == "is empty")
     }
 }
@@ -207,11 +219,16 @@ struct SessionCreationTests {
     func createPrefillsItems() throws {
         let at = Fixture.createdAt
         let events = try SessionEngine.create(id: "s1", joinCode: "ABCD", workshop: Fixture.workshop, at: at)
+        func item(_ id: NoteID, _ text: String) -> Event {
+            .noteAdded(
+                id: id, board: .priorites, prompt: "priorites", author: nil, text: text, colour: .yellow,
+                anonymous: false, at: at)
+        }
         #expect(events == [
             .sessionCreated(id: "s1", joinCode: "ABCD", workshop: Fixture.workshop, at: at),
-            .noteAdded(id: "n1", board: .priorites, prompt: "priorites", author: nil, text: "Plus de bus", colour: .yellow, anonymous: false, at: at),
-            .noteAdded(id: "n2", board: .priorites, prompt: "priorites", author: nil, text: "Logements sociaux", colour: .yellow, anonymous: false, at: at),
-            .noteAdded(id: "n3", board: .priorites, prompt: "priorites", author: nil, text: "Budget participatif", colour: .yellow, anonymous: false, at: at),
+            item("n1", "Plus de bus"),
+            item("n2", "Logements sociaux"),
+            item("n3", "Budget participatif"),
         ])
         let state = try #require(SessionState(replaying: events))
         #expect(state.status == .created)
@@ -234,7 +251,10 @@ struct SessionCreationTests {
     @Test("An invalid workshop cannot start a session; the refusal names the first issue")
     func invalidWorkshopRefused() throws {
         let workshop = Fixture.workshop { $0.agenda[1].minutes = 0; $0.voting.dotsPerPerson = 0 }
-        #expect(throws: Refusal(.workshopInvalid, "The workshop is not valid: agenda[1].minutes: must be a positive integer of at most 1440")) {
+        let refusal = Refusal(
+            .workshopInvalid,
+            "The workshop is not valid: agenda[1].minutes: must be a positive integer of at most 1440")
+        #expect(throws: refusal) {
             try SessionEngine.create(id: "s1", joinCode: "ABCD", workshop: workshop, at: Fixture.createdAt)
         }
     }

@@ -93,3 +93,15 @@ extension Int64 {
     /// Milliseconds in `count` minutes, as remaining times are measured.
     static func minutes(_ count: Int64) -> Int64 { count * 60_000 }
 }
+
+extension Command {
+    /// A plain note: default colour, signed.
+    static func note(_ text: String, prompt: PromptID, on board: BoardID? = nil) -> Command {
+        .addNote(board: board, prompt: prompt, text: text, colour: nil, anonymous: nil)
+    }
+
+    /// A vote round with the slot's or workshop's rules.
+    static func vote(on scope: VoteScope) -> Command {
+        .openVote(on: scope, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil)
+    }
+}

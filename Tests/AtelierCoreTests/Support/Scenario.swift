@@ -142,8 +142,7 @@ extension Scenario {
     mutating func note(
         _ text: String, on board: BoardID? = nil, prompt: PromptID, by actor: Actor
     ) throws -> NoteID {
-        let events = try when(
-            .addNote(board: board, prompt: prompt, text: text, colour: nil, anonymous: nil), by: actor)
+        let events = try when(.note(text, prompt: prompt, on: board), by: actor)
         guard case let .noteAdded(id, _, _, _, _, _, _, _) = events.first else { throw Unexpected(events: events) }
         return id
     }
