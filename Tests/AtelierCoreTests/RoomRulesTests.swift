@@ -38,13 +38,17 @@ struct RoomRulesTests {
 
     @Test("Random placement keeps rooms within one person of each other and leaves moderators out")
     func randomIsBalanced() throws {
-        var session = try Scenario.at("ateliers")
-        try session.join("Eve")
-        try session.joinModerator("Mod 2")
-        try session.when(.openRooms(mode: .random), by: .moderator)
-        #expect(sizes(in: session.state) == ["mobilite": 3, "logement": 2])
-        #expect(session.state.participants[Cast.moderator]?.room == nil)
-        #expect(session.state.participants["p7"]?.room == nil)
+        for extra in 0...3 {
+            var session = try Scenario.at("ateliers")
+            for number in 0..<extra { try session.join("Extra \(number)") }
+            let moderator = try session.joinModerator("Mod 2")
+            try session.when(.openRooms(mode: .random), by: .moderator)
+            let sizes = sizes(in: session.state)
+            #expect(sizes.count == 2 && sizes.values.reduce(0, +) == 4 + extra)
+            #expect(try #require(sizes.values.max()) - #require(sizes.values.min()) <= 1)
+            #expect(session.state.participants[Cast.moderator]?.room == nil)
+            #expect(session.state.participants[moderator]?.room == nil)
+        }
     }
 
     @Test("Random placement is the same for the same seed, and varies with the seed")
