@@ -56,7 +56,8 @@ extension Decision {
         guard (1...240).contains(minutes) else {
             throw Refusal(.agendaInvalidExtension, "Extend a slot by 1 to 240 minutes.")
         }
-        let remaining = state.remaining(at: now) ?? 0
+        // A slot that has overrun gets its extra minutes from now, not from its planned end.
+        let remaining = max(state.remaining(at: now) ?? 0, 0)
         let endsAt = now.adding(milliseconds: remaining).adding(seconds: Int64(minutes) * 60)
         return [.slotExtended(slot: state.workshop.agenda[index].id, minutes: minutes, endsAt: endsAt)]
     }

@@ -81,7 +81,7 @@ extension Decision {
         var events: [Event] = []
         let target: ClusterID
         if let cluster {
-            guard let existing = state.clusters[cluster] else {
+            guard let existing = state.clusters[cluster], state.canRead(existing.board, as: person.id) else {
                 throw Refusal(.clusterUnknown, "There is no group \"\(cluster)\".")
             }
             guard existing.board == board else {

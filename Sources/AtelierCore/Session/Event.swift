@@ -35,7 +35,7 @@ public enum Event: Hashable, Sendable, Codable {
     case slotStarted(slot: SlotID, at: Timestamp, endsAt: Timestamp)
     /// The current slot finished (the agenda moved on or the session ended).
     case slotEnded(slot: SlotID, at: Timestamp)
-    /// The current slot got `minutes` more and now ends at `endsAt`.
+    /// The current slot got `minutes` more (from now, if it had overrun) and now ends at `endsAt`.
     case slotExtended(slot: SlotID, minutes: Int, endsAt: Timestamp)
     /// The current slot's time ran out; `advance` when the agenda moves on by itself.
     case slotTimeUp(slot: SlotID, at: Timestamp, behaviour: WorkshopDefinition.TimeUpBehaviour)
@@ -91,7 +91,7 @@ public enum Event: Hashable, Sendable, Codable {
     // MARK: Synthesis
     /// A note or group reached the plenary as `text`.
     case itemPromoted(id: PromotedID, source: PromotedSource, board: BoardID, text: String, at: Timestamp)
-    /// An item left the plenary.
+    /// An item left the plenary, with its dots in open rounds.
     case itemDemoted(id: PromotedID)
     /// A recommendation was drafted.
     case recommendationDrafted(
@@ -99,7 +99,7 @@ public enum Event: Hashable, Sendable, Codable {
         by: ParticipantID, at: Timestamp)
     /// A recommendation changed.
     case recommendationEdited(id: RecommendationID, text: String, sources: [RecommendationSource], room: RoomID?)
-    /// A recommendation was dropped.
+    /// A recommendation was dropped, with its dots in open rounds.
     case recommendationWithdrawn(id: RecommendationID)
     /// The moderators' order of the recommendations.
     case recommendationsOrdered(order: [RecommendationID])

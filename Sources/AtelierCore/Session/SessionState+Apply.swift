@@ -64,7 +64,7 @@ extension SessionState {
             agenda.remainingWhenPaused = nil
         case let .slotExtended(_, minutes, endsAt):
             if status == .paused {
-                agenda.remainingWhenPaused = (agenda.remainingWhenPaused ?? 0) + Int64(minutes) * 60_000
+                agenda.remainingWhenPaused = max(agenda.remainingWhenPaused ?? 0, 0) + Int64(minutes) * 60_000
             } else {
                 agenda.endsAt = endsAt
             }
@@ -101,11 +101,7 @@ extension SessionState {
             let orphaned = commentOrder.filter { comments[$0]?.note == id }
             for comment in orphaned { comments[comment] = nil }
             commentOrder.removeAll { orphaned.contains($0) }
-            for vote in voteOrder where votes[vote]?.status == .open {
-                for participant in votes[vote]?.dots.keys.map({ $0 }) ?? [] {
-                    votes[vote]?.dots[participant]?[id] = nil
-                }
-            }
+            returnDots(on: id)
         case let .commentAdded(id, note, author, text, at):
             comments[id] = Comment(id: id, note: note, author: author, text: text, createdAt: at)
             commentOrder.append(id)
@@ -157,6 +153,7 @@ extension SessionState {
             counters.promoted += 1
         case let .itemDemoted(id):
             promoted.removeAll { $0.id == id }
+            returnDots(on: id)
         case let .recommendationDrafted(id, text, sources, room, by, at):
             recommendations[id] = Recommendation(
                 id: id, text: text, sources: sources, room: room, author: by, createdAt: at)
@@ -169,12 +166,22 @@ extension SessionState {
         case let .recommendationWithdrawn(id):
             recommendations[id] = nil
             recommendationOrder.removeAll { $0 == id }
+            returnDots(on: id)
         case let .recommendationsOrdered(order):
             recommendationOrder = order
 
         case let .announced(id, text, room, by, at):
             announcements.append(Announcement(id: id, text: text, room: room, author: by, at: at))
             counters.announcements += 1
+        }
+    }
+
+    /// Gives back the dots placed on an item that no longer exists, in the rounds still open.
+    private mutating func returnDots(on item: String) {
+        for vote in voteOrder where votes[vote]?.status == .open {
+            for participant in votes[vote]?.dots.keys.map({ $0 }) ?? [] {
+                votes[vote]?.dots[participant]?[item] = nil
+            }
         }
     }
 }

@@ -32,14 +32,16 @@ extension SessionState {
         return candidates.filter(isOpen)
     }
 
-    /// The board a participant writes on when they do not name one: their room's or the plenary's.
+    /// The board a participant writes on when they do not name one: their room's or the plenary's;
+    /// nil when they have no room yet or the slot has no board.
     public func currentBoard(of participant: ParticipantID) -> BoardID? {
         guard let slot = currentSlot else { return nil }
         if slot.kind == .breakout {
             guard let room = participants[participant]?.room else { return nil }
             return BoardID(slot: slot.id, room: room)
         }
-        return BoardID(slot: slot.id, room: plenaryRoom)
+        let plenary = BoardID(slot: slot.id, room: plenaryRoom)
+        return workshop.prompts(of: plenary).isEmpty ? nil : plenary
     }
 
     /// Whether `participant` may read `board`.
