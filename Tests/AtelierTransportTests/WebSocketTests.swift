@@ -80,7 +80,8 @@ struct WebSocketTests {
         }
         clients[0].send("all:end")
         for client in clients { #expect(client.receive(timeout: 15) == "end") }
-        #expect(server.statistics.framesSent == clients.count * 3)
+        // The server counts a frame just after handing it to the socket, so a client may read it first.
+        #expect(eventually { server.statistics.framesSent == clients.count * 3 })
     }
 
     @Test func largeAndFragmentedMessagesUpToTheLimit() throws {
