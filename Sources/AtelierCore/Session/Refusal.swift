@@ -62,7 +62,6 @@ public struct Refusal: Error, Hashable, Sendable, CustomStringConvertible {
         case voteUnknown = "vote.unknown"
         case voteAlreadyOpen = "vote.alreadyOpen"
         case voteNotOpen = "vote.notOpen"
-        case voteNotClosed = "vote.notClosed"
         case voteAlreadyRevealed = "vote.alreadyRevealed"
         case voteInvalidSettings = "vote.invalidSettings"
         case voteNothingToVoteOn = "vote.nothingToVoteOn"
