@@ -22,6 +22,7 @@ let package = Package(
             pkgConfig: "libwebsockets",
             providers: [.apt(["libwebsockets-dev", "libssl-dev"])]),
         .target(name: "AtelierCore"),
+        .target(name: "AtelierThreads"),
         .target(name: "AtelierWire", dependencies: ["AtelierCore", "CJSONC"]),
         .target(
             name: "AtelierStore",
@@ -29,10 +30,10 @@ let package = Package(
         .target(
             name: "AtelierServer",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierStore", "CWebSockets",
+                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "CWebSockets",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "CWebSockets"]),
+        .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierThreads", "CWebSockets"]),
         .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire", "AtelierStore"]),
         .executableTarget(
             name: "atelier",

@@ -1,3 +1,4 @@
+import AtelierThreads
 import CWebSockets
 import Dispatch
 import Synchronization
@@ -82,7 +83,7 @@ public final class ClientLoop: @unchecked Sendable {
         let outcome = Outcome()
         let ready = DispatchSemaphore(value: 0)
         done.enter()
-        try spawnLoopThread { [self] in
+        let rc = spawnDetachedThread { [self] in
             guard self.setUp() else {
                 outcome.failed.store(true, ordering: .relaxed)
                 ready.signal()
@@ -94,6 +95,7 @@ public final class ClientLoop: @unchecked Sendable {
             self.tearDown()
             self.done.leave()
         }
+        if rc != 0 { throw ClientError.threadCreationFailed(code: Int(rc)) }
         ready.wait()
         if outcome.failed.load(ordering: .relaxed) { throw ClientError.contextCreationFailed }
     }
@@ -351,38 +353,6 @@ struct WakeHandle: @unchecked Sendable {
     func wake() { lws_cancel_service(context) }
 }
 
-func currentThreadKey() -> UInt {
-    #if os(Linux)
-    return UInt(pthread_self())
-    #else
-    return UInt(bitPattern: pthread_self())
-    #endif
-}
-
-private func spawnLoopThread(_ body: @escaping @Sendable () -> Void) throws {
-    final class Box: Sendable {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    }
-    let box = Unmanaged.passRetained(Box(body)).toOpaque()
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    #if os(Linux)
-    var thread = pthread_t()
-    #else
-    var thread: pthread_t?
-    #endif
-    let rc = pthread_create(&thread, &attributes, { raw in
-        Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-        return nil
-    }, box)
-    if rc != 0 {
-        Unmanaged<Box>.fromOpaque(box).release()
-        throw ClientError.threadCreationFailed(code: Int(rc))
-    }
-}
 
 /// C entry point for the client context's callbacks.
 private func clientCallback(

@@ -29,45 +29,6 @@ struct OwnedCStrings {
     }
 }
 
-/// Starts a detached pthread running `body`.
-func spawnServiceThread(name: String, _ body: @escaping @Sendable () -> Void) throws {
-    final class Box: Sendable {
-        let name: String
-        let body: @Sendable () -> Void
-        init(name: String, body: @escaping @Sendable () -> Void) {
-            self.name = name
-            self.body = body
-        }
-    }
-    let box = Unmanaged.passRetained(Box(name: name, body: body)).toOpaque()
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    #if os(Linux)
-    var thread = pthread_t()
-    #else
-    var thread: pthread_t?
-    #endif
-    let rc = pthread_create(&thread, &attributes, { raw in
-        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-        box.body()
-        return nil
-    }, box)
-    if rc != 0 {
-        Unmanaged<Box>.fromOpaque(box).release()
-        throw TransportError.threadCreationFailed(code: Int(rc))
-    }
-}
-
-/// An identifier for the current thread that can be stored in an atomic.
-func currentThreadKey() -> UInt {
-    #if os(Linux)
-    return UInt(pthread_self())
-    #else
-    return UInt(bitPattern: pthread_self())
-    #endif
-}
 
 /// Errors thrown when starting the transport.
 public enum TransportError: Error, Sendable, Equatable {

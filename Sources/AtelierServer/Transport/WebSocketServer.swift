@@ -1,3 +1,4 @@
+import AtelierThreads
 import CWebSockets
 import Dispatch
 import Logging
@@ -96,26 +97,25 @@ public final class WebSocketServer: @unchecked Sendable {
         let outcome = Outcome()
         let ready = DispatchSemaphore(value: 0)
         finished.enter()
-        do {
-            try spawnServiceThread(name: "atelier-lws") { [self] in
-                do {
-                    try self.setUp()
-                } catch {
-                    self.delegate = nil
-                    outcome.error.withLock { $0 = error }
-                    ready.signal()
-                    self.finished.leave()
-                    return
-                }
+        let rc = spawnDetachedThread { [self] in
+            do {
+                try self.setUp()
+            } catch {
+                self.delegate = nil
+                outcome.error.withLock { $0 = error }
                 ready.signal()
-                self.serviceLoop()
-                self.tearDown()
                 self.finished.leave()
+                return
             }
-        } catch {
+            ready.signal()
+            self.serviceLoop()
+            self.tearDown()
+            self.finished.leave()
+        }
+        if rc != 0 {
             shared.withLock { $0.phase = .finished }
             finished.leave()
-            throw error
+            throw TransportError.threadCreationFailed(code: Int(rc))
         }
         ready.wait()
         if let error = outcome.error.withLock({ $0 }) { throw error }
