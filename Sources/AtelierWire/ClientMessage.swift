@@ -1,0 +1,146 @@
+import AtelierCore
+
+/// A message from a browser or terminal to the server (protocol `atelier.v1`, docs/PROTOCOL.md).
+///
+/// Written `{"id": 7, "<kind>": {…}}` with exactly one kind. Clients encode it with `WireEncoder`;
+/// the server reads it with `ClientMessage.read(_:)`, which names precisely what is wrong.
+public struct ClientMessage: Hashable, Sendable {
+    /// Chosen by the client, echoed in the ack or error.
+    public var id: Int64
+    public var body: Body
+
+    public init(id: Int64, _ body: Body) {
+        self.id = id
+        self.body = body
+    }
+
+    /// What the client asks.
+    public enum Body: Hashable, Sendable {
+        case join(JoinRequest)
+        case moderate(ModerateRequest)
+        case rejoin(RejoinRequest)
+        case command(Command)
+        case ping
+    }
+
+    /// The message key of each kind.
+    public static let kinds = ["join", "moderate", "rejoin", "command", "ping"]
+    /// The largest id: integers beyond 2^53 do not survive JavaScript's numbers.
+    public static let maximumID: Int64 = (1 << 53) - 1
+
+    /// Why a message could not be read: a protocol or wire code, the path, a sentence, and the
+    /// message id when it was found.
+    public struct ReadError: Error, Hashable, Sendable {
+        public var id: Int64?
+        public var code: String
+        public var path: String
+        public var message: String
+    }
+
+    /// Reads a parsed frame. Unknown members anywhere are refused, so misspelt fields are reported.
+    public static func read(_ value: JSONValue) throws(ReadError) -> ClientMessage {
+        guard case .object(let object) = value else {
+            throw ReadError(id: nil, code: "protocol.badMessage", path: "", message: "A message is a JSON object with an id.")
+        }
+        guard let id = object["id"]?.int64Value, (1...maximumID).contains(id) else {
+            throw ReadError(
+                id: nil, code: "protocol.badMessage", path: "id",
+                message: "A message needs an \"id\": an integer from 1 to 2^53 - 1.")
+        }
+        let others = object.keys.filter { $0 != "id" }
+        guard others.count == 1, let kind = others.first, let payload = object[kind], kinds.contains(kind) else {
+            throw ReadError(
+                id: id, code: "protocol.badMessage", path: others.first { !kinds.contains($0) } ?? "",
+                message: "A message has an \"id\" and exactly one of: \(kinds.joined(separator: ", ")).")
+        }
+        do throws(WireError) {
+            let decoder = WireDecoder(rejectUnknownKeys: true)
+            switch kind {
+            case "join": return ClientMessage(id: id, .join(try decoder.decode(JoinRequest.self, from: payload)))
+            case "moderate": return ClientMessage(id: id, .moderate(try decoder.decode(ModerateRequest.self, from: payload)))
+            case "rejoin": return ClientMessage(id: id, .rejoin(try decoder.decode(RejoinRequest.self, from: payload)))
+            case "command": return ClientMessage(id: id, .command(try decoder.decode(Command.self, from: payload)))
+            case "ping":
+                guard case .object(let members) = payload, members.isEmpty else {
+                    throw WireError(code: .invalidValue, message: "ping takes an empty object")
+                }
+                return ClientMessage(id: id, .ping)
+            default:
+                preconditionFailure("kinds lists every case")
+            }
+        } catch {
+            let path = error.path.isEmpty ? kind : kind + (error.path.hasPrefix("[") ? "" : ".") + error.path
+            throw ReadError(id: id, code: error.code.rawValue, path: path, message: error.message)
+        }
+    }
+}
+
+extension ClientMessage: Encodable {
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    private struct Empty: Encodable {}
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(id, forKey: Key("id"))
+        switch body {
+        case .join(let request): try container.encode(request, forKey: Key("join"))
+        case .moderate(let request): try container.encode(request, forKey: Key("moderate"))
+        case .rejoin(let request): try container.encode(request, forKey: Key("rejoin"))
+        case .command(let command): try container.encode(command, forKey: Key("command"))
+        case .ping: try container.encode(Empty(), forKey: Key("ping"))
+        }
+    }
+}
+
+/// Join a session as a participant.
+public struct JoinRequest: Hashable, Sendable, Codable {
+    public var code: String
+    public var name: String
+    public var role: String
+    public var organisation: String?
+    public var language: String
+
+    public init(code: String, name: String, role: String, organisation: String? = nil, language: String) {
+        self.code = code
+        self.name = name
+        self.role = role
+        self.organisation = organisation
+        self.language = language
+    }
+}
+
+/// Join a session as a moderator, with the session's moderator key.
+public struct ModerateRequest: Hashable, Sendable, Codable {
+    public var code: String
+    public var key: String
+    public var name: String
+    public var language: String
+
+    public init(code: String, key: String, name: String, language: String) {
+        self.code = code
+        self.key = key
+        self.name = name
+        self.language = language
+    }
+}
+
+/// Come back with a reconnect token, from the event after `after`.
+public struct RejoinRequest: Hashable, Sendable, Codable {
+    public var code: String
+    public var token: String
+    /// The highest sequence number the client applied; nil or 0 for everything.
+    public var after: Int64?
+
+    public init(code: String, token: String, after: Int64? = nil) {
+        self.code = code
+        self.token = token
+        self.after = after
+    }
+}
