@@ -125,13 +125,18 @@ extension SessionState {
 }
 
 extension Event {
-    /// Whether, once this event is applied, `viewer` may read boards they could not read
-    /// before: the rooms closed (every board is public again), or they were placed in a room.
-    public func mayWidenVisibility(of viewer: ParticipantID) -> Bool {
+    /// Whether, once this event is applied, someone may read boards they could not read before:
+    /// the rooms closed (every board is public again), or someone was placed in a room.
+    public var mayWidenVisibility: Bool {
         switch self {
-        case .roomsClosed: return true
-        case .participantAssigned(let participant, _): return participant == viewer
+        case .roomsClosed, .participantAssigned: return true
         default: return false
         }
+    }
+
+    /// Whether this event may widen what `viewer` in particular may read.
+    public func mayWidenVisibility(of viewer: ParticipantID) -> Bool {
+        if case .participantAssigned(let participant, _) = self { return participant == viewer }
+        return mayWidenVisibility
     }
 }
