@@ -127,6 +127,17 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         }
     }
 
+    /// Sets every timer again from the clock, e.g. after the system clock jumped.
+    public func clockChanged() {
+        server?.post { [self] in
+            for session in sessions.values {
+                for timer in [session.slotTimer, session.roomsTimer].compactMap({ $0 }) { server?.cancel(timer.token) }
+                (session.slotTimer, session.roomsTimer) = (nil, nil)
+                reschedule(session)
+            }
+        }
+    }
+
     private func register(_ session: LiveSession) {
         sessions[session.record.id] = session
         sessionByCode[session.record.joinCode.uppercased()] = session.record.id
