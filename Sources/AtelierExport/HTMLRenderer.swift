@@ -287,7 +287,7 @@ struct HTMLRenderer {
         """
 }
 
-/// Escapes text for HTML content and double- or single-quoted attributes.
+/// Escapes text for HTML content and double-quoted attributes (the only kind the renderers write).
 func escape(_ text: String) -> String {
     var escaped = ""
     escaped.reserveCapacity(text.utf8.count)
@@ -297,7 +297,6 @@ func escape(_ text: String) -> String {
         case "<": escaped += "&lt;"
         case ">": escaped += "&gt;"
         case "\"": escaped += "&quot;"
-        case "'": escaped += "&#39;"
         default: escaped.append(character)
         }
     }
