@@ -50,7 +50,7 @@ private struct TranscriptBuilder {
         }
         var organisations: [String: Int] = [:]
         for person in people {
-            guard let name = person.organisation?.trimmingSpaces, !name.isEmpty else { continue }
+            guard let name = person.organisation else { continue }
             organisations[name, default: 0] += 1
         }
         return Transcript.Attendance(
@@ -77,10 +77,9 @@ private struct TranscriptBuilder {
     /// Anonymous notes and the organiser's own notes are never signed.
     private func attribution(of author: ParticipantID?, anonymous: Bool = false) -> Transcript.Attribution? {
         guard !anonymous, let author, let person = state.participants[author] else { return nil }
-        let organisation = person.organisation?.trimmingSpaces
         return Transcript.Attribution(
             role: roleRef(of: person), name: options.names ? person.name : nil,
-            organisation: options.names && organisation?.isEmpty == false ? organisation : nil)
+            organisation: options.names ? person.organisation : nil)
     }
 
     // MARK: Agenda
@@ -297,16 +296,6 @@ private struct TranscriptBuilder {
 
     private func text(_ localized: LocalizedText) -> String {
         localized.text(in: language, fallbacks: workshop.languages)
-    }
-}
-
-extension String {
-    /// The string without leading and trailing whitespace.
-    var trimmingSpaces: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[first...last])
     }
 }
 
