@@ -47,6 +47,12 @@ let package = Package(
             dependencies: ["AtelierStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AtelierCoreTests", dependencies: ["AtelierCore"]),
         .testTarget(
+            name: "AtelierExportTests",
+            dependencies: [
+                "AtelierExport", "AtelierCore", "AtelierWire", "AtelierStore", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Fixtures", "Golden"]),
+        .testTarget(
             name: "AtelierStoreTests",
             dependencies: [
                 "AtelierStore", "AtelierCore", "AtelierWire", "atelier-store-crash-writer",
