@@ -30,7 +30,7 @@ let package = Package(
         .target(
             name: "AtelierServer",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "CWebSockets",
+                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "AtelierExport", "CWebSockets",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierThreads", "CWebSockets"]),
