@@ -8,11 +8,11 @@ import AtelierCore
 /// accents right. Times are local to the workshop (`YYYY-MM-DD HH:MM:SS`).
 struct CSVRenderer {
     let transcript: Transcript
-    let clock: TranscriptClock
+    let clock: WorkshopClock
 
     init(_ transcript: Transcript) {
         self.transcript = transcript
-        clock = TranscriptClock(timezone: transcript.timezone)
+        clock = WorkshopClock(timezone: transcript.timezone)
     }
 
     /// The tables, in the order `notes`, `comments`, `votes`.

@@ -13,14 +13,14 @@ private struct TranscriptBuilder {
     let options: TranscriptOptions
     let language: String
     let words: Vocabulary
-    let clock: TranscriptClock
+    let clock: WorkshopClock
 
     init(state: SessionState, options: TranscriptOptions) {
         self.state = state
         self.options = options
         language = options.language ?? state.workshop.primaryLanguage
         words = Vocabulary.for(language)
-        clock = TranscriptClock(timezone: state.workshop.timezone)
+        clock = WorkshopClock(timezone: state.workshop.timezone)
     }
 
     private var workshop: WorkshopDefinition { state.workshop }
@@ -85,9 +85,9 @@ private struct TranscriptBuilder {
     // MARK: Agenda
 
     private func agenda() -> [Transcript.AgendaLine] {
-        var plannedStart = workshop.agenda.first?.start.flatMap(minuteOfDay) ?? 9 * 60
+        var plannedStart = workshop.agenda.first?.start.flatMap(minutesOfDay) ?? 9 * 60
         return workshop.agenda.map { slot in
-            if let start = slot.start.flatMap(minuteOfDay) { plannedStart = start }
+            if let start = slot.start.flatMap(minutesOfDay) { plannedStart = start }
             let start = plannedStart
             plannedStart += slot.minutes
             let runs = state.agenda.runs.filter { $0.slot == slot.id }.map { run in

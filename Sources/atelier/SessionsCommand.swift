@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierExport
 import AtelierStore
 import ArgumentParser
 
@@ -17,7 +18,8 @@ struct SessionsCommand: ParsableCommand {
         print("code    session        status   events  created           workshop")
         for record in sessions {
             let state = try store.replay(session: record.id)
-            let created = LocalTime(state.workshop).dateAndClock(state.createdAt)
+            let clock = WorkshopClock(state.workshop)
+            let created = clock.day(state.createdAt) + " " + clock.clock(state.createdAt)
             let events = try store.lastSequence(of: record.id)
             print("\(record.joinCode)  \(record.id)  \(state.status.rawValue.padding(8))\(String(events).padding(8))"
                 + "\(created)  \(record.title)")

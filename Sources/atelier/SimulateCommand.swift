@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierExport
 import AtelierServer
 import AtelierStore
 import AtelierWire
@@ -40,7 +41,7 @@ struct SimulateCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode.failure
         }
-        let time = LocalTime(definition)
+        let time = WorkshopClock(definition)
         let start = time.plannedStart(of: definition) ?? Timestamp(milliseconds: 0)
         let store = try EventStore(path: db)
         let created = try SessionFactory.create(
