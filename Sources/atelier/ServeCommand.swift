@@ -61,9 +61,6 @@ struct ServeCommand: ParsableCommand {
         let hasPage = FileManager.default.fileExists(atPath: web, isDirectory: &isDirectory) && isDirectory.boolValue
         if !hasPage { printError("\(web): no such directory; the participant page will not be served (use --web DIR).") }
 
-        try FileManager.default.createDirectory(
-            atPath: (db as NSString).deletingLastPathComponent.isEmpty ? "." : (db as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true)
         let store = try EventStore(path: db)
         let hub = SessionHub(store: store, logger: logger)
         let resumed = try hub.loadSessions()

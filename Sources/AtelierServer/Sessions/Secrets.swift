@@ -1,3 +1,4 @@
+import AtelierStore
 import CWebSockets
 
 /// Random secrets and their hashes: reconnect tokens, moderator keys, join codes.
@@ -47,6 +48,11 @@ public enum Secrets {
 
     /// The stored form of a moderator key with its salt.
     public static func keyHash(_ key: String, salt: String) -> String { sha256(salt + ":" + key) }
+
+    /// Whether `key` is the moderator key whose salted hash `record` stores, compared in constant time.
+    public static func isModeratorKey(_ key: String, of record: SessionRecord) -> Bool {
+        constantTimeEquals(keyHash(key, salt: record.moderatorKeySalt), record.moderatorKeyHash)
+    }
 
     /// Compares two strings in time that depends only on their lengths, for checking secrets.
     public static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {

@@ -156,24 +156,25 @@ extension SessionHub {
 
     // MARK: Timers
 
-    /// Sets the timers of the slot's end and the rooms' closing to what the state says now.
-    func reschedule(_ session: LiveSession) {
+    /// Sets the timers of the slot's end and the rooms' closing to what the state says now;
+    /// `anew` sets them again even when their due time has not changed (the clock moved).
+    func reschedule(_ session: LiveSession, anew: Bool = false) {
         let state = session.state
         let slotDue = state.status == .running && !state.agenda.timeUpSignalled ? state.agenda.endsAt : nil
-        session.slotTimer = retime(session.slotTimer, to: slotDue) { [unowned self, unowned session] in
+        session.slotTimer = retime(session.slotTimer, to: slotDue, anew: anew) { [unowned self, unowned session] in
             session.slotTimer = nil
             performSystem(.expireSlot, in: session)
         }
-        session.roomsTimer = retime(session.roomsTimer, to: state.breakout?.closesAt) { [unowned self, unowned session] in
+        session.roomsTimer = retime(session.roomsTimer, to: state.breakout?.closesAt, anew: anew) { [unowned self, unowned session] in
             session.roomsTimer = nil
             performSystem(.closeRooms(afterSeconds: nil), in: session)
         }
     }
 
     private func retime(
-        _ timer: (token: TimerToken, due: Timestamp)?, to due: Timestamp?, _ fire: @escaping () -> Void
+        _ timer: (token: TimerToken, due: Timestamp)?, to due: Timestamp?, anew: Bool, _ fire: @escaping () -> Void
     ) -> (token: TimerToken, due: Timestamp)? {
-        if let timer, timer.due == due { return timer }
+        if let timer, timer.due == due, !anew { return timer }
         if let timer { server?.cancel(timer.token) }
         guard let due, let server else { return nil }
         let delay = Int(max(due.milliseconds(since: clock()), 0))
@@ -206,8 +207,7 @@ extension SessionHub {
         }
         let authorization = request.headers["authorization"] ?? ""
         let key = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst("Bearer ".count)) : ""
-        let hash = Secrets.keyHash(key, salt: session.record.moderatorKeySalt)
-        guard Secrets.constantTimeEquals(hash, session.record.moderatorKeyHash) else {
+        guard Secrets.isModeratorKey(key, of: session.record) else {
             metrics.refused("auth.badKey")
             return .text("The transcript needs the session's moderator key: Authorization: Bearer KEY.\n", status: 401)
         }

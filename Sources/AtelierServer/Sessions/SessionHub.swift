@@ -142,11 +142,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// Sets every timer again from the clock, e.g. after the system clock jumped.
     public func clockChanged() {
         server?.post { [self] in
-            for session in sessions.values {
-                for timer in [session.slotTimer, session.roomsTimer].compactMap({ $0 }) { server?.cancel(timer.token) }
-                (session.slotTimer, session.roomsTimer) = (nil, nil)
-                reschedule(session)
-            }
+            for session in sessions.values { reschedule(session, anew: true) }
         }
     }
 
@@ -237,8 +233,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
 
     private func moderate(_ request: ModerateRequest, id: Int64, from client: Client, now: Timestamp) {
         guard let session = entry(request.code, id: id, client: client, now: now) else { return }
-        let hash = Secrets.keyHash(request.key, salt: session.record.moderatorKeySalt)
-        guard Secrets.constantTimeEquals(hash, session.record.moderatorKeyHash) else {
+        guard Secrets.isModeratorKey(request.key, of: session.record) else {
             client.badKeys += 1
             metrics.refused("auth.badKey")
             logger.notice("wrong moderator key", metadata: ["session": "\(session.record.joinCode)", "peer": "\(client.peer)"])
