@@ -5,5 +5,5 @@ import ArgumentParser
 struct Atelier: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Live facilitation for collective-intelligence workshops.",
-        subcommands: [CheckCommand.self, SimulateCommand.self, SessionsCommand.self])
+        subcommands: [ServeCommand.self, CheckCommand.self, SimulateCommand.self, SessionsCommand.self])
 }
