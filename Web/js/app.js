@@ -141,7 +141,7 @@ class ParticipantApp {
     this.languageSelect.dataset.key = key;
     replaceChildren(this.languageSelect, codes.map((code) => {
       const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) || code;
-      return h('option', { value: code, selected: code === t.language, text: name.charAt(0).toLocaleUpperCase(code) + name.slice(1) });
+      return h('option', { value: code, selected: code === t.language, text: code.toUpperCase(), 'aria-label': name, title: name });
     }));
     this.languageSelect.value = t.language;
   }
@@ -360,7 +360,12 @@ class ParticipantApp {
     } else if (slot) {
       const board = model.currentBoard();
       key = board ? `board:${board}` : `slot:${slot.id}`;
-      if (!board) build = () => this.infoCard(wt(this.ctx, slot.title), [slot.description ? wt(this.ctx, slot.description) : null]);
+      if (!board && !slot.description && slot.kind === 'synthesis') {
+        key = `synthesis:${slot.id}`;
+        build = () => [];
+      } else if (!board) {
+        build = () => this.infoCard(wt(this.ctx, slot.title), [slot.description ? wt(this.ctx, slot.description) : null]);
+      }
     } else {
       key = 'between';
       build = () => this.infoCard(t.t('session.between'), []);
@@ -380,7 +385,8 @@ class ParticipantApp {
           extra.push(h('button', { type: 'button', class: 'link change-room', text: t.t('rooms.change'),
             onclick: () => { this.pickingRoom = true; this.stageKey = null; this.render(); } }));
         }
-        replaceChildren(this.stage, extra, this.boardView.el);
+        this.boardView.setIntro(extra);
+        replaceChildren(this.stage, this.boardView.el);
         this.stageKey = key;
       }
       if (this.pickingRoom) {

@@ -5,6 +5,8 @@
 // Workshop texts (titles, themes, questions) are not here: they come translated in the workshop.
 
 export const LANGUAGES = ['fr', 'nl', 'en'];
+/** Formatting locales: the product serves Belgian venues, so Belgian French and Dutch, British English. */
+const LOCALES = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-GB' };
 const catalogs = new Map();
 
 export class Translator {
@@ -12,8 +14,9 @@ export class Translator {
     this.language = language;
     this.catalog = catalog;
     this.fallback = fallback || {};
-    this.plurals = new Intl.PluralRules(language);
-    this.numbers = new Intl.NumberFormat(language);
+    this.locale = LOCALES[language] || language;
+    this.plurals = new Intl.PluralRules(this.locale);
+    this.numbers = new Intl.NumberFormat(this.locale);
   }
 
   /** The text for `key`, with `{name}` replaced by `params.name` (numbers formatted). */
@@ -39,9 +42,9 @@ export class Translator {
   /** Hours and minutes of a server timestamp, in the workshop's time zone when given. */
   time(ms, timeZone) {
     try {
-      return new Intl.DateTimeFormat(this.language, { hour: '2-digit', minute: '2-digit', timeZone }).format(ms);
+      return new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit', timeZone }).format(ms);
     } catch {
-      return new Intl.DateTimeFormat(this.language, { hour: '2-digit', minute: '2-digit' }).format(ms);
+      return new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit' }).format(ms);
     }
   }
 
@@ -49,7 +52,7 @@ export class Translator {
   date(value) {
     const date = typeof value === 'string' ? new Date(`${value}T12:00:00Z`) : new Date(value);
     if (Number.isNaN(date.getTime())) return String(value);
-    return new Intl.DateTimeFormat(this.language, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
   }
 
   /** A planned `HH:MM` time written the way the language writes times. */
@@ -57,7 +60,7 @@ export class Translator {
     const match = /^(\d{1,2}):(\d{2})$/.exec(hhmm || '');
     if (!match) return hhmm || '';
     const date = Date.UTC(2000, 0, 1, Number(match[1]), Number(match[2]));
-    return new Intl.DateTimeFormat(this.language, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).format(date);
+    return new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).format(date);
   }
 
   /** The name of a language in this language (“néerlandais”). */

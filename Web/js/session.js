@@ -34,7 +34,8 @@ export class LiveSession extends EventTarget {
 
   get clock() { return this.connection.clock; }
   get status() {
-    return this.connection.status === 'online' && !this.synced ? 'reconnecting' : this.connection.status;
+    const joined = !!this.identity?.token;
+    return this.connection.status === 'online' && joined && !this.synced ? 'reconnecting' : this.connection.status;
   }
 
   /** Starts talking to the server for join code `code`, rejoining when an identity is stored. */
@@ -73,6 +74,7 @@ export class LiveSession extends EventTarget {
       }
       return;
     }
+    this.connection.markOnline();
     this.dispatchEvent(new CustomEvent('ready'));
   }
 
@@ -96,6 +98,13 @@ export class LiveSession extends EventTarget {
   }
 
   received(message) {
+    if (Array.isArray(message.events)) {
+      // Catch-up and widening come grouped: apply one by one, as if they came alone.
+      let changed = false;
+      for (const one of message.events) if (one && one.event && this.model.applyMessage(one)) changed = true;
+      if (changed) this.scheduleChange();
+      return;
+    }
     if ('seq' in message && message.event) {
       if (this.model.applyMessage(message)) this.scheduleChange();
       return;

@@ -36,10 +36,11 @@ export class BoardView {
     this.isPlenary = room === PLENARY;
     this.heading = h('h2', { class: 'board-theme', id: nextId('board') });
     this.subheading = h('p', { class: 'board-slot' });
+    this.intro = h('div', { class: 'board-intro' });
     this.facilitation = h('div', { class: 'facilitation', hidden: true });
     this.columns = h('div', { class: 'columns' });
     this.el = h('section', { class: 'board', 'aria-labelledby': this.heading.id, dataset: { board } },
-      h('header', { class: 'board-header' }, this.heading, this.subheading), this.facilitation, this.columns);
+      h('header', { class: 'board-header' }, this.heading, this.subheading, this.intro), this.facilitation, this.columns);
     this.columnViews = new Map();
     this.buildFacilitation();
   }
@@ -49,7 +50,7 @@ export class BoardView {
     const { room } = parseBoard(this.board);
     const roomDef = model.room(room);
     setText(this.heading, this.isPlenary ? wt(this.ctx, model.currentSlot?.title) : wt(this.ctx, roomDef?.theme));
-    setText(this.subheading, this.isPlenary ? t.t('board.plenary') : t.t('board.room', { slot: wt(this.ctx, model.slot(parseBoard(this.board).slot)?.title) }));
+    setText(this.subheading, this.isPlenary ? t.t('board.plenary') : t.t('board.room'));
     const prompts = model.promptsOf(this.board);
     reconcile(this.columns, prompts, (p) => p.id, (p) => {
       const view = new ColumnView(this.ctx, this, p);
@@ -57,6 +58,11 @@ export class BoardView {
       return view.el;
     }, (el, p) => this.columnViews.get(p.id)?.update());
     this.updateFacilitation();
+  }
+
+  /** Nodes shown under the heading (the slot's instructions, a room switch). */
+  setIntro(nodes) {
+    replaceChildren(this.intro, nodes);
   }
 
   get canFacilitate() {

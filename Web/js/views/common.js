@@ -88,7 +88,6 @@ export class Announcements {
     show(this.el, items.length > 0);
     const timeZone = model.workshop?.timezone;
     reconcile(this.list, items, (a) => a.id, () => h('li', {},
-      h('span', { class: 'icon', 'aria-hidden': 'true', text: '📣' }),
       h('span', { class: 'text' }), h('time', { class: 'when' })), (el, a) => {
       setText(el.querySelector('.text'), a.text);
       setText(el.querySelector('.when'), t.time(a.at, timeZone));

@@ -1,0 +1,164 @@
+"""Support for the browser tests: a live `atelier serve`, Debian's Chromium through Playwright,
+a scripted moderator speaking the websocket protocol from a page, and screenshots kept in
+Tests/artifacts/ (ignored by git)."""
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "Tests" / "artifacts"
+WEB = ROOT / "Web"
+
+
+def chromium_path():
+    """Debian's Chromium: the real binary, not the shell launcher (CHROMIUM overrides)."""
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/lib/chromium/chromium", shutil.which("chromium")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+class LiveServer:
+    """`atelier serve` on a free port with a fresh database, for one workshop."""
+
+    def __init__(self, workshop, binary=None):
+        self.binary = binary or os.environ.get("ATELIER_BIN") or str(ROOT / ".build" / "debug" / "atelier")
+        self.workshop = workshop
+        self.folder = tempfile.mkdtemp(prefix="atelier-web-")
+        self.process = None
+        self.lines = []
+
+    def start(self, timeout=30):
+        if not os.path.exists(self.binary):
+            pytest.fail(f"atelier is not built at {self.binary}: run `swift build` first")
+        self.process = subprocess.Popen(
+            [self.binary, "serve", "--port", "0", "--host", "127.0.0.1", "--db", os.path.join(self.folder, "atelier.db"),
+             "--workshop", str(self.workshop), "--web", str(WEB), "--new-session", "--log-level", "warning"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"atelier serve exited: {self.process.stderr.read()}")
+                continue
+            self.lines.append(line.rstrip("\n"))
+            if line.startswith("Stop with"):
+                break
+        text = "\n".join(self.lines)
+        participants = re.search(r"Participants: (http://\S+)/\?code=(\w+)", text)
+        key = re.search(r"Moderator key: ([0-9A-Za-z-]{8,})", text)
+        if not participants or not key:
+            self.stop()
+            raise RuntimeError(f"unexpected banner from atelier serve:\n{text}")
+        self.base = participants.group(1)
+        self.code = participants.group(2)
+        self.key = key.group(1)
+        # Keep draining the pipes so the server never blocks on a full one.
+        for stream in (self.process.stdout, self.process.stderr):
+            threading.Thread(target=lambda s=stream: [None for _ in s], daemon=True).start()
+        return self
+
+    @property
+    def join_url(self):
+        return f"{self.base}/?code={self.code}"
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# A tiny protocol client evaluated in a page of the server's origin: the scripted moderator.
+MODERATOR_JS = r"""
+(() => {
+  const client = { events: [], seen: new Set(), pending: new Map(), nextId: 1, synced: false, welcome: null };
+  client.open = () => new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws`, 'atelier.v1');
+    client.socket = socket;
+    const take = (m) => { if (!client.seen.has(m.seq)) { client.seen.add(m.seq); client.events.push(m); } };
+    socket.onmessage = (frame) => {
+      const m = JSON.parse(frame.data);
+      if ('ack' in m || 'error' in m) {
+        const p = client.pending.get(m.ack ?? m.error);
+        if (p) { client.pending.delete(m.ack ?? m.error); p(m); }
+      } else if (Array.isArray(m.events)) m.events.forEach(take);
+      else if ('seq' in m) take(m);
+      else if ('synced' in m) client.synced = true;
+    };
+    socket.onopen = () => resolve(true);
+    socket.onerror = () => reject(new Error('websocket error'));
+  });
+  client.send = (kind, body) => new Promise((resolve) => {
+    const id = client.nextId++;
+    client.pending.set(id, resolve);
+    client.socket.send(JSON.stringify({ id, [kind]: body }));
+  });
+  window.moderator = client;
+})();
+"""
+
+
+class Moderator:
+    """A scripted moderator: a websocket opened from a page, driven from Python."""
+
+    def __init__(self, page, server):
+        self.page = page
+        self.server = server
+        page.goto(f"{server.base}/healthz")
+        page.evaluate(MODERATOR_JS)
+        page.evaluate("() => window.moderator.open()")
+        answer = self.send("moderate", {"code": server.code, "key": server.key, "name": "Moderator", "language": "en"})
+        assert "ack" in answer, answer
+        self.page.wait_for_function("() => window.moderator.synced")
+
+    def send(self, kind, body):
+        return self.page.evaluate("([kind, body]) => window.moderator.send(kind, body)", [kind, body])
+
+    def command(self, name, args=None, expect_ok=True):
+        answer = self.send("command", {name: args or {}})
+        if expect_ok:
+            assert "ack" in answer, f"{name} refused: {answer}"
+        return answer
+
+    def events(self, name=None):
+        messages = self.page.evaluate("() => window.moderator.events")
+        if name is None:
+            return messages
+        return [m["event"][name] | {"_seq": m["seq"], "_results": m.get("results")} for m in messages if name in m["event"]]
+
+    def wait_for(self, predicate, what, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = predicate(self)
+            if found:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"moderator never saw {what}; events: {json.dumps(self.events())[-2000:]}")
+
+    def notes(self, text=None):
+        notes = self.events("noteAdded")
+        deleted = {e["id"] for e in self.events("noteDeleted")}
+        notes = [n for n in notes if n["id"] not in deleted]
+        return [n for n in notes if text is None or n["text"] == text]
+
+
+def shoot(page, name):
+    """Saves a full-page screenshot as Tests/artifacts/web-<name>.png and returns its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"web-{name}.png"
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), full_page=True)
+    return path
