@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from web_support import ROOT, LiveServer, Moderator, chromium_path, shoot
+from web_support import ROOT, Moderator, chromium_path, join_url, shoot
 
 sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
 DEMO = ROOT / "Workshops" / "demo-en.json"
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1280, "height": 800}
@@ -28,10 +29,9 @@ def browser():
 
 
 @pytest.fixture
-def server():
-    live = LiveServer(DEMO).start()
-    yield live
-    live.stop()
+def server(live_server_factory):
+    """A new session of the English demo workshop (conftest starts and stops the server)."""
+    return live_server_factory(workshop=DEMO, extra=["--new-session"])
 
 
 def new_page(browser, viewport=LAPTOP, locale="en-GB"):
@@ -43,7 +43,7 @@ def new_page(browser, viewport=LAPTOP, locale="en-GB"):
 
 
 def join(page, server, name, role="resident", organisation="", language="en"):
-    page.goto(server.join_url)
+    page.goto(join_url(server))
     page.wait_for_selector("#join-name")
     page.fill("#join-name", name)
     page.select_option("#join-role", role)
@@ -80,7 +80,7 @@ def test_a_short_session_from_join_to_final_ranking(browser, server):
     screen = new_page(browser, {"width": 1280, "height": 720})
 
     # Join: the code comes from the link; Bram reads the page in French.
-    anne.goto(server.join_url)
+    anne.goto(join_url(server))
     anne.wait_for_selector("#join-name")
     assert anne.locator(".code-chip strong").inner_text() == server.code
     shoot(anne, "01-join-phone")
@@ -90,7 +90,7 @@ def test_a_short_session_from_join_to_final_ranking(browser, server):
     assert bram.evaluate("() => document.documentElement.lang") == "fr"
     assert "Bientôt" in bram.locator(".slot-title").inner_text()
 
-    screen.goto(f"{server.base}/screen?code={server.code}#key={server.key}")
+    screen.goto(f"{server.url}/screen?code={server.code}#key={server.key}")
     screen.wait_for_selector(".join-code")
     assert screen.locator(".join-code").inner_text() == server.code
     assert f"/?code={server.code}" in screen.locator(".join-url").inner_text()
@@ -126,7 +126,7 @@ def test_a_short_session_from_join_to_final_ranking(browser, server):
     buses.locator(".comment-form input").fill("And taxis are rare")
     buses.locator(".comment-form button").click()
     moderator.wait_for(lambda m: [c for c in m.events("commentAdded") if c["text"] == "And taxis are rare"], "the comment")
-    assert buses.locator(".comments-toggle").inner_text() == "1 comment"
+    expect(buses.locator(".comments-toggle")).to_have_text("1 comment")
     for text in ("Night buses", "Bars close"):
         anne.locator(".note", has=anne.locator(".note-text", has_text=text)).locator(".select-note").check()
     anne.fill(".group-form input", "Getting home at night")
@@ -174,7 +174,7 @@ def test_a_short_session_from_join_to_final_ranking(browser, server):
     assert "Train bar staff" in ranked.nth(0).inner_text()
     assert "2 dots" in ranked.nth(0).locator(".result-dots").inner_text()
     assert ranked.nth(0).locator(".rank").inner_text() == "#1"
-    assert bram.locator(".vote .results .result").nth(0).locator(".result-dots").inner_text() == "2 points"
+    expect(bram.locator(".vote .results .result").nth(0).locator(".result-dots")).to_have_text("2 points")
     screen.wait_for_selector(".screen-panel .results .result")
     shoot(anne, "08-results-phone")
     shoot(screen, "09-screen-results")
@@ -192,7 +192,7 @@ def test_a_short_session_from_join_to_final_ranking(browser, server):
     rooms = anne.locator(".promoted-room h4").all_inner_texts()
     assert rooms == ["Night-time economy and noise", "Lighting and design of public space"]
     assert "Night-time economy and noise" in anne.locator(".recommendation", has_text="staggered").locator(".rec-sources").inner_text()
-    assert "Vie nocturne et bruit" in bram.locator(".recommendation", has_text="staggered").locator(".rec-sources").inner_text()
+    expect(bram.locator(".recommendation", has_text="staggered").locator(".rec-sources")).to_contain_text("Vie nocturne et bruit")
     moderator.command("openVote", {"on": "recommendations", "dotsPerPerson": 2, "maxDotsPerItem": 2, "hidden": True})
     anne.wait_for_selector(".vote[data-status=open] .vote-item")
     anne.locator(".vote-item", has_text="warm LED").locator(".add-dot").click()
@@ -211,7 +211,7 @@ def test_a_short_session_from_join_to_final_ranking(browser, server):
     assert "warm LED" in final.nth(0).inner_text() and "2 dots" in final.nth(0).inner_text()
     assert "staggered" in final.nth(1).inner_text()
     screen.wait_for_selector(".screen-panel .results .result")
-    assert "warm LED" in screen.locator(".screen-panel .results .result").nth(0).inner_text()
+    expect(screen.locator(".screen-panel .results .result").nth(0)).to_contain_text("warm LED")
     shoot(anne, "11-final-phone")
     shoot(bram, "12-final-laptop-fr")
     shoot(screen, "13-screen-final")

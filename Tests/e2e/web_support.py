@@ -1,21 +1,14 @@
-"""Support for the browser tests: a live `atelier serve`, Debian's Chromium through Playwright,
-a scripted moderator speaking the websocket protocol from a page, and screenshots kept in
-Tests/artifacts/ (ignored by git)."""
+"""Support for the browser tests: Debian's Chromium through Playwright, a scripted moderator
+speaking the websocket protocol from a page, and screenshots kept in Tests/artifacts/ (ignored
+by git). The server itself comes from conftest's `live_server_factory`."""
 import json
 import os
 import pathlib
-import re
 import shutil
-import subprocess
-import tempfile
-import threading
 import time
-
-import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "Tests" / "artifacts"
-WEB = ROOT / "Web"
 
 
 def chromium_path():
@@ -24,61 +17,6 @@ def chromium_path():
         if candidate and os.path.exists(candidate):
             return candidate
     return None
-
-
-class LiveServer:
-    """`atelier serve` on a free port with a fresh database, for one workshop."""
-
-    def __init__(self, workshop, binary=None):
-        self.binary = binary or os.environ.get("ATELIER_BIN") or str(ROOT / ".build" / "debug" / "atelier")
-        self.workshop = workshop
-        self.folder = tempfile.mkdtemp(prefix="atelier-web-")
-        self.process = None
-        self.lines = []
-
-    def start(self, timeout=30):
-        if not os.path.exists(self.binary):
-            pytest.fail(f"atelier is not built at {self.binary}: run `swift build` first")
-        self.process = subprocess.Popen(
-            [self.binary, "serve", "--port", "0", "--host", "127.0.0.1", "--db", os.path.join(self.folder, "atelier.db"),
-             "--workshop", str(self.workshop), "--web", str(WEB), "--new-session", "--log-level", "warning"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"atelier serve exited: {self.process.stderr.read()}")
-                continue
-            self.lines.append(line.rstrip("\n"))
-            if line.startswith("Stop with"):
-                break
-        text = "\n".join(self.lines)
-        participants = re.search(r"Participants: (http://\S+)/\?code=(\w+)", text)
-        key = re.search(r"Moderator key: ([0-9A-Za-z-]{8,})", text)
-        if not participants or not key:
-            self.stop()
-            raise RuntimeError(f"unexpected banner from atelier serve:\n{text}")
-        self.base = participants.group(1)
-        self.code = participants.group(2)
-        self.key = key.group(1)
-        # Keep draining the pipes so the server never blocks on a full one.
-        for stream in (self.process.stdout, self.process.stderr):
-            threading.Thread(target=lambda s=stream: [None for _ in s], daemon=True).start()
-        return self
-
-    @property
-    def join_url(self):
-        return f"{self.base}/?code={self.code}"
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # A tiny protocol client evaluated in a page of the server's origin: the scripted moderator.
@@ -117,7 +55,7 @@ class Moderator:
     def __init__(self, page, server):
         self.page = page
         self.server = server
-        page.goto(f"{server.base}/healthz")
+        page.goto(f"{server.url}/healthz")
         page.evaluate(MODERATOR_JS)
         page.evaluate("() => window.moderator.open()")
         answer = self.send("moderate", {"code": server.code, "key": server.key, "name": "Moderator", "language": "en"})
@@ -153,6 +91,11 @@ class Moderator:
         deleted = {e["id"] for e in self.events("noteDeleted")}
         notes = [n for n in notes if n["id"] not in deleted]
         return [n for n in notes if text is None or n["text"] == text]
+
+
+def join_url(server):
+    """The participants' link the server printed."""
+    return f"{server.url}/?code={server.code}"
 
 
 def shoot(page, name):
