@@ -52,13 +52,13 @@ MODERATOR_JS = r"""
 class Moderator:
     """A scripted moderator: a websocket opened from a page, driven from Python."""
 
-    def __init__(self, page, server):
+    def __init__(self, page, server, language="en"):
         self.page = page
         self.server = server
         page.goto(f"{server.url}/healthz")
         page.evaluate(MODERATOR_JS)
         page.evaluate("() => window.moderator.open()")
-        answer = self.send("moderate", {"code": server.code, "key": server.key, "name": "Moderator", "language": "en"})
+        answer = self.send("moderate", {"code": server.code, "key": server.key, "name": "Moderator", "language": language})
         assert "ack" in answer, answer
         self.page.wait_for_function("() => window.moderator.synced")
 
