@@ -341,3 +341,39 @@ def test_user_text_is_shown_as_inert_text(browser, server):
     bram_note = bram.locator(".note", has=bram.locator(".note-text", has_text="onerror"))
     assert bram_note.locator(".note-author").inner_text().startswith("<b>Anne</b>")
     shoot(bram, "15-inert-text-laptop")
+
+
+UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea, button'))
+  .filter((el) => el.offsetParent !== null)
+  .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+  .map((el) => el.outerHTML.slice(0, 80))"""
+
+
+def tab_to(page, selector, limit=40):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_the_page_works_from_the_keyboard_with_labelled_controls(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    page = new_page(browser, PHONE)
+    page.goto(join_url(server))
+    page.wait_for_selector("#join-name")
+    assert page.evaluate(UNLABELLED) == []
+    join(page, server, "Kim")
+    open_breakout(moderator)
+    page.wait_for_selector("[data-room='night-economy']")
+    tab_to(page, "[data-room='night-economy']")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", ""), "focus is not visible"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".column[data-prompt='friction']")
+    tab_to(page, ".column[data-prompt='friction'] textarea")
+    page.keyboard.type("Typed without a mouse")
+    page.keyboard.press("Control+Enter")
+    note(page, "Typed without a mouse").wait_for()
+    moderator.wait_for(lambda m: m.notes("Typed without a mouse"), "the keyboard note")
+    assert page.evaluate(UNLABELLED) == []
