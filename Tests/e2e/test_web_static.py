@@ -1,0 +1,93 @@
+"""The files of Web/ as served: types and security headers, translation catalogs that agree,
+no way for text to become markup, and the event-folding model's idempotence by seq."""
+import json
+import re
+
+import pytest
+
+from web_support import ROOT, chromium_path
+
+WEB = ROOT / "Web"
+CATALOGS = sorted((WEB / "i18n").glob("*.json"))
+
+
+def test_every_catalog_has_the_same_keys_and_placeholders():
+    assert [c.stem for c in CATALOGS] == ["en", "fr", "nl"]
+    loaded = {c.stem: json.loads(c.read_text()) for c in CATALOGS}
+
+    def placeholders(value):
+        text = json.dumps(value)
+        return set(re.findall(r"\{(\w+)\}", text))
+
+    for language, catalog in loaded.items():
+        assert catalog.keys() == loaded["en"].keys(), language
+        for key, value in catalog.items():
+            assert placeholders(value) == placeholders(loaded["en"][key]), f"{language}: {key}"
+            if isinstance(value, dict):
+                assert "other" in value, f"{language}: {key} needs an 'other' form"
+
+
+def test_every_key_the_code_uses_is_in_the_catalogs():
+    used = set()
+    for path in WEB.rglob("*.js"):
+        used |= set(re.findall(r"t\.t\('([\w.]+)'", path.read_text()))
+    english = json.loads((WEB / "i18n" / "en.json").read_text())
+    assert used and used <= english.keys(), sorted(used - english.keys())
+
+
+def test_no_script_ever_writes_html():
+    sinks = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|srcdoc|new Function|eval\(")
+    for path in list(WEB.rglob("*.js")) + list(WEB.rglob("*.html")):
+        text = path.read_text()
+        assert not sinks.search(text), f"{path.relative_to(ROOT)} uses an HTML sink"
+        if path.suffix == ".html":
+            assert not re.search(r"<script(?![^>]*\bsrc=)", text), f"{path.name}: inline script"
+            assert " style=" not in text and "<style" not in text, f"{path.name}: inline style"
+            assert "http://" not in text and "https://" not in text, f"{path.name}: external resource"
+
+
+@pytest.mark.parametrize("path, content_type", [
+    ("/", "text/html"), ("/screen", "text/html"), ("/js/app.js", "text/javascript"),
+    ("/js/views/board.js", "text/javascript"), ("/css/atelier.css", "text/css"),
+    ("/i18n/fr.json", "application/json"), ("/favicon.svg", "image/svg+xml"),
+])
+def test_the_page_is_served_with_its_type_and_a_strict_policy(live_server, path, content_type):
+    status, headers, body = live_server.get(path)
+    assert status == 200
+    assert headers["Content-Type"].startswith(content_type)
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "'unsafe-inline'" not in policy
+    if path == "/":
+        assert 'src="/js/app.js"' in body
+
+
+MODEL_CHECK = r"""async () => {
+  const { SessionModel } = await import('/js/model.js');
+  const workshop = { languages: ['en'], roles: [], rooms: [{ id: 'a', theme: 'A' }], prompts: [{ id: 'q', text: 'Q' }],
+    agenda: [{ id: 's', title: 'S', minutes: 5, kind: 'breakout' }], voting: {} };
+  const model = new SessionModel();
+  const message = (seq, name, fields) => ({ seq, at: seq, event: { [name]: fields } });
+  const applied = [
+    model.applyMessage(message(1, 'sessionCreated', { id: 'x', joinCode: 'C', workshop, at: 0 })),
+    model.applyMessage(message(5, 'noteAdded', { id: 'n2', board: 's/a', prompt: 'q', author: 'p1', text: 'later', colour: 'pink', anonymous: false, at: 5 })),
+    model.applyMessage(message(3, 'noteAdded', { id: 'n1', board: 's/a', prompt: 'q', author: 'p2', text: 'widened', colour: 'blue', anonymous: false, at: 3 })),
+    model.applyMessage(message(5, 'noteAdded', { id: 'n2', board: 's/a', prompt: 'q', author: 'p1', text: 'later', colour: 'pink', anonymous: false, at: 5 })),
+    model.applyMessage(message(6, 'noteEdited', { id: 'n2', text: 'edited', colour: 'green', at: 6 })),
+    model.applyMessage(message(6, 'noteEdited', { id: 'n2', text: 'again', colour: 'green', at: 6 })),
+  ];
+  return { applied, maxSeq: model.maxSeq, order: model.notesOf('s/a').map((n) => n.text), journal: model.journal.length };
+}"""
+
+
+def test_the_model_applies_each_seq_once_and_orders_widened_events(live_server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f"{live_server.url}/")
+        result = page.evaluate(MODEL_CHECK)
+        browser.close()
+    assert result["applied"] == [True, True, True, False, True, False]
+    assert result["maxSeq"] == 6
+    assert result["order"] == ["widened", "edited"]
+    assert result["journal"] == 2

@@ -1,0 +1,518 @@
+// The participant page: join, then follow the session live (slot and countdown, announcements,
+// the room's board, dot votes, the plenary synthesis).
+
+import { h, replaceChildren, setText, show } from './dom.js';
+import { LANGUAGES, preferredLanguage, translator } from './i18n.js';
+import { LiveSession } from './session.js';
+import { normaliseCode, storage } from './storage.js';
+import { BoardView } from './views/board.js';
+import { Announcements, ConnectionBadge, Programme, SlotClock, wt } from './views/common.js';
+import { PlenaryView } from './views/plenary.js';
+import { VoteView } from './views/vote.js';
+
+class ParticipantApp {
+  constructor(root) {
+    this.root = root;
+    this.live = new LiveSession({ kind: 'participant' });
+    this.ctx = {
+      live: this.live,
+      model: this.live.model,
+      clock: this.live.clock,
+      t: null,
+      toast: (text) => this.toast(text),
+      render: () => this.render(),
+      act: (command) => this.act(command),
+    };
+    this.phase = 'loading';
+    this.lookupResult = null;
+    this.lookupError = null;
+  }
+
+  async start() {
+    const params = new URLSearchParams(location.search);
+    const linked = normaliseCode(params.get('code'));
+    this.code = linked || storage.lastCode() || '';
+    this.codeFromLink = !!linked;
+    const stored = this.code ? storage.identity(this.code) : null;
+    await this.setLanguage(stored?.language || storage.language() || preferredLanguage(), { send: false });
+    this.buildShell();
+    this.live.addEventListener('change', () => this.scheduleRender());
+    this.live.addEventListener('ready', () => this.ready());
+    this.live.addEventListener('lost', (event) => this.lost(event.detail));
+    this.live.addEventListener('refused', (event) => this.refused(event.detail.error));
+    this.live.addEventListener('joined', () => { this.phase = 'session'; this.scheduleRender(); });
+    this.phase = stored?.token ? 'session' : 'join';
+    this.live.start(this.code);
+    this.render();
+    setInterval(() => this.tick(), 250);
+  }
+
+  async setLanguage(language, { send = true } = {}) {
+    const code = LANGUAGES.includes(language) ? language : 'en';
+    this.ctx.t = await translator(code);
+    document.documentElement.lang = code;
+    storage.saveLanguage(code);
+    if (this.live.identity) {
+      this.live.identity.language = code;
+      storage.saveIdentity(this.live.code, this.live.identity);
+    }
+    const offered = this.live.model.workshop?.languages || [];
+    if (send && this.live.synced && offered.includes(code) && this.live.model.mine?.language !== code) {
+      this.live.send({ setLanguage: { language: code } }).catch(() => {});
+    }
+    this.render();
+  }
+
+  // MARK: Shell
+
+  buildShell() {
+    this.skip = h('a', { href: '#main', class: 'skip-link' });
+    this.brand = h('span', { class: 'brand-title' });
+    this.clock = new SlotClock(this.ctx);
+    this.badge = new ConnectionBadge(this.ctx);
+    this.languageSelect = h('select', { id: 'language', class: 'language-select' });
+    this.languageLabel = h('label', { for: 'language', class: 'visually-hidden' });
+    this.languageSelect.addEventListener('change', () => this.setLanguage(this.languageSelect.value));
+    this.header = h('header', { class: 'topbar' },
+      h('div', { class: 'topbar-row' }, h('span', { class: 'logo', 'aria-hidden': 'true', text: '◆' }), this.brand,
+        h('span', { class: 'spacer' }), this.badge.el, this.languageLabel, this.languageSelect),
+      this.clock.el);
+    this.announcements = new Announcements(this.ctx);
+    this.main = h('main', { id: 'main', tabindex: '-1' });
+    this.toasts = h('div', { class: 'toasts', role: 'alert', 'aria-live': 'assertive' });
+    this.footer = h('footer', { class: 'footer' });
+    replaceChildren(this.root, this.skip, this.header, this.announcements.el, this.main, this.footer, this.toasts);
+    this.programme = new Programme(this.ctx);
+    this.plenary = new PlenaryView(this.ctx);
+    this.stage = h('div', { class: 'stage' });
+    this.votes = h('div', { class: 'votes' });
+    this.boardView = null;
+    this.voteViews = new Map();
+  }
+
+  scheduleRender() {
+    if (this.renderScheduled) return;
+    this.renderScheduled = true;
+    requestAnimationFrame(() => {
+      this.renderScheduled = false;
+      this.render();
+    });
+  }
+
+  tick() {
+    if (this.phase === 'session') this.clock.tick();
+  }
+
+  render() {
+    if (!this.header) return;
+    const { t, model } = this.ctx;
+    setText(this.skip, t.t('a11y.skip'));
+    setText(this.languageLabel, t.t('join.language'));
+    this.renderLanguageOptions();
+    setText(this.brand, model.workshop ? wt(this.ctx, model.workshop.title) : 'atelier');
+    document.title = model.workshop ? `${wt(this.ctx, model.workshop.title)} · atelier` : 'atelier';
+    this.badge.update();
+    document.body.dataset.phase = this.phase;
+    document.body.dataset.participant = this.live.identity?.participant || '';
+    document.body.dataset.connection = this.live.status;
+    if (this.phase === 'join') {
+      show(this.clock.el, false);
+      show(this.announcements.el, false);
+      this.renderJoin();
+      replaceChildren(this.footer);
+      return;
+    }
+    show(this.clock.el, true);
+    this.clock.update();
+    this.announcements.update();
+    if (!this.live.model.session) {
+      this.renderWaiting();
+      return;
+    }
+    this.renderSession();
+  }
+
+  renderLanguageOptions() {
+    const { t, model } = this.ctx;
+    const offered = model.workshop?.languages || this.lookupResult?.languages || [];
+    const codes = Array.from(new Set([...offered.filter((c) => LANGUAGES.includes(c)), ...LANGUAGES]));
+    const key = codes.join(',') + t.language;
+    if (this.languageSelect.dataset.key === key) return;
+    this.languageSelect.dataset.key = key;
+    replaceChildren(this.languageSelect, codes.map((code) => {
+      const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) || code;
+      return h('option', { value: code, selected: code === t.language, text: code.toUpperCase(), 'aria-label': name, title: name });
+    }));
+    this.languageSelect.value = t.language;
+  }
+
+  renderWaiting() {
+    const { t } = this.ctx;
+    replaceChildren(this.main, h('section', { class: 'card center' },
+      h('p', { class: 'spinner', 'aria-hidden': 'true' }), h('p', { text: t.t('session.connecting') })));
+  }
+
+  // MARK: Join
+
+  ready() {
+    if (this.phase === 'join' && this.code && !this.lookupResult && !this.lookingUp) this.lookup(this.code);
+  }
+
+  async lookup(code) {
+    this.lookingUp = true;
+    this.lookupError = null;
+    this.render();
+    try {
+      this.lookupResult = await this.live.lookup(code);
+      this.code = this.live.code;
+      const offered = this.lookupResult.languages;
+      if (offered.length && !offered.includes(this.ctx.t.language) && !storage.language()) {
+        await this.setLanguage(preferredLanguage(offered), { send: false });
+      }
+    } catch (error) {
+      this.lookupResult = null;
+      this.lookupError = error;
+      if (error.code?.startsWith('connection.')) this.lookupError = null;
+    } finally {
+      this.lookingUp = false;
+      this.render();
+      this.focusJoin();
+    }
+  }
+
+  focusJoin() {
+    const target = this.main.querySelector(this.lookupResult ? '#join-name' : '#join-code');
+    if (target && document.activeElement === document.body) target.focus();
+  }
+
+  renderJoin() {
+    const { t } = this.ctx;
+    if (this.joinForm && this.joinForm.dataset.lang === t.language && this.joinForm.dataset.state === this.joinState()) {
+      return;
+    }
+    const saved = this.joinForm ? this.readJoinForm() : storage.profile();
+    const form = h('form', { class: 'join card', novalidate: true, dataset: { lang: t.language, state: this.joinState() } });
+    const title = h('h1', { text: t.t('join.title') });
+    form.append(title, h('p', { class: 'lead', text: t.t('join.intro') }));
+    if (!this.lookupResult) {
+      const input = h('input', { id: 'join-code', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters',
+        spellcheck: false, maxlength: 16, required: true, class: 'code-input', value: this.code || '' });
+      form.append(field(t.t('join.code'), input, t.t('join.codeHint')));
+      if (this.lookupError) form.append(h('p', { class: 'error', role: 'alert', text: this.errorText(this.lookupError) }));
+      const button = h('button', { type: 'submit', class: 'button primary wide', disabled: !!this.lookingUp,
+        text: this.lookingUp ? t.t('join.checking') : t.t('join.continue') });
+      form.append(button);
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        const code = normaliseCode(input.value);
+        if (!code) { input.focus(); return; }
+        this.code = code;
+        this.live.code = code;
+        this.lookup(code);
+      });
+    } else {
+      const { roles, languages } = this.lookupResult;
+      form.append(h('p', { class: 'code-chip' }, t.t('join.session'), ' ', h('strong', { text: this.code }), ' ',
+        h('button', { type: 'button', class: 'link', text: t.t('join.changeCode'), onclick: () => {
+          this.lookupResult = null; this.codeFromLink = false; this.render(); this.main.querySelector('#join-code')?.focus();
+        } })));
+      const name = h('input', { id: 'join-name', name: 'name', type: 'text', autocomplete: 'name', maxlength: 80, required: true, value: saved.name || '' });
+      const role = h('select', { id: 'join-role', name: 'role', required: true },
+        h('option', { value: '', text: t.t('join.rolePick') }),
+        roles.map((id) => h('option', { value: id, text: humanise(id), selected: saved.role === id })));
+      const organisation = h('input', { id: 'join-organisation', name: 'organisation', type: 'text', autocomplete: 'organization', maxlength: 120, value: saved.organisation || '' });
+      const language = h('select', { id: 'join-language', name: 'language' },
+        languages.map((code) => h('option', { value: code, selected: code === (LANGUAGES.includes(t.language) && languages.includes(t.language) ? t.language : languages[0]),
+          text: new Intl.DisplayNames([code], { type: 'language' }).of(code) })));
+      language.addEventListener('change', () => this.setLanguage(language.value, { send: false }));
+      form.append(
+        field(t.t('join.name'), name),
+        field(t.t('join.role'), role),
+        field(t.t('join.organisation'), organisation, t.t('join.optional')),
+        field(t.t('join.language'), language));
+      this.joinError = h('p', { class: 'error', role: 'alert', hidden: true });
+      const button = h('button', { type: 'submit', class: 'button primary wide', text: t.t('join.submit') });
+      form.append(this.joinError, button);
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        this.submitJoin();
+      });
+    }
+    this.joinForm = form;
+    replaceChildren(this.main, form);
+  }
+
+  joinState() {
+    return this.lookupResult ? 'details' : this.lookingUp ? 'checking' : `code:${this.lookupError?.code || ''}`;
+  }
+
+  readJoinForm() {
+    const value = (id) => this.joinForm.querySelector(`#${id}`)?.value ?? '';
+    return { name: value('join-name'), role: value('join-role'), organisation: value('join-organisation') };
+  }
+
+  async submitJoin() {
+    const { t } = this.ctx;
+    const details = this.readJoinForm();
+    const language = this.joinForm.querySelector('#join-language')?.value || this.ctx.t.language;
+    const problems = [];
+    if (!details.name.trim()) problems.push(['join-name', t.t('join.needName')]);
+    if (!details.role) problems.push(['join-role', t.t('join.needRole')]);
+    if (problems.length) {
+      this.joinError.hidden = false;
+      setText(this.joinError, problems.map((p) => p[1]).join(' '));
+      this.joinForm.querySelector(`#${problems[0][0]}`).focus();
+      return;
+    }
+    storage.saveProfile(details);
+    const button = this.joinForm.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      await this.live.join({
+        name: details.name.trim(), role: details.role,
+        organisation: details.organisation.trim() || null, language,
+      });
+      this.live.identity.language = this.ctx.t.language;
+      storage.saveIdentity(this.live.code, this.live.identity);
+      const url = new URL(location.href);
+      url.searchParams.set('code', this.live.code);
+      history.replaceState(null, '', url);
+      this.joinForm = null;
+      this.phase = 'session';
+      this.render();
+      this.main.focus();
+    } catch (error) {
+      button.disabled = false;
+      this.joinError.hidden = false;
+      setText(this.joinError, this.errorText(error));
+    }
+  }
+
+  lost(error) {
+    this.phase = 'join';
+    this.lookupResult = null;
+    this.joinForm = null;
+    this.lookupError = error.code === 'session.unknownCode' ? error : null;
+    this.toast(this.ctx.t.t('join.lost'));
+    this.render();
+    if (error.code !== 'session.unknownCode') this.lookup(this.code);
+  }
+
+  // MARK: Session
+
+  renderSession() {
+    const { model, t } = this.ctx;
+    const me = model.mine;
+    this.renderStage();
+    this.renderVotes();
+    this.plenary.update();
+    this.programme.update();
+    const children = [this.votes, this.stage, this.plenary.el, this.programme.el];
+    if (Array.from(this.main.children).some((c, i) => c !== children[i]) || this.main.children.length !== children.length) {
+      replaceChildren(this.main, children);
+    }
+    if (me) {
+      const role = model.role(me.role);
+      const room = me.room ? model.room(me.room) : null;
+      const parts = [me.name, role ? wt(this.ctx, role.label) : null, me.organisation,
+        room ? t.t('footer.room', { room: wt(this.ctx, room.theme) }) : null,
+        me.facilitates ? t.t('footer.facilitator') : null].filter(Boolean);
+      if (!this.footerText) {
+        this.footerText = h('span', { class: 'me' });
+        this.leaveButton = h('button', { type: 'button', class: 'link', onclick: () => this.leave() });
+      }
+      setText(this.footerText, parts.join(' · '));
+      setText(this.leaveButton, t.t('footer.leave'));
+      if (this.footer.firstChild !== this.footerText) replaceChildren(this.footer, this.footerText, this.leaveButton);
+    }
+  }
+
+  renderStage() {
+    const { model, t } = this.ctx;
+    const slot = model.currentSlot;
+    const me = model.mine;
+    let key;
+    let build;
+    if (model.status === 'created') {
+      key = 'before';
+      build = () => this.infoCard(wt(this.ctx, model.workshop.title), [
+        model.workshop.description ? wt(this.ctx, model.workshop.description) : null,
+        t.t('session.dateBy', { date: t.date(model.workshop.date), organiser: model.workshop.organiser }),
+        t.t('session.startsSoon')]);
+    } else if (model.status === 'ended') {
+      key = 'ended';
+      build = () => this.infoCard(t.t('session.endedTitle'), [t.t('session.thanks')]);
+    } else if (slot?.kind === 'breakout') {
+      const open = model.breakout && model.breakout.slot === slot.id;
+      const board = model.currentBoard();
+      if (board) {
+        key = `board:${board}`;
+      } else if (!open) {
+        key = `rooms-soon:${slot.id}`;
+        build = () => this.roomsList(t.t('rooms.soon'), false);
+      } else if (model.breakout.mode === 'self' && !me?.isModerator) {
+        key = `pick:${slot.id}`;
+        build = () => this.roomsList(t.t('rooms.pick'), true);
+      } else {
+        key = `wait-room:${slot.id}`;
+        build = () => this.infoCard(wt(this.ctx, slot.title), [t.t('rooms.waitAssign')]);
+      }
+    } else if (slot) {
+      const board = model.currentBoard();
+      key = board ? `board:${board}` : `slot:${slot.id}`;
+      if (!board && !slot.description && slot.kind === 'synthesis') {
+        key = `synthesis:${slot.id}`;
+        build = () => [];
+      } else if (!board) {
+        build = () => this.infoCard(wt(this.ctx, slot.title), [slot.description ? wt(this.ctx, slot.description) : null]);
+      }
+    } else {
+      key = 'between';
+      build = () => this.infoCard(t.t('session.between'), []);
+    }
+    key += `:${t.language}`;
+    if (key.startsWith('board:')) {
+      const board = key.slice(6, key.lastIndexOf(':'));
+      if (!this.boardView || this.boardView.board !== board) {
+        this.boardView = new BoardView(this.ctx, board);
+        this.stageKey = null;
+      }
+      if (this.stageKey !== key) {
+        const extra = [];
+        const slotDescription = slot?.description ? wt(this.ctx, slot.description) : null;
+        if (slotDescription) extra.push(h('p', { class: 'slot-description', text: slotDescription }));
+        if (slot?.kind === 'breakout' && model.breakout?.mode === 'self' && !me?.isModerator) {
+          extra.push(h('button', { type: 'button', class: 'link change-room', text: t.t('rooms.change'),
+            onclick: () => { this.pickingRoom = true; this.stageKey = null; this.render(); } }));
+        }
+        this.boardView.setIntro(extra);
+        replaceChildren(this.stage, this.boardView.el);
+        this.stageKey = key;
+      }
+      if (this.pickingRoom) {
+        replaceChildren(this.stage, this.roomsList(t.t('rooms.pick'), true, true));
+        this.stageKey = 'picking';
+        return;
+      }
+      this.boardView.update();
+      return;
+    }
+    this.boardView = null;
+    this.pickingRoom = false;
+    if (this.stageKey !== key) {
+      replaceChildren(this.stage, build());
+      this.stageKey = key;
+    }
+  }
+
+  infoCard(title, lines) {
+    return h('section', { class: 'card info' }, h('h2', { text: title }),
+      lines.filter(Boolean).map((line) => h('p', { text: line })));
+  }
+
+  roomsList(title, selectable, cancellable = false) {
+    const { model, t } = this.ctx;
+    const slot = model.currentSlot;
+    const rooms = model.breakout?.rooms || model.roomsOf(slot);
+    const list = h('ul', { class: 'room-list' }, rooms.map((id) => {
+      const room = model.room(id);
+      const theme = wt(this.ctx, room?.theme) || id;
+      const count = Array.from(model.participants.values()).filter((p) => p.room === id && p.active && !p.isModerator).length;
+      const content = [h('span', { class: 'room-theme', text: theme }),
+        selectable ? h('span', { class: 'room-count', text: t.t('rooms.people', { n: count }) }) : null];
+      if (!selectable) return h('li', { class: 'room' }, content);
+      const current = model.mine?.room === id;
+      return h('li', { class: 'room' }, h('button', {
+        type: 'button', class: ['room-button', current && 'current'], dataset: { room: id },
+        'aria-pressed': String(current),
+        onclick: () => {
+          this.pickingRoom = false;
+          this.stageKey = null;
+          if (!current) this.act({ chooseRoom: { room: id } });
+          this.render();
+        },
+      }, content));
+    }));
+    return h('section', { class: 'card rooms' }, h('h2', { text: title }),
+      slot?.description ? h('p', { class: 'slot-description', text: wt(this.ctx, slot.description) }) : null, list,
+      cancellable ? h('button', { type: 'button', class: 'link', text: t.t('action.cancel'),
+        onclick: () => { this.pickingRoom = false; this.stageKey = null; this.render(); } }) : null);
+  }
+
+  renderVotes() {
+    const { model } = this.ctx;
+    const slot = model.currentSlot;
+    const rounds = model.roundsInOrder().filter((round) => {
+      if (round.status === 'open') return model.itemsOf(round).length > 0 || model.mine?.isModerator;
+      if (round.scope === 'recommendations' && round.status === 'revealed') return false; // shown as the final ranking
+      return slot && round.slot === slot.id;
+    }).reverse();
+    const ids = rounds.map((r) => r.id);
+    for (const id of this.voteViews.keys()) if (!ids.includes(id)) this.voteViews.delete(id);
+    const els = rounds.map((round) => {
+      if (!this.voteViews.has(round.id)) this.voteViews.set(round.id, new VoteView(this.ctx, round.id));
+      const view = this.voteViews.get(round.id);
+      view.update();
+      return view.el;
+    });
+    if (Array.from(this.votes.children).some((c, i) => c !== els[i]) || this.votes.children.length !== els.length) {
+      replaceChildren(this.votes, els);
+    }
+  }
+
+  async act(command) {
+    try {
+      return await this.live.send(command);
+    } catch (error) {
+      this.refused(error);
+      throw error;
+    }
+  }
+
+  refused(error) {
+    this.toast(this.errorText(error));
+  }
+
+  errorText(error) {
+    const { t } = this.ctx;
+    const key = `error.${error.code}`;
+    const text = t.t(key);
+    return text === key ? (error.message || t.t('error.generic')) : text;
+  }
+
+  toast(text) {
+    const item = h('p', { class: 'toast', text });
+    this.toasts.append(item);
+    setTimeout(() => item.remove(), 6000);
+  }
+
+  async leave() {
+    if (!window.confirm(this.ctx.t.t('footer.confirmLeave'))) return;
+    await this.live.leave();
+    this.phase = 'join';
+    this.lookupResult = null;
+    this.joinForm = null;
+    this.footerText = null;
+    this.live.model.reset();
+    this.live.model.me = null;
+    this.live.connection.drop();
+    this.render();
+  }
+}
+
+/** A labelled form field with an optional hint. */
+function field(label, control, hint) {
+  const hintEl = hint ? h('span', { class: 'hint', id: `${control.id}-hint`, text: hint }) : null;
+  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { for: control.id, text: label }), control, hintEl);
+}
+
+/** `elected-official` → `Elected official`: how a role reads before the workshop is loaded. */
+function humanise(id) {
+  const text = id.replace(/[-_]+/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const app = new ParticipantApp(document.getElementById('app'));
+app.start();
+window.atelier = app; // for debugging in the console and for the browser tests

@@ -1,0 +1,203 @@
+// The presenter view (`/screen?code=…`), projected in the room: a big timer, the join link and
+// code, live vote results as bars, and the recommendations with their final ranking.
+//
+// It connects with the moderator key (so it sees every room's progress and every vote):
+// from `#key=…` in the address (the fragment never reaches the server or a referrer), else
+// typed once; after that the reconnect token kept in localStorage rejoins silently.
+
+import { h, reconcile, replaceChildren, setText, show } from './dom.js';
+import { preferredLanguage, translator } from './i18n.js';
+import { PLENARY } from './model.js';
+import { LiveSession } from './session.js';
+import { normaliseCode, storage } from './storage.js';
+import { Announcements, ConnectionBadge, resultRows, roundTitle, SlotClock, wt } from './views/common.js';
+
+class ScreenApp {
+  constructor(root) {
+    this.root = root;
+    this.live = new LiveSession({ kind: 'screen' });
+    this.ctx = { live: this.live, model: this.live.model, clock: this.live.clock, t: null, toast: () => {}, render: () => this.render() };
+  }
+
+  async start() {
+    const params = new URLSearchParams(location.search);
+    this.code = normaliseCode(params.get('code')) || storage.lastCode() || '';
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    this.key = fragment.get('key') || '';
+    if (this.key) history.replaceState(null, '', location.pathname + location.search);
+    const language = params.get('lang') || storage.language() || preferredLanguage();
+    this.ctx.t = await translator(language);
+    document.documentElement.lang = this.ctx.t.language;
+    this.build();
+    this.live.addEventListener('change', () => this.scheduleRender());
+    this.live.addEventListener('ready', () => this.ready());
+    this.live.addEventListener('lost', () => { this.needKey = true; this.render(); });
+    this.live.start(this.code);
+    this.needKey = !this.live.identity && !this.key;
+    this.render();
+    setInterval(() => { if (this.live.model.session) this.clock.tick(); }, 250);
+  }
+
+  ready() {
+    if (this.key && this.code) this.authenticate(this.key);
+    else { this.needKey = true; this.render(); }
+  }
+
+  async authenticate(key) {
+    try {
+      await this.live.moderate(key.trim(), this.ctx.t.t('screen.name'), this.ctx.t.language);
+      this.needKey = false;
+      this.keyError = null;
+    } catch (error) {
+      this.needKey = true;
+      this.keyError = error.code === 'session.unknownCode' ? this.ctx.t.t('error.session.unknownCode') : this.ctx.t.t('screen.badKey');
+    }
+    this.key = '';
+    this.render();
+  }
+
+  build() {
+    this.clock = new SlotClock(this.ctx, { big: true });
+    this.badge = new ConnectionBadge(this.ctx);
+    this.title = h('h1', { class: 'screen-title' });
+    this.joinUrl = h('p', { class: 'join-url' });
+    this.joinCode = h('p', { class: 'join-code' });
+    this.joinLabel = h('p', { class: 'join-label' });
+    this.codeLabel = h('p', { class: 'join-label' });
+    this.joinBox = h('aside', { class: 'join-box' }, this.joinLabel, this.joinUrl, this.codeLabel, this.joinCode);
+    this.announcements = new Announcements(this.ctx);
+    this.panel = h('section', { class: 'screen-panel', 'aria-live': 'polite' });
+    this.description = h('p', { class: 'screen-description' });
+    this.layout = h('div', { class: 'screen-layout' },
+      h('header', { class: 'screen-header' }, this.title, this.badge.el),
+      h('div', { class: 'screen-top' }, h('div', { class: 'screen-clock' }, this.clock.el, this.description), this.joinBox),
+      this.announcements.el, this.panel);
+  }
+
+  scheduleRender() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    requestAnimationFrame(() => { this.scheduled = false; this.render(); });
+  }
+
+  render() {
+    const { t, model } = this.ctx;
+    document.body.dataset.phase = model.session ? 'session' : this.needKey ? 'key' : 'loading';
+    if (!model.session) {
+      if (this.needKey) this.renderKeyForm();
+      else replaceChildren(this.root, h('main', { class: 'card center' }, h('p', { class: 'spinner', 'aria-hidden': 'true' }), h('p', { text: t.t('session.connecting') })));
+      return;
+    }
+    if (this.root.firstChild !== this.layout) replaceChildren(this.root, this.layout);
+    setText(this.title, wt(this.ctx, model.workshop.title));
+    document.title = `${wt(this.ctx, model.workshop.title)} · atelier`;
+    this.badge.update();
+    this.clock.update();
+    const slot = model.currentSlot;
+    setText(this.description, slot?.description ? wt(this.ctx, slot.description) : '');
+    const url = `${location.origin}/?code=${model.joinCode}`;
+    setText(this.joinLabel, t.t('screen.joinAt'));
+    setText(this.joinUrl, url.replace(/^https?:\/\//, ''));
+    setText(this.codeLabel, t.t('screen.code'));
+    setText(this.joinCode, model.joinCode);
+    this.announcements.update();
+    this.renderPanel();
+  }
+
+  renderKeyForm() {
+    const { t } = this.ctx;
+    if (this.root.querySelector('.key-form')) {
+      const error = this.root.querySelector('.error');
+      setText(error, this.keyError || '');
+      show(error, !!this.keyError);
+      return;
+    }
+    const code = h('input', { id: 'screen-code', type: 'text', value: this.code, autocomplete: 'off', required: true });
+    const key = h('input', { id: 'screen-key', type: 'password', autocomplete: 'off', required: true });
+    const error = h('p', { class: 'error', role: 'alert', hidden: !this.keyError, text: this.keyError || '' });
+    const form = h('form', { class: 'card key-form' }, h('h1', { text: t.t('screen.title') }), h('p', { text: t.t('screen.keyIntro') }),
+      h('div', { class: 'field' }, h('label', { for: 'screen-code', text: t.t('join.code') }), code),
+      h('div', { class: 'field' }, h('label', { for: 'screen-key', text: t.t('screen.key') }), key),
+      error, h('button', { type: 'submit', class: 'button primary wide', text: t.t('screen.show') }));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const wanted = normaliseCode(code.value);
+      if (wanted !== this.live.code) { this.live.code = wanted; this.code = wanted; }
+      this.authenticate(key.value);
+    });
+    replaceChildren(this.root, h('main', { id: 'main' }, form));
+  }
+
+  /** What the room looks at: a vote in progress, results, the recommendations, or the rooms. */
+  renderPanel() {
+    const { model, t } = this.ctx;
+    const slot = model.currentSlot;
+    const rounds = model.roundsInOrder();
+    const open = rounds.filter((r) => r.status === 'open').pop();
+    const revealed = rounds.filter((r) => r.status === 'revealed' && r.slot === slot?.id && r.scope !== 'recommendations').pop();
+    const recs = model.recommendationOrder.map((id) => model.recommendations.get(id)).filter(Boolean);
+    const finalRound = model.finalRecommendationVote();
+    let key;
+    let build;
+    if (open) {
+      key = `open:${open.id}:${model.dotsPlaced(open)}:${model.itemsOf(open, null).length}`;
+      build = () => this.liveVote(open);
+    } else if (revealed && !(slot?.kind === 'synthesis' && recs.length)) {
+      key = `revealed:${revealed.id}`;
+      build = () => h('div', {}, h('h2', { text: t.t('results.title', { what: roundTitle(this.ctx, revealed) }) }), resultRows(this.ctx, revealed, { limit: 8 }));
+    } else if (recs.length) {
+      key = `recs:${finalRound?.id || ''}:${recs.map((r) => r.id + r.text).join('|')}`;
+      build = () => (finalRound
+        ? h('div', {}, h('h2', { text: t.t('plenary.final') }), resultRows(this.ctx, finalRound))
+        : h('div', {}, h('h2', { text: t.t('plenary.recommendations') }), h('ol', { class: 'screen-recs' },
+          recs.map((rec) => h('li', {}, h('span', { class: 'rec-text', text: rec.text }),
+            h('span', { class: 'rec-sources', text: model.recommendationRooms(rec).map((r) => wt(this.ctx, model.room(r)?.theme)).join(' · ') }))))));
+    } else if (model.breakout) {
+      key = `rooms:${this.roomStats().map((s) => `${s.id}:${s.people}:${s.notes}`).join('|')}`;
+      build = () => h('div', {}, h('h2', { text: t.t('screen.rooms') }), h('ul', { class: 'screen-rooms' },
+        this.roomStats().map((s) => h('li', {}, h('span', { class: 'room-theme', text: wt(this.ctx, model.room(s.id)?.theme) }),
+          h('span', { class: 'room-count', text: `${t.t('rooms.people', { n: s.people })} · ${t.t('screen.notes', { n: s.notes })}` })))));
+    } else if (model.promoted.length) {
+      key = `promoted:${model.promoted.map((p) => p.id).join(',')}`;
+      build = () => h('div', {}, h('h2', { text: t.t('plenary.promoted') }), h('ul', { class: 'screen-promoted' },
+        model.promoted.map((p) => h('li', {}, h('span', { class: 'rec-text', text: p.text }),
+          h('span', { class: 'rec-sources', text: wt(this.ctx, model.room(model.roomOfBoard(p.board))?.theme) || t.t('board.plenary') })))));
+    } else {
+      key = `programme:${slot?.id}`;
+      build = () => h('div', {}, h('h2', { text: t.t('programme.title') }), h('ol', { class: 'screen-programme' },
+        model.workshop.agenda.map((s) => h('li', { class: s.id === slot?.id ? 'current' : null },
+          h('span', { class: 'start', text: s.start ? t.clock(s.start) : '' }), h('span', { text: wt(this.ctx, s.title) })))));
+    }
+    if (this.panelKey !== key) {
+      replaceChildren(this.panel, build());
+      this.panelKey = key;
+    }
+  }
+
+  roomStats() {
+    const { model } = this.ctx;
+    const breakout = model.breakout;
+    if (!breakout) return [];
+    return breakout.rooms.map((id) => ({
+      id,
+      people: Array.from(model.participants.values()).filter((p) => p.room === id && p.active && !p.isModerator).length,
+      notes: model.notesOf(`${breakout.slot}/${id}`).length,
+    }));
+  }
+
+  liveVote(round) {
+    const { model, t } = this.ctx;
+    const voters = Array.from(round.dots.values()).filter((m) => Array.from(m.values()).some((c) => c > 0)).length;
+    const placed = model.dotsPlaced(round);
+    const parts = [h('h2', { text: roundTitle(this.ctx, round) }),
+      h('p', { class: 'vote-progress', text: t.t('screen.progress', { n: placed, voters }) })];
+    if (!round.hidden) parts.push(resultRows(this.ctx, round, { limit: 8 }));
+    else parts.push(h('p', { class: 'hint big-hint', text: t.t('screen.hidden') }));
+    void PLENARY;
+    return h('div', {}, parts);
+  }
+}
+
+const app = new ScreenApp(document.getElementById('app'));
+app.start();
+window.atelier = app;

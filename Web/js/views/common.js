@@ -1,0 +1,147 @@
+// Pieces both pages show: the slot and its countdown, the connection state, announcements,
+// the programme, vote results as bars.
+
+import { h, reconcile, setText, show } from '../dom.js';
+import { formatCountdown } from '../i18n.js';
+import { localized } from '../model.js';
+
+/** The workshop text of `value` in the reader's language. */
+export function wt(ctx, value) {
+  return localized(value, ctx.t.language, ctx.model.workshop?.languages || []);
+}
+
+/** Current slot title and a countdown that follows the server clock. */
+export class SlotClock {
+  constructor(ctx, { big = false } = {}) {
+    this.ctx = ctx;
+    this.title = h('span', { class: 'slot-title' });
+    this.countdown = h('span', { class: 'countdown', role: 'timer', 'aria-live': 'off' });
+    this.closing = h('span', { class: 'rooms-closing', hidden: true });
+    this.el = h('div', { class: ['slot-clock', big && 'big'] }, this.title, this.countdown, this.closing);
+  }
+
+  update() {
+    const { model, t } = this.ctx;
+    const slot = model.currentSlot;
+    if (model.status === 'ended') setText(this.title, t.t('session.ended'));
+    else if (!slot) setText(this.title, model.status === 'created' ? t.t('session.notStarted') : t.t('session.between'));
+    else setText(this.title, wt(this.ctx, slot.title));
+    this.tick();
+  }
+
+  tick() {
+    const { model, t, clock } = this.ctx;
+    const now = clock.now();
+    const remaining = model.currentSlot && model.status !== 'ended' ? model.remaining(now) : null;
+    show(this.countdown, remaining != null);
+    if (remaining != null) {
+      const paused = model.status === 'paused';
+      setText(this.countdown, formatCountdown(remaining));
+      this.countdown.classList.toggle('overrun', remaining < 0);
+      this.countdown.classList.toggle('soon', remaining >= 0 && remaining < 60000);
+      this.countdown.classList.toggle('paused', paused);
+      const label = paused ? t.t('clock.paused', { time: formatCountdown(remaining) })
+        : remaining < 0 ? t.t('clock.overrun', { time: formatCountdown(-remaining) })
+          : t.t('clock.left', { time: formatCountdown(remaining) });
+      this.countdown.setAttribute('aria-label', label);
+      this.countdown.title = label;
+    }
+    const closesAt = model.breakout?.closesAt;
+    show(this.closing, closesAt != null);
+    if (closesAt != null) {
+      setText(this.closing, t.t('rooms.closingIn', { time: formatCountdown(Math.max(0, closesAt - now)) }));
+    }
+  }
+}
+
+/** Online / reconnecting / offline, with the number of changes waiting to be sent. */
+export class ConnectionBadge {
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.label = h('span', { class: 'label' });
+    this.el = h('span', { class: 'connection', role: 'status', 'aria-live': 'polite' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), this.label);
+  }
+
+  update() {
+    const { live, t } = this.ctx;
+    const status = live.status;
+    const waiting = live.outbox?.size || 0;
+    this.el.dataset.state = status;
+    let text = t.t(`connection.${status}`);
+    if (waiting && status !== 'online') text += ` · ${t.t('connection.waiting', { n: waiting })}`;
+    setText(this.label, text);
+  }
+}
+
+/** Messages from the moderators, newest first; the newest is highlighted. */
+export class Announcements {
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.list = h('ul', { class: 'announcement-list' });
+    this.el = h('section', { class: 'announcements', 'aria-label': '', role: 'log', 'aria-live': 'polite' }, this.list);
+  }
+
+  update() {
+    const { model, t } = this.ctx;
+    this.el.setAttribute('aria-label', t.t('announcements.title'));
+    const items = model.announcements.slice().reverse().slice(0, 3);
+    show(this.el, items.length > 0);
+    const timeZone = model.workshop?.timezone;
+    reconcile(this.list, items, (a) => a.id, () => h('li', {},
+      h('span', { class: 'text' }), h('time', { class: 'when' })), (el, a) => {
+      setText(el.querySelector('.text'), a.text);
+      setText(el.querySelector('.when'), t.time(a.at, timeZone));
+      el.classList.toggle('latest', a === items[0]);
+    });
+  }
+}
+
+/** The programme with planned times; the running slot is marked. */
+export class Programme {
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.summary = h('summary', {});
+    this.list = h('ol', { class: 'programme-list' });
+    this.el = h('details', { class: 'programme card' }, this.summary, this.list);
+  }
+
+  update() {
+    const { model, t } = this.ctx;
+    const workshop = model.workshop;
+    show(this.el, !!workshop);
+    if (!workshop) return;
+    setText(this.summary, t.t('programme.title'));
+    const current = model.currentSlot?.id;
+    reconcile(this.list, workshop.agenda, (s) => s.id, () => h('li', {},
+      h('span', { class: 'start' }), h('span', { class: 'name' }), h('span', { class: 'minutes' })), (el, slot) => {
+      setText(el.querySelector('.start'), slot.start ? t.clock(slot.start) : '');
+      setText(el.querySelector('.name'), wt(this.ctx, slot.title));
+      setText(el.querySelector('.minutes'), t.t('programme.minutes', { n: slot.minutes }));
+      el.classList.toggle('current', slot.id === current);
+      if (slot.id === current) el.setAttribute('aria-current', 'step'); else el.removeAttribute('aria-current');
+    });
+  }
+}
+
+/** A ranked result: one row per item with a bar proportional to its dots. */
+export function resultRows(ctx, round, { limit } = {}) {
+  const { model, t } = ctx;
+  let ranked = model.results(round);
+  if (limit) ranked = ranked.slice(0, limit);
+  const top = Math.max(1, ...ranked.map((r) => r.dots));
+  return h('ol', { class: 'results' }, ranked.map((line) => {
+    const bar = h('span', { class: 'fill' });
+    bar.style.width = `${Math.round((line.dots / top) * 100)}%`;
+    const text = model.itemText(line.item, t.language) ?? line.item;
+    return h('li', { class: ['result', line.rank === 1 && line.dots > 0 && 'winner'], dataset: { item: line.item } },
+      h('span', { class: 'rank', text: t.t('results.rank', { n: line.rank }) }),
+      h('span', { class: 'result-text', text }),
+      h('span', { class: 'bar', 'aria-hidden': 'true' }, bar),
+      h('span', { class: 'result-dots', text: t.t('vote.dots', { n: line.dots }) }));
+  }));
+}
+
+/** What a round is about, in words. */
+export function roundTitle(ctx, round) {
+  return ctx.t.t(`vote.scope.${round.scope}`);
+}
