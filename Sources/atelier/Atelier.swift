@@ -5,5 +5,5 @@ import ArgumentParser
 struct Atelier: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Live facilitation for collective-intelligence workshops.",
-        subcommands: [CheckCommand.self, SimulateCommand.self, SessionsCommand.self])
+        subcommands: [CheckCommand.self, SimulateCommand.self, SessionsCommand.self, ModerateCommand.self])
 }
