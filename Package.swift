@@ -56,6 +56,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AtelierServerTests",
+            dependencies: ["AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierStore"]),
         .testTarget(name: "AtelierWorkshopTests", dependencies: ["AtelierWire", "AtelierCore"]),
         .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire"]),
     ]

@@ -5,5 +5,5 @@ import ArgumentParser
 struct Atelier: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Live facilitation for collective-intelligence workshops.",
-        subcommands: [CheckCommand.self, SimulateCommand.self, SessionsCommand.self, ModerateCommand.self])
+        subcommands: [ServeCommand.self, ModerateCommand.self, CheckCommand.self, SimulateCommand.self, SessionsCommand.self])
 }

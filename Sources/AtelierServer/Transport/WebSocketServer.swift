@@ -399,6 +399,9 @@ public final class WebSocketServer: @unchecked Sendable {
         // lws is still walking its list: free the node after this turn.
         firedTimerBoxes.append(timer.box)
         timer.body()
+        // lws runs ripe timers before it polls, and may then poll without a deadline: wake it so
+        // the turn ends (and the delegate's end-of-turn work runs) now.
+        if let context { lws_cancel_service(context) }
     }
 
     private func releaseFiredTimers() {

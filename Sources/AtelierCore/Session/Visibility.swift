@@ -1,0 +1,142 @@
+/// Who may see an event: the rule behind the server's fan-out and resync (docs/PROTOCOL.md,
+/// "Who sees what").
+public enum Audience: Hashable, Sendable {
+    /// Every participant and moderator of the session.
+    case everyone
+    /// Whoever may read the board now (`SessionState.canRead`).
+    case readers(BoardID)
+    /// One participant alone.
+    case person(ParticipantID)
+    /// The members of a room, and the moderators.
+    case room(RoomID)
+}
+
+/// One form of an event and the audience that gets it.
+public struct Disclosure: Hashable, Sendable {
+    public var audience: Audience
+    /// The event as this audience sees it (possibly with fields blanked).
+    public var event: Event
+
+    public init(_ audience: Audience, _ event: Event) {
+        self.audience = audience
+        self.event = event
+    }
+}
+
+extension SessionState {
+    /// The forms in which `event` may be seen, most revealing first: a viewer gets the first
+    /// form whose audience includes them, and nothing when none does.
+    ///
+    /// Call it on the state *before* the event is applied, which still knows the notes,
+    /// comments and groups the event removes.
+    public func disclosures(of event: Event) -> [Disclosure] {
+        switch event {
+        case let .participantJoined(id, name, role, organisation, language, isModerator, _, at):
+            // The credential only matters to the server; the token it hashes goes to its owner alone.
+            return [Disclosure(.everyone, .participantJoined(
+                id: id, name: name, role: role, organisation: organisation, language: language,
+                isModerator: isModerator, credential: "", at: at))]
+
+        case let .noteAdded(id, board, prompt, author, text, colour, anonymous, at):
+            guard anonymous, let author else { return [Disclosure(.readers(board), event)] }
+            return [
+                Disclosure(.person(author), event),
+                Disclosure(.readers(board), .noteAdded(
+                    id: id, board: board, prompt: prompt, author: nil, text: text, colour: colour,
+                    anonymous: true, at: at)),
+            ]
+
+        case let .noteDeleted(id, by, at):
+            // Deleting one's own anonymous note must not sign it.
+            guard let note = notes[id], note.anonymous, note.author == by else { return onBoard(notes[id]?.board, event) }
+            return [
+                Disclosure(.person(by), event),
+                Disclosure(.readers(note.board), .noteDeleted(id: id, by: "", at: at)),
+            ]
+        case .noteEdited(let id, _, _, _), .commentAdded(_, let id, _, _, _):
+            return onBoard(notes[id]?.board, event)
+        case .commentDeleted(let id, _, _):
+            return onBoard(comments[id].flatMap { notes[$0.note]?.board }, event)
+        case .clusterCreated(_, let board, _):
+            return onBoard(board, event)
+        case .notesGrouped(let cluster, _), .clusterNamed(let cluster, _), .clusterDissolved(let cluster):
+            return onBoard(clusters[cluster]?.board, event)
+        case .notesUngrouped(let ids):
+            return onBoard(ids.lazy.compactMap { self.notes[$0]?.board }.first, event)
+
+        case let .dotPlaced(vote, item, participant):
+            return dotDisclosures(vote: vote, item: item, participant: participant, event) {
+                .dotPlaced(vote: vote, item: "", participant: participant)
+            }
+        case let .dotRemoved(vote, item, participant):
+            return dotDisclosures(vote: vote, item: item, participant: participant, event) {
+                .dotRemoved(vote: vote, item: "", participant: participant)
+            }
+
+        case .announced(_, _, let room?, _, _):
+            return [Disclosure(.room(room), event)]
+
+        case .sessionCreated, .sessionStarted, .sessionPaused, .sessionResumed, .sessionEnded,
+             .participantLeft, .participantRejoined, .languageChanged, .facilitatorAppointed,
+             .slotStarted, .slotEnded, .slotExtended, .slotTimeUp,
+             .roomsOpened, .participantAssigned, .roomsClosing, .roomsClosed,
+             .voteOpened, .voteClosed, .voteRevealed,
+             .itemPromoted, .itemDemoted,
+             .recommendationDrafted, .recommendationEdited, .recommendationWithdrawn, .recommendationsOrdered,
+             .announced:
+            return [Disclosure(.everyone, event)]
+        }
+    }
+
+    /// Whether `viewer` belongs to `audience` now.
+    public func includes(_ audience: Audience, _ viewer: ParticipantID) -> Bool {
+        switch audience {
+        case .everyone: return participants[viewer] != nil
+        case .readers(let board): return canRead(board, as: viewer)
+        case .person(let person): return person == viewer
+        case .room(let room):
+            guard let person = participants[viewer] else { return false }
+            return person.isModerator || person.room == room
+        }
+    }
+
+    /// The form of an event `viewer` gets, given its disclosures; nil when they may not see it.
+    public func form(for viewer: ParticipantID, among disclosures: [Disclosure]) -> Int? {
+        disclosures.firstIndex { includes($0.audience, viewer) }
+    }
+
+    /// Events on a board reach its readers; an event whose board is unknown reaches nobody.
+    private func onBoard(_ board: BoardID?, _ event: Event) -> [Disclosure] {
+        board.map { [Disclosure(.readers($0), event)] } ?? []
+    }
+
+    /// The voter sees their dot; others see it where they may see the item, or only that a dot
+    /// moved when the round is hidden.
+    private func dotDisclosures(
+        vote: VoteID, item: String, participant: ParticipantID, _ event: Event, blanked: () -> Event
+    ) -> [Disclosure] {
+        guard let round = votes[vote] else { return [Disclosure(.person(participant), event)] }
+        if round.hidden { return [Disclosure(.person(participant), event), Disclosure(.everyone, blanked())] }
+        if round.scope == .boards, let board = notes[item]?.board {
+            return [Disclosure(.person(participant), event), Disclosure(.readers(board), event)]
+        }
+        return [Disclosure(.everyone, event)]
+    }
+}
+
+extension Event {
+    /// Whether, once this event is applied, someone may read boards they could not read before:
+    /// the rooms closed (every board is public again), or someone was placed in a room.
+    public var mayWidenVisibility: Bool {
+        switch self {
+        case .roomsClosed, .participantAssigned: return true
+        default: return false
+        }
+    }
+
+    /// Whether this event may widen what `viewer` in particular may read.
+    public func mayWidenVisibility(of viewer: ParticipantID) -> Bool {
+        if case .participantAssigned(let participant, _) = self { return participant == viewer }
+        return mayWidenVisibility
+    }
+}

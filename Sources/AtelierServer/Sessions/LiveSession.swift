@@ -1,0 +1,171 @@
+import AtelierCore
+import AtelierStore
+
+/// One event of a served session's log, with the forms it is shown in, serialized once each.
+final class LoggedEvent {
+    let seq: Int64
+    let at: Timestamp
+    let event: Event
+    let disclosures: [Disclosure]
+    /// The event message (`{"seq":…,"event":…}`) of each disclosure, in the same order.
+    let messages: [[UInt8]]
+
+    init(seq: Int64, at: Timestamp, event: Event, disclosures: [Disclosure], after state: SessionState) {
+        self.seq = seq
+        self.at = at
+        self.event = event
+        self.disclosures = disclosures
+        var results: [RankedItem]?
+        if case .voteRevealed(let id, _) = event, let round = state.votes[id] { results = state.results(of: round) }
+        messages = disclosures.map { ServerMessages.event(seq: seq, at: at, event: $0.event, results: results) }
+    }
+
+    /// The boards whose readers see this event, for sending it when a board becomes readable.
+    var boards: [BoardID] {
+        disclosures.compactMap { if case .readers(let board) = $0.audience { board } else { nil } }
+    }
+}
+
+/// A session being served: its state, its log in memory, who is connected, and the events
+/// decided this loop turn that wait for the database.
+///
+/// Confined to the server's service thread, like everything in `SessionHub`.
+final class LiveSession {
+    let record: SessionRecord
+    /// The state with this turn's accepted events already applied.
+    private(set) var state: SessionState
+    /// Committed events; `log[i].seq == i + 1`.
+    private(set) var log: [LoggedEvent] = []
+    /// Indexes in `log` of the events shown to each board's readers.
+    private var boardEvents: [BoardID: [Int]] = [:]
+    /// Connections in the session and who they are.
+    var members: [ConnectionID: ParticipantID] = [:]
+    /// Events accepted this turn, in order, not yet in the database.
+    private(set) var pending: [PendingEvent] = []
+    /// Answers to send once this turn's events are committed, in the order they were decided.
+    var replies: [Reply] = []
+    /// The state before the first event this turn that may widen what someone sees.
+    private(set) var stateBeforeWidening: SessionState?
+    /// Randomness for room assignment.
+    var random: SplitMix64
+    /// Timers of the slot's end and the rooms' closing, with the time each is due.
+    var slotTimer: (token: TimerToken, due: Timestamp)?
+    var roomsTimer: (token: TimerToken, due: Timestamp)?
+
+    struct PendingEvent {
+        var seq: Int64
+        var at: Timestamp
+        var event: Event
+        var actor: ParticipantID?
+        var disclosures: [Disclosure]
+    }
+
+    /// An answer held until the turn's commit.
+    enum Reply {
+        /// An accepted command; `seq` is its last event.
+        case ack(ConnectionID, id: Int64, seq: Int64?)
+        /// A refused command (kept in order with the acks of the same turn).
+        case refusal(ConnectionID, id: Int64, Refusal)
+        /// A connection entering the session once its events are stored.
+        case welcome(ConnectionID, id: Int64, participant: ParticipantID, token: String?, after: Int64?)
+    }
+
+    /// A session rebuilt from its stored log.
+    init(record: SessionRecord, log records: [EventRecord], random: SplitMix64) throws(StoreError) {
+        guard let first = records.first, case let created = try first.event(),
+              var state = SessionState(created: created) else {
+            throw StoreError(.unknownSession, "session \(record.id) has no log starting with its creation")
+        }
+        self.record = record
+        self.random = random
+        self.state = state
+        append(LoggedEvent(seq: 1, at: Timestamp(milliseconds: first.at), event: created,
+                           disclosures: state.disclosures(of: created), after: state))
+        for row in records.dropFirst() {
+            let event = try row.event()
+            let disclosures = state.disclosures(of: event)
+            state.apply(event)
+            append(LoggedEvent(seq: row.sequence, at: Timestamp(milliseconds: row.at), event: event,
+                               disclosures: disclosures, after: state))
+        }
+        self.state = state
+    }
+
+    /// Highest committed sequence number.
+    var committedSequence: Int64 { Int64(log.count) }
+
+    /// Takes decided events into the state; they are stored at the end of the turn.
+    /// Returns the sequence number of the last one.
+    func accept(_ events: [Event], by actor: ParticipantID?, at now: Timestamp) -> Int64? {
+        for event in events {
+            if stateBeforeWidening == nil, event.mayWidenVisibility { stateBeforeWidening = state }
+            let disclosures = state.disclosures(of: event)
+            state.apply(event)
+            let seq = committedSequence + Int64(pending.count) + 1
+            pending.append(PendingEvent(seq: seq, at: now, event: event, actor: actor, disclosures: disclosures))
+        }
+        return pending.last?.seq
+    }
+
+    /// The rows to append for this turn's events.
+    func pendingRecords() throws(StoreError) -> [EventRecord] {
+        try pending.map { item throws(StoreError) in
+            try EventRecord(event: item.event, session: record.id, sequence: item.seq, at: item.at, actor: item.actor)
+        }
+    }
+
+    /// Moves this turn's stored events into the log; returns them and the state before any
+    /// widening event, then forgets both.
+    func commit() -> (events: ArraySlice<LoggedEvent>, beforeWidening: SessionState?) {
+        let start = log.count
+        for item in pending {
+            append(LoggedEvent(seq: item.seq, at: item.at, event: item.event, disclosures: item.disclosures, after: state))
+        }
+        pending = []
+        defer { stateBeforeWidening = nil }
+        return (log[start...], stateBeforeWidening)
+    }
+
+    /// Forgets this turn's events after the database refused them: the state is the log's again.
+    func rollBack() {
+        guard !pending.isEmpty else { return }
+        pending = []
+        stateBeforeWidening = nil
+        guard let rebuilt = SessionState(replaying: log.lazy.map(\.event)) else {
+            preconditionFailure("a served log starts with sessionCreated")
+        }
+        state = rebuilt
+    }
+
+    /// What `viewer` may see of the log after `after`, as event messages.
+    func messages(for viewer: ParticipantID, after: Int64) -> [[UInt8]] {
+        log[Int(max(after, 0))...].compactMap { entry in
+            state.form(for: viewer, among: entry.disclosures).map { entry.messages[$0] }
+        }
+    }
+
+    /// Whether a client back from `after` must start over: it has nothing, claims more than the
+    /// log holds, or missed an event that let it see earlier events it never got.
+    func needsReset(for viewer: ParticipantID, after: Int64?) -> Bool {
+        guard let after, after > 0, after <= committedSequence else { return true }
+        return log[Int(after)...].contains { $0.event.mayWidenVisibility(of: viewer) }
+    }
+
+    /// Earlier events `viewer` may see now but could not in `before`, as event messages in log order.
+    func widened(for viewer: ParticipantID, since before: SessionState, below limit: Int64) -> [[UInt8]] {
+        guard state.participants[viewer]?.isModerator == false else { return [] }
+        let gained = boardEvents.keys.filter { !before.canRead($0, as: viewer) && state.canRead($0, as: viewer) }
+        let indexes = Set(gained.flatMap { boardEvents[$0] ?? [] }).filter { Int64($0) < limit - 1 }.sorted()
+        return indexes.compactMap { index in
+            let entry = log[index]
+            guard before.form(for: viewer, among: entry.disclosures) == nil,
+                  let form = state.form(for: viewer, among: entry.disclosures) else { return nil }
+            return entry.messages[form]
+        }
+    }
+
+    private func append(_ entry: LoggedEvent) {
+        for board in entry.boards { boardEvents[board, default: []].append(log.count) }
+        log.append(entry)
+    }
+}

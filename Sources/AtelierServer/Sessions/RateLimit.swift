@@ -1,0 +1,37 @@
+import AtelierCore
+
+/// How many messages a connection may send: a burst, then a steady rate.
+public struct RateLimit: Sendable, Equatable {
+    /// Messages accepted at once after a quiet time.
+    public var burst: Int
+    /// Messages per second accepted in the long run.
+    public var perSecond: Int
+
+    public init(burst: Int = 40, perSecond: Int = 20) {
+        self.burst = burst
+        self.perSecond = perSecond
+    }
+}
+
+/// A token bucket over a millisecond clock.
+struct TokenBucket {
+    let limit: RateLimit
+    private var tokens: Double
+    private var last: Timestamp
+
+    init(_ limit: RateLimit, now: Timestamp) {
+        self.limit = limit
+        tokens = Double(limit.burst)
+        last = now
+    }
+
+    /// Takes one token if there is one.
+    mutating func take(at now: Timestamp) -> Bool {
+        let elapsed = Double(max(now.milliseconds(since: last), 0)) / 1000
+        tokens = min(Double(limit.burst), tokens + elapsed * Double(limit.perSecond))
+        last = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}

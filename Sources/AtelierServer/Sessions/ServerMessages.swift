@@ -1,0 +1,85 @@
+import AtelierCore
+import AtelierWire
+
+/// The server's messages of protocol `atelier.v1` (docs/PROTOCOL.md), built as frames.
+enum ServerMessages {
+    /// `{"seq": …, "at": …, "event": {…}}`, plus `results` when a vote's totals become public.
+    static func event(seq: Int64, at: Timestamp, event: Event, results: [RankedItem]?) -> [UInt8] {
+        var object = JSONObject()
+        object["seq"] = .int(seq)
+        object["at"] = .int(at.milliseconds)
+        object["event"] = encoded(event)
+        if let results { object["results"] = encoded(results) }
+        return JSONValue.object(object).serializedBytes()
+    }
+
+    /// `{"events": [m1, m2, …]}` from event messages already serialized: bytes are joined, not re-encoded.
+    static func events(_ messages: some Collection<[UInt8]>) -> OutboundFrame {
+        let prefix = Array(#"{"events":["#.utf8)
+        let count = prefix.count + messages.reduce(0) { $0 + $1.count } + max(messages.count - 1, 0) + 2
+        return OutboundFrame(count: count) { buffer in
+            var offset = 0
+            func put(_ bytes: [UInt8]) {
+                bytes.withUnsafeBytes { buffer.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                offset += bytes.count
+            }
+            put(prefix)
+            for (index, message) in messages.enumerated() {
+                if index > 0 { put([UInt8(ascii: ",")]) }
+                put(message)
+            }
+            put(Array("]}".utf8))
+        }
+    }
+
+    /// The answer to an accepted message; `seq` is the last event it caused.
+    static func ack(_ id: Int64, now: Timestamp, seq: Int64? = nil, welcome: Welcome? = nil) -> OutboundFrame {
+        var object = JSONObject()
+        object["ack"] = .int(id)
+        object["now"] = .int(now.milliseconds)
+        if let seq { object["seq"] = .int(seq) }
+        if let welcome { object["welcome"] = encoded(welcome) }
+        return frame(object)
+    }
+
+    /// The answer to a message that was not accepted.
+    static func error(_ id: Int64?, code: String, message: String, path: String? = nil, now: Timestamp) -> OutboundFrame {
+        var object = JSONObject()
+        object["error"] = id.map(JSONValue.int) ?? .null
+        object["code"] = .string(code)
+        object["message"] = .string(message)
+        if let path, !path.isEmpty { object["path"] = .string(path) }
+        object["now"] = .int(now.milliseconds)
+        return frame(object)
+    }
+
+    /// The end of a catch-up.
+    static func synced(_ seq: Int64, now: Timestamp) -> OutboundFrame {
+        var object = JSONObject()
+        object["synced"] = .int(seq)
+        object["now"] = .int(now.milliseconds)
+        return frame(object)
+    }
+
+    /// What a client learns when it enters a session.
+    struct Welcome: Encodable {
+        var session: SessionID
+        var code: String
+        var participant: ParticipantID
+        var moderator: Bool
+        /// Only in the answer to `join` and `moderate`.
+        var token: String?
+        var reset: Bool
+    }
+
+    private static func frame(_ object: JSONObject) -> OutboundFrame {
+        OutboundFrame(bytes: JSONValue.object(object).serializedBytes())
+    }
+
+    private static func encoded(_ value: some Encodable) -> JSONValue {
+        do { return try WireEncoder().encode(value) } catch {
+            // Events, results and welcomes are plain Codable values with finite numbers only.
+            preconditionFailure("server message could not be encoded: \(error)")
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import AtelierCore
+import AtelierStore
+import AtelierWire
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension SessionHub {
+    /// The group commit: each session's events of this turn go to the database in one
+    /// transaction; then, and only then, events, acks and welcomes are sent.
+    public func serviceTurnEnded(_ server: WebSocketServer) {
+        guard !dirty.isEmpty else { return }
+        let work = dirty
+        dirty = []
+        for id in work {
+            guard let session = sessions[id] else { continue }
+            commit(session)
+        }
+    }
+
+    private func commit(_ session: LiveSession) {
+        let replies = session.replies
+        session.replies = []
+        let now = clock()
+        let committed: ArraySlice<LoggedEvent>
+        let beforeWidening: SessionState?
+        do {
+            let records = try session.pendingRecords()
+            if !records.isEmpty {
+                let started = Self.monotonicSeconds()
+                try store.append(records)
+                metrics.appended(events: records.count, seconds: Self.monotonicSeconds() - started)
+            }
+            (committed, beforeWidening) = session.commit()
+        } catch {
+            logger.error("events not stored", metadata: ["session": "\(session.record.joinCode)", "error": "\(error)"])
+            session.rollBack()
+            fail(replies, now: now)
+            return
+        }
+        fanOut(committed, in: session)
+        if let before = beforeWidening, let first = committed.first?.seq {
+            widen(session, since: before, below: first)
+        }
+        for reply in replies { answer(reply, in: session, now: now) }
+        for entry in committed { log(entry.event, in: session) }
+        reschedule(session)
+    }
+
+    /// Sends each committed event to the members who may see it, in the form they may see.
+    private func fanOut(_ events: ArraySlice<LoggedEvent>, in session: LiveSession) {
+        guard !session.members.isEmpty else { return }
+        for entry in events {
+            var frames: [OutboundFrame?] = Array(repeating: nil, count: entry.messages.count)
+            for (connection, viewer) in session.members {
+                guard let form = session.state.form(for: viewer, among: entry.disclosures) else { continue }
+                let frame = frames[form] ?? OutboundFrame(bytes: entry.messages[form])
+                frames[form] = frame
+                server?.send(frame, to: connection)
+            }
+        }
+    }
+
+    /// Sends members the earlier events they may now see (rooms closed, moved into a room).
+    private func widen(_ session: LiveSession, since before: SessionState, below first: Int64) {
+        for (connection, viewer) in session.members {
+            let messages = session.widened(for: viewer, since: before, below: first)
+            sendGrouped(messages, to: connection)
+        }
+    }
+
+    private func answer(_ reply: LiveSession.Reply, in session: LiveSession, now: Timestamp) {
+        switch reply {
+        case let .ack(connection, id, seq):
+            server?.send(ServerMessages.ack(id, now: now, seq: seq), to: connection)
+        case let .refusal(connection, id, refusal):
+            server?.send(ServerMessages.error(id, code: refusal.code.rawValue, message: refusal.message, now: now), to: connection)
+        case let .welcome(connection, id, participant, token, after):
+            guard let client = clients[connection] else { return }
+            client.entering = false
+            client.session = session.record.id
+            client.participant = participant
+            session.members[connection] = participant
+            let reset = token != nil || session.needsReset(for: participant, after: after)
+            let moderator = session.state.participants[participant]?.isModerator ?? false
+            let welcome = ServerMessages.Welcome(
+                session: session.record.id, code: session.record.joinCode, participant: participant,
+                moderator: moderator, token: token, reset: reset)
+            server?.send(ServerMessages.ack(id, now: now, welcome: welcome), to: connection)
+            sendGrouped(session.messages(for: participant, after: reset ? 0 : after ?? 0), to: connection)
+            server?.send(ServerMessages.synced(session.committedSequence, now: now), to: connection)
+            logger.info(token == nil ? "rejoined" : "joined", metadata: [
+                "session": "\(session.record.joinCode)", "participant": "\(participant)",
+                "moderator": "\(moderator)", "reset": "\(reset)",
+            ])
+        }
+    }
+
+    /// Answers of a turn whose events the database refused: nothing was changed.
+    private func fail(_ replies: [LiveSession.Reply], now: Timestamp) {
+        let message = "The server could not save this; nothing was changed. Try again."
+        for reply in replies {
+            switch reply {
+            case let .ack(connection, id, _), let .welcome(connection, id, _, _, _):
+                clients[connection]?.entering = false
+                metrics.refused("server.storeFailed")
+                server?.send(ServerMessages.error(id, code: "server.storeFailed", message: message, now: now), to: connection)
+            case let .refusal(connection, id, refusal):
+                server?.send(ServerMessages.error(id, code: refusal.code.rawValue, message: refusal.message, now: now), to: connection)
+            }
+        }
+    }
+
+    /// Event messages in frames of a bounded size, so a long catch-up neither fills the
+    /// connection's queue with thousands of frames nor makes one huge frame.
+    private func sendGrouped(_ messages: [[UInt8]], to connection: ConnectionID) {
+        let budget = 48 * 1024
+        var group: [[UInt8]] = []
+        var bytes = 0
+        for message in messages {
+            if !group.isEmpty && bytes + message.count > budget {
+                server?.send(ServerMessages.events(group), to: connection)
+                group = []
+                bytes = 0
+            }
+            group.append(message)
+            bytes += message.count + 1
+        }
+        if !group.isEmpty { server?.send(ServerMessages.events(group), to: connection) }
+    }
+
+    /// One log line per change that matters to an operator; never a secret, never a text.
+    private func log(_ event: Event, in session: LiveSession) {
+        let code = session.record.joinCode
+        switch event {
+        case .sessionStarted: logger.info("session started", metadata: ["session": "\(code)"])
+        case .sessionPaused: logger.info("session paused", metadata: ["session": "\(code)"])
+        case .sessionResumed: logger.info("session resumed", metadata: ["session": "\(code)"])
+        case .sessionEnded: logger.info("session ended", metadata: ["session": "\(code)"])
+        case .slotStarted(let slot, _, _): logger.info("slot started", metadata: ["session": "\(code)", "slot": "\(slot)"])
+        case .slotTimeUp(let slot, _, let behaviour):
+            logger.info("slot time up", metadata: ["session": "\(code)", "slot": "\(slot)", "behaviour": "\(behaviour.rawValue)"])
+        case .roomsOpened(let slot, _, let mode, _):
+            logger.info("rooms opened", metadata: ["session": "\(code)", "slot": "\(slot)", "mode": "\(mode.rawValue)"])
+        case .roomsClosed(let slot, _): logger.info("rooms closed", metadata: ["session": "\(code)", "slot": "\(slot)"])
+        case .participantLeft(let id, _): logger.info("left", metadata: ["session": "\(code)", "participant": "\(id)"])
+        case .voteOpened(let id, let scope, _, _, _, _, _, _):
+            logger.info("vote opened", metadata: ["session": "\(code)", "vote": "\(id)", "on": "\(scope.rawValue)"])
+        case .voteRevealed(let id, _): logger.info("vote revealed", metadata: ["session": "\(code)", "vote": "\(id)"])
+        default: break
+        }
+    }
+
+    // MARK: Timers
+
+    /// Sets the timers of the slot's end and the rooms' closing to what the state says now.
+    func reschedule(_ session: LiveSession) {
+        let state = session.state
+        let slotDue = state.status == .running && !state.agenda.timeUpSignalled ? state.agenda.endsAt : nil
+        session.slotTimer = retime(session.slotTimer, to: slotDue) { [unowned self, unowned session] in
+            session.slotTimer = nil
+            performSystem(.expireSlot, in: session)
+        }
+        session.roomsTimer = retime(session.roomsTimer, to: state.breakout?.closesAt) { [unowned self, unowned session] in
+            session.roomsTimer = nil
+            performSystem(.closeRooms(afterSeconds: nil), in: session)
+        }
+    }
+
+    private func retime(
+        _ timer: (token: TimerToken, due: Timestamp)?, to due: Timestamp?, _ fire: @escaping () -> Void
+    ) -> (token: TimerToken, due: Timestamp)? {
+        if let timer, timer.due == due { return timer }
+        if let timer { server?.cancel(timer.token) }
+        guard let due, let server else { return nil }
+        let delay = Int(max(due.milliseconds(since: clock()), 0))
+        return (server.schedule(afterMilliseconds: delay, fire), due)
+    }
+
+    // MARK: HTTP
+
+    public func server(_ server: WebSocketServer, respondTo request: HTTPRequest) -> HTTPResponse? {
+        switch request.path {
+        case "/healthz":
+            let connections = server.statistics.connectionsOpen
+            return .json(#"{"status":"ok","sessions":\#(sessions.count),"connections":\#(connections)}"#)
+        case "/metrics":
+            let inSession = sessions.values.reduce(0) { $0 + $1.members.count }
+            let text = metrics.prometheusText(transport: server.statistics, sessions: sessions.count, participantsConnected: inSession)
+            return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
+        default:
+            return nil
+        }
+    }
+
+    static func monotonicSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,341 @@
+import AtelierCore
+import AtelierStore
+import AtelierWire
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The live service: every served session, every connection, and the protocol between them
+/// (docs/PROTOCOL.md). It is the `WebSocketServer`'s delegate.
+///
+/// Confined to the service thread once the server runs (hence `@unchecked Sendable`: it is only
+/// handed to the server, never shared). Each message is decided at once against the session's
+/// state; the turn's events are appended to the database in one transaction per session when
+/// the loop turn ends, and only then are acks and events sent.
+public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
+    /// Limits a connection lives with.
+    public struct Options: Sendable {
+        public var rateLimit: RateLimit
+        /// Messages refused for rate past which the connection is closed (1008).
+        public var rateRefusalsBeforeClose: Int
+        /// Unreadable messages in a row after which the connection is closed (1008).
+        public var badMessagesBeforeClose: Int
+        /// Wrong moderator keys on one connection after which it is closed (1008).
+        public var badKeysBeforeClose: Int
+
+        public init(
+            rateLimit: RateLimit = RateLimit(), rateRefusalsBeforeClose: Int = 200,
+            badMessagesBeforeClose: Int = 20, badKeysBeforeClose: Int = 5
+        ) {
+            self.rateLimit = rateLimit
+            self.rateRefusalsBeforeClose = rateRefusalsBeforeClose
+            self.badMessagesBeforeClose = badMessagesBeforeClose
+            self.badKeysBeforeClose = badKeysBeforeClose
+        }
+    }
+
+    let store: EventStore
+    let options: Options
+    let logger: Logger
+    let clock: @Sendable () -> Timestamp
+    /// Set by `attach`; the hub schedules its timers and sends through it.
+    weak var server: WebSocketServer?
+
+    var sessions: [SessionID: LiveSession] = [:]
+    private var sessionByCode: [String: SessionID] = [:]
+    var clients: [ConnectionID: Client] = [:]
+    /// Sessions with events or answers waiting for the end of the turn.
+    var dirty: Set<SessionID> = []
+    var metrics = HubMetrics()
+
+    /// A connection and what it has done.
+    final class Client {
+        let id: ConnectionID
+        let peer: String
+        var session: SessionID?
+        var participant: ParticipantID?
+        /// True from an accepted join until its welcome, so a second join waits for nothing.
+        var entering = false
+        var bucket: TokenBucket
+        var rateRefusals = 0
+        var badMessages = 0
+        var badKeys = 0
+
+        init(id: ConnectionID, peer: String, bucket: TokenBucket) {
+            self.id = id
+            self.peer = peer
+            self.bucket = bucket
+        }
+    }
+
+    public init(
+        store: EventStore, options: Options = Options(), logger: Logger,
+        clock: @escaping @Sendable () -> Timestamp = SessionHub.wallClock
+    ) {
+        self.store = store
+        self.options = options
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Milliseconds since the Unix epoch from the system's real-time clock.
+    public static let wallClock: @Sendable () -> Timestamp = {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Timestamp(milliseconds: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)
+    }
+
+    // MARK: Sessions (before the server starts, or on the service thread)
+
+    /// Serves every stored session that has not ended; returns their records.
+    @discardableResult
+    public func loadSessions() throws -> [SessionRecord] {
+        var loaded: [SessionRecord] = []
+        for record in try store.sessions() where sessions[record.id] == nil {
+            let session = try LiveSession(record: record, log: store.events(of: record.id), random: Self.freshRandom())
+            guard session.state.status != .ended else { continue }
+            register(session)
+            loaded.append(record)
+        }
+        return loaded
+    }
+
+    /// Creates, stores and serves a new session of `workshop`.
+    public func createSession(workshop: WorkshopDefinition) throws -> SessionFactory.Created {
+        let created = try SessionFactory.create(workshop: workshop, in: store, at: clock())
+        register(try LiveSession(record: created.record, log: store.events(of: created.record.id), random: Self.freshRandom()))
+        logger.info("session created", metadata: ["session": "\(created.record.id)", "code": "\(created.record.joinCode)", "workshop": "\(workshop.id)"])
+        return created
+    }
+
+    /// The served sessions' records, oldest first.
+    public var servedSessions: [SessionRecord] {
+        sessions.values.map(\.record).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    /// The state of a served session now (for tests and the command line).
+    public func state(of session: SessionID) -> SessionState? { sessions[session]?.state }
+
+    /// Hands the hub the server it serves through; call before `start()`. Timers of loaded
+    /// sessions are set on the first loop turn.
+    public func attach(_ server: WebSocketServer) {
+        self.server = server
+        server.post { [self] in
+            for session in sessions.values { reschedule(session) }
+        }
+    }
+
+    /// Sets every timer again from the clock, e.g. after the system clock jumped.
+    public func clockChanged() {
+        server?.post { [self] in
+            for session in sessions.values {
+                for timer in [session.slotTimer, session.roomsTimer].compactMap({ $0 }) { server?.cancel(timer.token) }
+                (session.slotTimer, session.roomsTimer) = (nil, nil)
+                reschedule(session)
+            }
+        }
+    }
+
+    private func register(_ session: LiveSession) {
+        sessions[session.record.id] = session
+        sessionByCode[session.record.joinCode.uppercased()] = session.record.id
+    }
+
+    private static func freshRandom() -> SplitMix64 {
+        var system = SystemRandomNumberGenerator()
+        return SplitMix64(seed: system.next())
+    }
+
+    // MARK: Connections
+
+    public func server(_ server: WebSocketServer, didOpen connection: ConnectionInfo) {
+        clients[connection.id] = Client(
+            id: connection.id, peer: connection.peerAddress, bucket: TokenBucket(options.rateLimit, now: clock()))
+    }
+
+    public func server(_ server: WebSocketServer, didClose connection: ConnectionID, code: UInt16?) {
+        guard let client = clients.removeValue(forKey: connection) else { return }
+        if let id = client.session, let session = sessions[id], let participant = session.members.removeValue(forKey: connection) {
+            logger.info("disconnected", metadata: ["session": "\(session.record.joinCode)", "participant": "\(participant)", "close": "\(code.map(String.init) ?? "none")"])
+        }
+    }
+
+    public func server(_ server: WebSocketServer, didReceive message: UnsafeRawBufferPointer, from connection: ConnectionID) {
+        guard let client = clients[connection] else { return }
+        let now = clock()
+        let parsed: ClientMessage
+        do {
+            let value = try JSONValue.parse(message)
+            parsed = try ClientMessage.read(value)
+        } catch let error as WireError {
+            return unreadable(client, id: nil, code: error.code.rawValue, path: error.path, message: error.message, now: now)
+        } catch let error as ClientMessage.ReadError {
+            return unreadable(client, id: error.id, code: error.code, path: error.path, message: error.message, now: now)
+        } catch {
+            return unreadable(client, id: nil, code: "protocol.badMessage", path: "", message: "\(error)", now: now)
+        }
+        client.badMessages = 0
+        guard client.bucket.take(at: now) else {
+            client.rateRefusals += 1
+            metrics.refused("rate.limited")
+            if client.rateRefusals >= options.rateRefusalsBeforeClose {
+                server.close(connection, code: 1008, reason: "too many messages")
+            } else {
+                send(ServerMessages.error(parsed.id, code: "rate.limited", message: "Too many messages; slow down and send this again.", now: now), to: client)
+            }
+            return
+        }
+        switch parsed.body {
+        case .ping:
+            send(ServerMessages.ack(parsed.id, now: now), to: client)
+        case .join(let request):
+            join(request, id: parsed.id, from: client, now: now)
+        case .moderate(let request):
+            moderate(request, id: parsed.id, from: client, now: now)
+        case .rejoin(let request):
+            rejoin(request, id: parsed.id, from: client, now: now)
+        case .command(let command):
+            perform(command, id: parsed.id, from: client, now: now)
+        }
+    }
+
+    /// Answers a message that could not be read; too many in a row close the connection.
+    private func unreadable(_ client: Client, id: Int64?, code: String, path: String, message: String, now: Timestamp) {
+        client.badMessages += 1
+        metrics.refused(code)
+        if client.badMessages >= options.badMessagesBeforeClose {
+            server?.close(client.id, code: 1008, reason: "too many unreadable messages")
+            return
+        }
+        send(ServerMessages.error(id, code: code, message: message, path: path, now: now), to: client)
+    }
+
+    // MARK: Entering a session
+
+    private func join(_ request: JoinRequest, id: Int64, from client: Client, now: Timestamp) {
+        guard let session = entry(request.code, id: id, client: client, now: now) else { return }
+        let token = Secrets.token()
+        let command = Command.join(
+            name: request.name, role: request.role, organisation: request.organisation, language: request.language,
+            credential: Secrets.credential(forToken: token))
+        enter(session, command, id: id, client: client, token: token, after: nil, now: now)
+    }
+
+    private func moderate(_ request: ModerateRequest, id: Int64, from client: Client, now: Timestamp) {
+        guard let session = entry(request.code, id: id, client: client, now: now) else { return }
+        let hash = Secrets.keyHash(request.key, salt: session.record.moderatorKeySalt)
+        guard Secrets.constantTimeEquals(hash, session.record.moderatorKeyHash) else {
+            client.badKeys += 1
+            metrics.refused("auth.badKey")
+            logger.notice("wrong moderator key", metadata: ["session": "\(session.record.joinCode)", "peer": "\(client.peer)"])
+            if client.badKeys >= options.badKeysBeforeClose {
+                server?.close(client.id, code: 1008, reason: "too many wrong keys")
+            } else {
+                send(ServerMessages.error(id, code: "auth.badKey", message: "This is not the moderator key of this session.", now: now), to: client)
+            }
+            return
+        }
+        let token = Secrets.token()
+        let command = Command.joinAsModerator(
+            name: request.name, language: request.language, credential: Secrets.credential(forToken: token))
+        enter(session, command, id: id, client: client, token: token, after: nil, now: now)
+    }
+
+    private func rejoin(_ request: RejoinRequest, id: Int64, from client: Client, now: Timestamp) {
+        guard let session = entry(request.code, id: id, client: client, now: now) else { return }
+        let command = Command.rejoin(credential: Secrets.credential(forToken: request.token))
+        enter(session, command, id: id, client: client, token: nil, after: request.after, now: now)
+    }
+
+    /// The session a join, moderate or rejoin message names, if the connection may enter it.
+    private func entry(_ code: String, id: Int64, client: Client, now: Timestamp) -> LiveSession? {
+        if client.session != nil || client.entering {
+            refuse(id, code: "protocol.alreadyJoined", "This connection is already in a session; open another to join again.", client, now)
+            return nil
+        }
+        guard let sessionID = sessionByCode[code.uppercased()], let session = sessions[sessionID] else {
+            refuse(id, code: "session.unknownCode", "No session has the join code \"\(code)\"; check the code.", client, now)
+            return nil
+        }
+        return session
+    }
+
+    /// Decides an entering command as a guest; the connection enters once its events are stored.
+    private func enter(
+        _ session: LiveSession, _ command: Command, id: Int64, client: Client, token: String?, after: Int64?, now: Timestamp
+    ) {
+        let events: [Event]
+        do {
+            events = try decide(command, by: .guest, in: session, now: now)
+        } catch {
+            return refuse(id, code: error.code.rawValue, error.message, client, now)
+        }
+        let participant: ParticipantID
+        if case .participantJoined(let joined, _, _, _, _, _, _, _) = events.first {
+            participant = joined
+        } else if case .rejoin(let credential) = command, let known = session.state.participant(withCredential: credential) {
+            participant = known.id
+        } else {
+            preconditionFailure("entering commands either join or find the participant")
+        }
+        _ = session.accept(events, by: participant, at: now)
+        client.entering = true
+        session.replies.append(.welcome(client.id, id: id, participant: participant, token: token, after: after))
+        dirty.insert(session.record.id)
+    }
+
+    // MARK: Commands
+
+    private func perform(_ command: Command, id: Int64, from client: Client, now: Timestamp) {
+        guard let sessionID = client.session, let participant = client.participant, let session = sessions[sessionID] else {
+            return refuse(id, code: "protocol.notJoined", "Join a session first (join, moderate or rejoin).", client, now)
+        }
+        switch command {
+        case .join, .joinAsModerator, .rejoin, .expireSlot:
+            return refuse(id, code: "protocol.reservedCommand",
+                          "This is not a command a client sends; use the join, moderate and rejoin messages.", client, now)
+        default:
+            break
+        }
+        do {
+            let events = try decide(command, by: .participant(participant), in: session, now: now)
+            let seq = session.accept(events, by: participant, at: now)
+            session.replies.append(.ack(client.id, id: id, seq: seq))
+            metrics.commandsAccepted += 1
+        } catch {
+            metrics.refused(error.code.rawValue)
+            session.replies.append(.refusal(client.id, id: id, error))
+        }
+        dirty.insert(sessionID)
+    }
+
+    /// A command of the server's clock (slot or rooms time up).
+    func performSystem(_ command: Command, in session: LiveSession) {
+        let now = clock()
+        do {
+            let events = try decide(command, by: .system, in: session, now: now)
+            _ = session.accept(events, by: nil, at: now)
+            dirty.insert(session.record.id)
+        } catch {
+            logger.debug("timer command refused", metadata: ["session": "\(session.record.joinCode)", "code": "\(error.code.rawValue)"])
+            reschedule(session)
+        }
+    }
+
+    private func decide(_ command: Command, by actor: Actor, in session: LiveSession, now: Timestamp) throws(Refusal) -> [Event] {
+        var context = DecisionContext(now: now, random: session.random)
+        defer { session.random = context.random }
+        return try SessionEngine.decide(command, by: actor, in: session.state, context: &context)
+    }
+
+    private func refuse(_ id: Int64, code: String, _ message: String, _ client: Client, _ now: Timestamp) {
+        metrics.refused(code)
+        send(ServerMessages.error(id, code: code, message: message, now: now), to: client)
+    }
+
+    func send(_ frame: OutboundFrame, to client: Client) {
+        server?.send(frame, to: client.id)
+    }
+}

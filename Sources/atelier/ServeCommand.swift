@@ -1,0 +1,144 @@
+import AtelierCore
+import AtelierServer
+import AtelierStore
+import AtelierThreads
+import AtelierWire
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `atelier serve`: the live server for browsers and terminals.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve live sessions: the participant page and the websocket protocol on one port.",
+        discussion: """
+            Serves every unfinished session of the database, and a session of --workshop: the one \
+            already there, or a new one (always new with --new-session). Prints the participant \
+            link, the join code and, for a new session, the moderator key (shown only then).
+            """)
+
+    @Option(help: "Workshop file to serve a session of.", completion: .file(extensions: ["json"]))
+    var workshop: String = Defaults.workshop
+
+    @Option(help: "SQLite database (default: $ATELIER_DB or ~/.local/share/atelier/atelier.db).")
+    var db: String = Defaults.database
+
+    @Option(help: "TCP port; 0 picks a free one.")
+    var port: Int = 8080
+
+    @Option(help: "Address to listen on (default: every interface, so phones on the venue network can join).")
+    var host: String?
+
+    @Option(help: "Directory of the participant page.", completion: .directory)
+    var web: String = "Web"
+
+    @Flag(help: "Start a new session of the workshop even if an unfinished one exists.")
+    var newSession = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+    }
+
+    func run() throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "atelier")
+
+        let definition: WorkshopDefinition
+        do { definition = try WorkshopFile.load(path: workshop) } catch {
+            printError(error.description)
+            throw ExitCode.failure
+        }
+        var isDirectory: ObjCBool = false
+        let hasPage = FileManager.default.fileExists(atPath: web, isDirectory: &isDirectory) && isDirectory.boolValue
+        if !hasPage { printError("\(web): no such directory; the participant page will not be served (use --web DIR).") }
+
+        try FileManager.default.createDirectory(
+            atPath: (db as NSString).deletingLastPathComponent.isEmpty ? "." : (db as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
+        let store = try EventStore(path: db)
+        let hub = SessionHub(store: store, logger: logger)
+        let resumed = try hub.loadSessions()
+        let existing = resumed.last { $0.workshopID == definition.id }
+        let created = newSession || existing == nil ? try hub.createSession(workshop: definition) : nil
+
+        // Signals are taken by one thread with sigwait, so every other thread must block them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+        let configuration = ServerConfiguration(host: host, port: port, webRoot: hasPage ? web : nil)
+        let server = WebSocketServer(configuration: configuration, delegate: hub, logger: logger)
+        hub.attach(server)
+        do { try server.start() } catch {
+            printError("Cannot listen on \(host ?? "*"):\(port): \(error)")
+            throw ExitCode.failure
+        }
+
+        var banner: [String] = []
+        let base = "http://\(host ?? Self.lanAddress() ?? "localhost"):\(server.port)"
+        banner.append("atelier serving on \(base)/ (database \(db))")
+        for record in hub.servedSessions {
+            let isNew = record.id == created?.record.id
+            banner.append("Session \(record.joinCode) · \(record.title)\(isNew ? " (new)" : " (resumed)")")
+            banner.append("  Participants: \(base)/?code=\(record.joinCode)")
+            banner.append("  Presenter screen: \(base)/screen?code=\(record.joinCode)")
+            if isNew, let key = created?.moderatorKey {
+                banner.append("  Moderator key: \(key) (shown once: keep it)")
+            } else {
+                banner.append("  Moderator key: as printed when the session was created")
+            }
+            banner.append("  Moderator console: atelier moderate ws://\(base.dropFirst("http://".count))/ws --code \(record.joinCode)")
+        }
+        banner.append("Stop with Ctrl-C.")
+        // Written at once and unbuffered: scripts and tests read these lines through a pipe.
+        FileHandle.standardOutput.write(Data((banner.joined(separator: "\n") + "\n").utf8))
+
+        let blocked = signals
+        let stopper = spawnDetachedThread {
+            var waitedFor = blocked
+            var caught: Int32 = 0
+            sigwait(&waitedFor, &caught)
+            logger.notice("stopping", metadata: ["signal": "\(caught == SIGINT ? "SIGINT" : "SIGTERM")"])
+            server.stop()
+        }
+        guard stopper == 0 else {
+            server.stop()
+            server.wait()
+            throw ExitCode.failure
+        }
+        server.wait()
+        try store.close()
+        logger.notice("stopped")
+    }
+
+    /// The first IPv4 address of an interface that is up and not loopback: the one to give
+    /// participants on the venue network.
+    static func lanAddress() -> String? {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return nil }
+        defer { freeifaddrs(list) }
+        for entry in sequence(first: first, next: { $0.pointee.ifa_next }) {
+            let flags = Int32(entry.pointee.ifa_flags)
+            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
+                  flags & Int32(IFF_UP) != 0, flags & Int32(IFF_LOOPBACK) == 0 else { continue }
+            var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(address, socklen_t(MemoryLayout<sockaddr_in>.size), &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0 {
+                return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
+        }
+        return nil
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

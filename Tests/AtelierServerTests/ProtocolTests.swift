@@ -1,0 +1,211 @@
+import AtelierServer
+import AtelierCore
+import AtelierWire
+import Testing
+
+/// Entering a session, answering every message, refusing what is not allowed.
+@Suite(.serialized) struct ProtocolTests {
+    @Test func joiningGivesATokenTheWholeVisibleLogAndSynced() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        let answer = try anne.join(server, name: "Anne", organisation: "Ville de Liège")
+        let welcome = try #require(answer["welcome"])
+        #expect(welcome["code"]?.stringValue == server.code)
+        #expect(welcome["participant"]?.stringValue == "p1")
+        #expect(welcome["moderator"] == .bool(false))
+        #expect(welcome["reset"] == .bool(true))
+        let token = try #require(welcome["token"]?.stringValue)
+        #expect(token.count == 32 && token.allSatisfy(\.isHexDigit))
+        #expect(answer["now"]?.int64Value != nil)
+        #expect(anne.eventNames == ["sessionCreated", "participantJoined"])
+        #expect(anne.events.map(\.seq) == [1, 2])
+    }
+
+    @Test func nobodyReceivesAnotherParticipantsCredentialOrToken() throws {
+        let server = try LiveServer()
+        let moderator = try Peer(server)
+        try moderator.moderate(server)
+        let anne = try Peer(server)
+        let joined = try anne.join(server, name: "Anne")
+        let token = try #require(joined["welcome"]?["token"]?.stringValue)
+        let seen = try moderator.waitForEvent("participantJoined") { $0["id"]?.stringValue == "p2" }
+        #expect(seen["credential"]?.stringValue == "")
+        for message in moderator.received + anne.received where message["welcome"] == nil {
+            #expect(!message.serialized().contains(token))
+        }
+    }
+
+    @Test func aModeratorNeedsTheKey() throws {
+        let server = try LiveServer()
+        let intruder = try Peer(server)
+        let refused = try intruder.request(.moderate(ModerateRequest(code: server.code, key: "AAAA-BBBB-CCCC-DDDD", name: "X", language: "fr")))
+        #expect(Peer.code(refused) == "auth.badKey")
+        let claire = try Peer(server)
+        let answer = try claire.moderate(server)
+        #expect(answer["welcome"]?["moderator"] == .bool(true))
+    }
+
+    @Test func fiveWrongKeysCloseTheConnectionWithPolicyViolation() throws {
+        let server = try LiveServer()
+        let intruder = try Peer(server)
+        for _ in 1...5 {
+            intruder.send(.moderate(ModerateRequest(code: server.code, key: "WRONG", name: "X", language: "fr")))
+        }
+        let final = intruder.client.waitForClose(timeout: 15)
+        #expect(final == .closed(code: 1008, reason: "too many wrong keys"))
+    }
+
+    @Test func anUnknownJoinCodeIsNamed() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        let answer = try anne.request(.join(JoinRequest(code: "ZZZZZZ", name: "Anne", role: "elu", language: "fr")))
+        #expect(Peer.code(answer) == "session.unknownCode")
+        #expect(answer["message"]?.stringValue?.contains("ZZZZZZ") == true)
+    }
+
+    @Test func joinCodesIgnoreCase() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        let answer = try anne.request(.join(JoinRequest(code: server.code.lowercased(), name: "Anne", role: "elu", language: "fr")))
+        #expect(answer["welcome"] != nil)
+    }
+
+    @Test func theEnginesRefusalsComeBackWithTheirCodeAndSentence() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        let answer = try anne.request(.join(JoinRequest(code: server.code, name: "Anne", role: "maire", language: "fr")))
+        #expect(Peer.code(answer) == "participant.unknownRole")
+        #expect(answer["message"]?.stringValue?.contains("elu, citoyen") == true)
+    }
+
+    @Test func aSecondJoinOnTheSameConnectionIsRefused() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        try anne.join(server, name: "Anne")
+        let again = try anne.request(.join(JoinRequest(code: server.code, name: "Anne", role: "elu", language: "fr")))
+        #expect(Peer.code(again) == "protocol.alreadyJoined")
+    }
+
+    @Test func commandsNeedASessionAndSomeAreNotForClients() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        #expect(Peer.code(try anne.command(.setLanguage(language: "en"))) == "protocol.notJoined")
+        try anne.join(server, name: "Anne")
+        for reserved: Command in [.expireSlot, .rejoin(credential: "x"), .joinAsModerator(name: "A", language: "fr", credential: "x")] {
+            #expect(Peer.code(try anne.command(reserved)) == "protocol.reservedCommand")
+        }
+        let ack = try anne.accepted(.setLanguage(language: "en"))
+        #expect(ack["seq"]?.int64Value == 3)
+        #expect(try anne.waitForEvent("languageChanged")["language"] == .string("en"))
+    }
+
+    @Test func aCommandThatChangesNothingIsAckedWithoutSequence() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        try anne.join(server, name: "Anne")
+        let ack = try anne.accepted(.setLanguage(language: "fr"))
+        #expect(ack["seq"] == nil)
+    }
+
+    @Test func pingAnswersWithTheServerClock() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        let answer = try anne.request(.ping)
+        let now = try #require(answer["now"]?.int64Value)
+        #expect(abs(now - server.clock.now.milliseconds) < 60_000)
+    }
+
+    /// Every malformed frame gets its own error, the connection stays usable, others are served.
+    @Test func malformedFramesAreAnsweredAndTheConnectionStaysOpen() throws {
+        let server = try LiveServer()
+        let bob = try Peer(server)
+        try bob.join(server, name: "Bob")
+        let mallory = try Peer(server)
+        let cases: [(frame: String, code: String, id: Int64?, path: String?)] = [
+            ("{not json", "json.syntax", nil, nil),
+            ("[1, 2]", "protocol.badMessage", nil, nil),
+            (#"{"ping": {}}"#, "protocol.badMessage", nil, "id"),
+            (#"{"id": "seven", "ping": {}}"#, "protocol.badMessage", nil, "id"),
+            (#"{"id": 0, "ping": {}}"#, "protocol.badMessage", nil, "id"),
+            (#"{"id": 3}"#, "protocol.badMessage", 3, nil),
+            (#"{"id": 4, "dance": {}}"#, "protocol.badMessage", 4, "dance"),
+            (#"{"id": 5, "ping": {}, "join": {}}"#, "protocol.badMessage", 5, nil),
+            (#"{"id": 6, "join": {"code": "X", "name": "M", "role": "elu"}}"#, "field.missing", 6, "join.language"),
+            (#"{"id": 7, "join": {"code": 1, "name": "M", "role": "elu", "language": "fr"}}"#, "field.wrongType", 7, "join.code"),
+            (#"{"id": 8, "join": {"code": "X", "name": "M", "role": "elu", "language": "fr", "admin": true}}"#, "field.unknown", 8, "join.admin"),
+            (#"{"id": 9, "command": {"fly": {}}}"#, "field.unknownCase", 9, nil),
+            (#"{"id": 10, "command": {"addNote": {"prompt": "p", "text": 42}}}"#, "field.wrongType", 10, "command.addNote.text"),
+            (#"{"id": 11, "ping": {"x": 1}}"#, "field.invalidValue", 11, nil),
+        ]
+        for item in cases {
+            mallory.sendRaw(item.frame)
+            let error = try mallory.wait(for: item.frame) { $0["code"] != nil }
+            #expect(error["code"]?.stringValue == item.code, "\(item.frame): \(error.serialized())")
+            #expect(error["error"]?.int64Value == item.id, "\(item.frame)")
+            #expect(error["message"]?.stringValue?.isEmpty == false)
+            if let path = item.path { #expect(error["path"]?.stringValue == path, "\(item.frame): \(error.serialized())") }
+        }
+        #expect(try mallory.request(.ping)["ack"] != nil)
+        #expect(try bob.accepted(.setLanguage(language: "en"))["ack"] != nil)
+    }
+
+    @Test func manyUnreadableMessagesInARowCloseTheConnection() throws {
+        let server = try LiveServer()
+        let mallory = try Peer(server)
+        for _ in 1...20 { mallory.sendRaw("nonsense") }
+        #expect(mallory.client.waitForClose(timeout: 15) == .closed(code: 1008, reason: "too many unreadable messages"))
+    }
+
+    @Test func floodingIsRefusedThenClosed() throws {
+        let options = SessionHubOptions.tight
+        let server = try LiveServer(options: options)
+        let mallory = try Peer(server)
+        for _ in 1...8 { mallory.send(.ping) }
+        let limited = try mallory.wait(for: "rate.limited") { $0["code"]?.stringValue == "rate.limited" }
+        #expect(limited["error"]?.int64Value != nil)
+        for _ in 1...20 { mallory.send(.ping) }
+        #expect(mallory.client.waitForClose(timeout: 15) == .closed(code: 1008, reason: "too many messages"))
+    }
+
+    /// A participant who tries every moderator command is refused each time, and nothing changes.
+    @Test func aParticipantCannotDriveTheSession() throws {
+        let server = try LiveServer()
+        let moderator = try Peer(server)
+        try moderator.moderate(server)
+        try moderator.accepted(.start)
+        try moderator.accepted(.addNote(board: nil, prompt: "attentes", text: "Un café", colour: nil, anonymous: nil))
+        try moderator.accepted(.groupNotes(notes: ["n1"], cluster: nil, name: "Accueil"))
+        try moderator.accepted(.promote(source: .note("n1"), text: nil))
+        try moderator.accepted(.draftRecommendation(text: "Accueillir", sources: [.promoted("i1")], room: nil))
+        try moderator.accepted(.openVote(on: .promoted, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil))
+        let anne = try Peer(server)
+        try anne.join(server, name: "Anne")
+        let before = try #require(server.hub.state(of: server.sessionID))
+        let commands: [Command] = [
+            .start, .pause, .resume, .end, .nextSlot, .previousSlot, .goToSlot(slot: "synthese"), .extendSlot(minutes: 5),
+            .appointFacilitator(participant: "p2", room: "mobilite"), .openRooms(mode: .self),
+            .assign(participant: "p2", room: "mobilite"), .closeRooms(afterSeconds: nil),
+            .openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil),
+            .closeVote(vote: "v1"), .revealVote(vote: "v1"), .demote(item: "i1"),
+            .openVote(on: .recommendations, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil),
+            .draftRecommendation(text: "Plus de bancs", sources: [], room: nil),
+            .editRecommendation(recommendation: "r1", text: "x", sources: nil, room: nil),
+            .withdrawRecommendation(recommendation: "r1"), .orderRecommendations(order: ["r1"]),
+            .announce(text: "Pause café", room: nil),
+            .groupNotes(notes: ["n1"], cluster: nil, name: "Groupe"), .ungroupNotes(notes: ["n1"]), .nameCluster(cluster: "g1", name: "x"),
+            .promote(source: .note("n1"), text: nil),
+        ]
+        for command in commands {
+            let answer = try anne.command(command)
+            #expect(answer["error"] != nil, "\(command) was accepted")
+            #expect(["auth.moderatorOnly", "auth.facilitatorOnly"].contains(Peer.code(answer)), "\(command): \(answer.serialized())")
+        }
+        #expect(server.hub.state(of: server.sessionID) == before)
+    }
+}
+
+/// Limits small enough to reach in a test.
+enum SessionHubOptions {
+    static let tight = AtelierServer.SessionHub.Options(
+        rateLimit: .init(burst: 5, perSecond: 1), rateRefusalsBeforeClose: 15)
+}
