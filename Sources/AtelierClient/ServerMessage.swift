@@ -11,6 +11,8 @@ public enum ServerMessage: Hashable, Sendable {
     case error(ServerError)
     /// One event of the session's log.
     case event(EventMessage)
+    /// Several events in `seq` order (catch-up and widening), to apply one by one.
+    case events([EventMessage])
     /// The catch-up after a welcome is over: the client is up to date with `seq`.
     case synced(seq: Int64, now: Timestamp?)
 
@@ -93,7 +95,7 @@ public enum ServerMessage: Hashable, Sendable {
         switch self {
         case .ack(let ack): ack.now
         case .error(let error): error.now
-        case .event: nil
+        case .event, .events: nil
         case .synced(_, let now): now
         }
     }
@@ -130,20 +132,35 @@ public enum ServerMessage: Hashable, Sendable {
             guard let seq = synced.int64Value else { throw ReadError(message: "synced: expected an integer") }
             return .synced(seq: seq, now: now)
         }
-        if let eventValue = object["event"] {
-            guard let seq = object["seq"]?.int64Value else { throw ReadError(message: "event: missing seq") }
-            let at = Timestamp(milliseconds: object["at"]?.int64Value ?? 0)
-            do {
-                let event = try decoder.decode(Event.self, from: eventValue)
-                var results: [RankedItem]?
-                if let resultsValue = object["results"], resultsValue != .null {
-                    results = try decoder.decode([RankedItem].self, from: resultsValue)
-                }
-                return .event(EventMessage(seq: seq, at: at, event: event, results: results))
-            } catch {
-                throw ReadError(message: "event \(seq): \(error)")
+        if object["event"] != nil { return .event(try readEvent(object)) }
+        if let list = object["events"] {
+            guard case .array(let elements) = list else { throw ReadError(message: "events: expected an array") }
+            var messages: [EventMessage] = []
+            for element in elements {
+                guard case .object(let member) = element else { throw ReadError(message: "events: expected objects") }
+                messages.append(try readEvent(member))
             }
+            return .events(messages)
         }
         throw ReadError(message: "unknown message with keys \(object.keys.joined(separator: ", "))")
+    }
+
+    /// Reads `{"seq": …, "at": …, "event": {…}, "results": […]}`.
+    private static func readEvent(_ object: JSONObject) throws(ReadError) -> EventMessage {
+        guard let seq = object["seq"]?.int64Value, let eventValue = object["event"] else {
+            throw ReadError(message: "event: missing seq or event")
+        }
+        let at = Timestamp(milliseconds: object["at"]?.int64Value ?? 0)
+        let decoder = WireDecoder()
+        do {
+            let event = try decoder.decode(Event.self, from: eventValue)
+            var results: [RankedItem]?
+            if let resultsValue = object["results"], resultsValue != .null {
+                results = try decoder.decode([RankedItem].self, from: resultsValue)
+            }
+            return EventMessage(seq: seq, at: at, event: event, results: results)
+        } catch {
+            throw ReadError(message: "event \(seq): \(error)")
+        }
     }
 }

@@ -353,7 +353,7 @@ public final class SessionConnection: Sendable {
         case .ack(let ack):
             let outcome = shared.withLock { state -> (isEntry: Bool, command: Command?, change: SessionMirror.Change)? in
                 guard state.generation == generation else { return nil }
-                let change = state.mirror.receive(message, localNow: local)
+                let change = state.mirror.receive(message, localNow: local).first ?? .none
                 if ack.id == state.entryID {
                     state.entryID = nil
                     state.entered = true
@@ -372,19 +372,19 @@ public final class SessionConnection: Sendable {
             }
         case .error(let error):
             handle(error, message: message, local: local, generation: generation)
-        case .event, .synced:
-            let outcome = shared.withLock { state -> (SessionMirror.Change, Bool)? in
+        case .event, .events, .synced:
+            let outcome = shared.withLock { state -> ([SessionMirror.Change], Bool)? in
                 guard state.generation == generation else { return nil }
-                let change = state.mirror.receive(message, localNow: local)
+                let changes = state.mirror.receive(message, localNow: local)
                 var becameLive = false
-                if case .synced = change, state.status == .catchingUp {
+                if case .synced = message, state.status == .catchingUp {
                     state.status = .live
                     becameLive = true
                 }
-                return (change, becameLive)
+                return (changes, becameLive)
             }
             guard let outcome else { return }
-            onUpdate(.change(outcome.0))
+            for change in outcome.0 { onUpdate(.change(change)) }
             if outcome.1 { onUpdate(.status(.live)) }
         }
     }

@@ -21,7 +21,7 @@ public struct SessionMirror: Hashable, Sendable {
     public private(set) var results: [VoteID: [RankedItem]] = [:]
     /// Server time minus local time, in milliseconds, from the latest message carrying `now`.
     public private(set) var clockOffset: Int64 = 0
-    /// When each event was recorded (server time), by seq, for the activity feed.
+    /// How many events were applied since the last reset.
     public private(set) var eventsApplied = 0
 
     /// An empty mirror.
@@ -41,9 +41,15 @@ public struct SessionMirror: Hashable, Sendable {
         case none
     }
 
-    /// Folds one message received at `localNow` (milliseconds since 1970 on this machine).
+    /// Folds one message received at `localNow` (milliseconds since 1970 on this machine); a
+    /// group of events gives one change per event.
     @discardableResult
-    public mutating func receive(_ message: ServerMessage, localNow: Int64) -> Change {
+    public mutating func receive(_ message: ServerMessage, localNow: Int64) -> [Change] {
+        if case .events(let messages) = message { return messages.map { apply($0) } }
+        return [receiveOne(message, localNow: localNow)]
+    }
+
+    private mutating func receiveOne(_ message: ServerMessage, localNow: Int64) -> Change {
         if let now = message.now { clockOffset = now.milliseconds - localNow }
         switch message {
         case .ack(let ack):
@@ -66,6 +72,8 @@ public struct SessionMirror: Hashable, Sendable {
             return .synced(seq)
         case .event(let message):
             return apply(message)
+        case .events:
+            return .none
         }
     }
 

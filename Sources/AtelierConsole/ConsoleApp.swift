@@ -33,6 +33,7 @@ public final class ConsoleApp {
         let wakeup: Wakeup
         let connection: SessionConnection
         let terminal: Terminal
+        ClientLibraryLog.silence()
         do {
             wakeup = try Wakeup()
             connection = try SessionConnection(configuration: options.connection(script: false)) { [wakeup] update in

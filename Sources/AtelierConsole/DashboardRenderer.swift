@@ -436,7 +436,7 @@ public struct DashboardRenderer: Sendable {
         var line = StyledLine()
         for (key, label) in keys {
             line.append(key, .title)
-            line.append(label + " ", .plain)
+            line.append(" " + label + " ", .plain)
         }
         return line
     }

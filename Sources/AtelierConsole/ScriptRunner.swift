@@ -41,6 +41,7 @@ public final class ScriptRunner {
     public func run() -> Int32 {
         let wakeup: Wakeup
         let connection: SessionConnection
+        ClientLibraryLog.silence()
         do {
             wakeup = try Wakeup()
             connection = try SessionConnection(configuration: options.connection(script: true)) { [wakeup] update in
@@ -172,7 +173,9 @@ public final class ScriptRunner {
                     wasLive = true
                 case .waiting:
                     if !wasLive {
-                        fatal = "error connection: cannot reach \(options.url): \(status.summary)"
+                        if case .waiting(_, _, let reason) = status {
+                            fatal = "error connection: cannot reach \(options.url): \(reason)"
+                        }
                     } else {
                         output("connection lost: \(status.summary)")
                     }
