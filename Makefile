@@ -17,11 +17,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build release deps test-deps swift-test e2e-test check-workshops clean
 
-# Until the live server lands, `run` checks the workshop and runs a scripted session of it into the
-# database, printing the programme as it goes.
+# Serves the default workshop (an unfinished session of it if the database has one): the participant
+# page on http://<this machine>:8080/ and the websocket for browsers and the moderator console.
 run: deps release
 	$(RELEASE_BIN) check $(WORKSHOP)
-	$(RELEASE_BIN) simulate --workshop $(WORKSHOP) $(RUN_FLAGS)
+	$(RELEASE_BIN) serve --workshop $(WORKSHOP) $(RUN_FLAGS)
 
 test: deps test-deps
 	$(SWIFT) build

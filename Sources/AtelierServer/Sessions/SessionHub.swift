@@ -1,6 +1,7 @@
 import AtelierCore
 import AtelierStore
 import AtelierWire
+import Dispatch
 import Logging
 
 #if canImport(Glibc)
@@ -115,8 +116,19 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         sessions.values.map(\.record).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
-    /// The state of a served session now (for tests and the command line).
-    public func state(of session: SessionID) -> SessionState? { sessions[session]?.state }
+    /// The state of a served session now, read on the service thread while the server runs.
+    public func state(of session: SessionID) -> SessionState? {
+        guard let server, !server.isOnServiceThread else { return sessions[session]?.state }
+        final class Box: @unchecked Sendable { var state: SessionState?; let done = DispatchSemaphore(value: 0) }
+        let box = Box()
+        server.post { [self] in
+            box.state = sessions[session]?.state
+            box.done.signal()
+        }
+        // A stopped server drops posted work; then no other thread touches the sessions.
+        guard box.done.wait(timeout: .now() + 5) == .success else { return sessions[session]?.state }
+        return box.state
+    }
 
     /// Hands the hub the server it serves through; call before `start()`. Timers of loaded
     /// sessions are set on the first loop turn.

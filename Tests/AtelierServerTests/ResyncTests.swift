@@ -1,0 +1,120 @@
+import AtelierCore
+import AtelierServer
+import AtelierWire
+import Testing
+
+/// Reconnecting loses nothing and repeats nothing; a restarted server resumes its sessions.
+@Suite(.serialized) struct ResyncTests {
+    @Test func aDroppedConnectionGetsExactlyWhatItMissed() throws {
+        let server = try LiveServer()
+        let moderator = try Peer(server)
+        try moderator.moderate(server)
+        try moderator.accepted(.start)
+        let anne = try Peer(server)
+        try anne.join(server, name: "Anne")
+        try anne.accepted(.addNote(board: nil, prompt: "attentes", text: "Avant", colour: nil, anonymous: nil))
+        try anne.waitForEvent("noteAdded")
+        let token = try #require(anne.token)
+        let seen = anne.lastSeq
+        anne.client.close(code: 1001)
+        anne.client.waitForClose(timeout: 15)
+
+        try moderator.accepted(.addNote(board: nil, prompt: "attentes", text: "Pendant", colour: nil, anonymous: nil))
+        try moderator.accepted(.announce(text: "Pendant l'absence", room: nil))
+
+        let back = try Peer(server)
+        let answer = try back.rejoin(server, token: token, after: seen)
+        #expect(answer["welcome"]?["reset"] == .bool(false))
+        #expect(answer["welcome"]?["participant"] == .string("p2"))
+        #expect(answer["welcome"]?["token"] == nil)
+        #expect(back.eventNames == ["noteAdded", "announced"])
+        #expect(back.events.map(\.seq) == [seen + 1, seen + 2])
+        try back.accepted(.addNote(board: nil, prompt: "attentes", text: "Après", colour: nil, anonymous: nil))
+    }
+
+    @Test func missingTheRoomsClosingMeansStartingOver() throws {
+        let server = try LiveServer()
+        let moderator = try Peer(server)
+        try moderator.moderate(server)
+        let anne = try Peer(server)
+        try anne.join(server, name: "Anne")
+        let bob = try Peer(server)
+        try bob.join(server, name: "Bob")
+        try moderator.accepted(.start)
+        try moderator.accepted(.nextSlot)
+        try moderator.accepted(.openRooms(mode: nil))
+        try moderator.accepted(.assign(participant: "p2", room: "mobilite"))
+        try moderator.accepted(.assign(participant: "p3", room: "logement"))
+        try anne.accepted(.addNote(board: nil, prompt: "pistes", text: "Navettes", colour: nil, anonymous: nil))
+        try bob.waitForEvent("participantAssigned") { $0["participant"] == .string("p3") }
+        let seen = bob.lastSeq
+        let token = try #require(bob.token)
+        bob.close()
+
+        try moderator.accepted(.closeRooms(afterSeconds: nil))
+        let back = try Peer(server)
+        let answer = try back.rejoin(server, token: token, after: seen)
+        #expect(answer["welcome"]?["reset"] == .bool(true))
+        #expect(back.events.first?.seq == 1)
+        #expect(back.received.contains { $0["event"]?["noteAdded"]?["text"] == .string("Navettes") })
+    }
+
+    @Test func anUnknownTokenIsRefused() throws {
+        let server = try LiveServer()
+        let stranger = try Peer(server)
+        let answer = try stranger.request(.rejoin(RejoinRequest(code: server.code, token: String(repeating: "0", count: 32), after: nil)))
+        #expect(Peer.code(answer) == "auth.unknownToken")
+    }
+
+    @Test func aParticipantWhoLeftComesBackWithTheirToken() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        try anne.join(server, name: "Anne")
+        try anne.accepted(.leave)
+        let token = try #require(anne.token)
+        anne.close()
+        let back = try Peer(server)
+        try back.rejoin(server, token: token, after: nil)
+        #expect(back.eventNames.last == "participantRejoined")
+        #expect(server.hub.state(of: server.sessionID)?.participants["p1"]?.isActive == true)
+    }
+
+    @Test func aRestartedServerResumesTheSessionWhereItWas() throws {
+        let first = try LiveServer()
+        let moderator = try Peer(first)
+        try moderator.moderate(first)
+        try moderator.accepted(.start)
+        try moderator.accepted(.nextSlot)
+        let anne = try Peer(first)
+        try anne.join(first, name: "Anne")
+        try moderator.accepted(.openRooms(mode: nil))
+        try moderator.accepted(.assign(participant: "p2", room: "mobilite"))
+        try anne.accepted(.addNote(board: nil, prompt: "pistes", text: "Navettes", colour: nil, anonymous: nil))
+        try anne.waitForEvent("noteAdded")
+        let before = try #require(first.hub.state(of: first.sessionID))
+        let (token, seen, database) = (try #require(anne.token), anne.lastSeq, first.databasePath)
+        first.stop()
+        #expect(anne.client.waitForClose(timeout: 15) != nil)
+
+        let second = try LiveServer(database: database)
+        #expect(second.code == first.code)
+        #expect(second.hub.state(of: second.sessionID) == before)
+        let back = try Peer(second)
+        let answer = try back.rejoin(second, token: token, after: seen)
+        #expect(answer["welcome"]?["reset"] == .bool(false))
+        #expect(back.events.isEmpty)
+        try back.accepted(.addNote(board: nil, prompt: "pistes", text: "Vélos partagés", colour: nil, anonymous: nil))
+        #expect(try back.waitForEvent("noteAdded")["id"] == .string("n2"))
+    }
+
+    @Test func aWriteTheDatabaseRefusesIsReportedAndChangesNothing() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        try anne.join(server, name: "Anne")
+        let before = try #require(server.hub.state(of: server.sessionID))
+        try server.store.close()
+        let answer = try anne.command(.setLanguage(language: "en"))
+        #expect(Peer.code(answer) == "server.storeFailed")
+        #expect(server.hub.state(of: server.sessionID) == before)
+    }
+}

@@ -1,0 +1,61 @@
+"""`atelier serve` as an operator meets it: the banner, health and metrics, a clean stop, a restart."""
+import signal
+
+from conftest import WORKSHOPS
+
+
+def test_serve_prints_the_link_the_code_and_the_key_once(live_server):
+    assert "(new)" in live_server.banner
+    assert live_server.code and len(live_server.code) == 6
+    assert live_server.key, live_server.banner
+    assert f"/screen?code={live_server.code}" in live_server.banner
+
+
+def test_healthz_and_metrics_answer(live_server):
+    status, headers, body = live_server.get("/healthz")
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    assert '"status":"ok"' in body and '"sessions":1' in body
+    status, headers, body = live_server.get("/metrics")
+    assert status == 200 and headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    for name in ["atelier_connections", "atelier_sessions 1", "atelier_events_appended_total",
+                 "atelier_messages_sent_total", "atelier_queue_drops_total", "atelier_commands_refused_total",
+                 "atelier_append_seconds_bucket", "atelier_append_seconds_count"]:
+        assert name in body, name
+    assert "Content-Security-Policy" in headers
+
+
+def test_sigint_and_sigterm_stop_cleanly(live_server_factory, tmp_path):
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        server = live_server_factory(database=tmp_path / f"{sig.name}.db")
+        code, stderr = server.stop(sig)
+        assert code == 0, stderr
+        assert "stopped" in stderr
+
+
+def test_a_restart_resumes_the_session_without_showing_the_key_again(live_server_factory, tmp_path):
+    database = tmp_path / "resume.db"
+    first = live_server_factory(database=database)
+    assert first.stop()[0] == 0
+    second = live_server_factory(database=database)
+    assert second.code == first.code
+    assert "(resumed)" in second.banner and second.key is None
+    assert second.stop()[0] == 0
+    third = live_server_factory(database=database, extra=["--new-session"])
+    assert "(new)" in third.banner and third.code != first.code and third.key
+
+
+def test_several_sessions_are_served_side_by_side(live_server_factory, tmp_path):
+    database = tmp_path / "two.db"
+    live_server_factory(database=database).stop()
+    both = live_server_factory(database=database, workshop=WORKSHOPS / "demo-en.json")
+    codes = [line.split()[1] for line in both.banner.splitlines() if line.startswith("Session ")]
+    assert len(set(codes)) == 2
+    assert '"sessions":2' in both.get("/healthz")[2]
+
+
+def test_a_broken_workshop_file_stops_serve_with_its_error(atelier, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": 1, "id": "x"}')
+    result = atelier("serve", "--workshop", broken, "--db", tmp_path / "x.db", "--port", "0")
+    assert result.returncode != 0
+    assert "broken.json" in result.stderr
