@@ -430,15 +430,23 @@ public struct DashboardRenderer: Sendable {
         return (text, ConsoleText.width(of: String(characters[start..<cursor])))
     }
 
+    /// The function keys that fit: full labels when there is room, short ones, then fewer keys.
     private func keyBar() -> StyledLine {
-        let keys = [("F1", "help"), ("F2", "start"), ("F3", "prev"), ("F4", "next"), ("F5", "pause"), ("F6", "+5m"),
-                    ("F7", "rooms"), ("F8", "close"), ("F9", "view"), ("F10", "quit")]
-        var line = StyledLine()
-        for (key, label) in keys {
-            line.append(key, .title)
-            line.append(" " + label + " ", .plain)
+        let full = [("F1", "help"), ("F2", "start"), ("F3", "prev"), ("F4", "next"), ("F5", "pause"), ("F6", "+5 min"),
+                    ("F7", "open rooms"), ("F8", "close rooms"), ("F9", "view"), ("F10", "quit")]
+        let short = [("F1", "help"), ("F2", "start"), ("F3", "prev"), ("F4", "next"), ("F5", "pause"), ("F6", "+5m"),
+                     ("F7", "open"), ("F8", "back"), ("F9", "view"), ("F10", "quit")]
+        let fewer = short.filter { $0.0 != "F6" }
+        func bar(_ keys: [(String, String)]) -> StyledLine {
+            var line = StyledLine()
+            for (key, label) in keys {
+                line.append(key, .title)
+                line.append(" " + label + " ", .plain)
+            }
+            return line
         }
-        return line
+        for keys in [full, short, fewer] where bar(keys).width - 1 <= width - 1 { return bar(keys) }
+        return bar(fewer)
     }
 }
 
