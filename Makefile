@@ -15,7 +15,7 @@ PYTHON_PACKAGES := pytest playwright jsonschema
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build release deps test-deps swift-test e2e-test check-workshops clean
+.PHONY: run test build release deps test-deps swift-test e2e-test check-workshops transcripts clean
 
 # Serves the default workshop (an unfinished session of it if the database has one): the participant
 # page on http://<this machine>:8080/ and the websocket for browsers and the moderator console.
@@ -36,6 +36,14 @@ release: deps
 
 check-workshops: build
 	$(DEBUG_BIN) check $(filter-out Workshops/schema.json,$(wildcard Workshops/*.json))
+
+# The sample in Transcripts/: a scripted run of the BeFUS workshop in a throwaway database, with a fixed
+# join code and session id so the files only change when the export or the workshop does.
+transcripts: build
+	rm -rf .build/transcripts
+	$(DEBUG_BIN) simulate --workshop Workshops/befus-25-ans.json --db .build/transcripts/sample.db \
+	  --join-code BEFUS25 --session-id sample-befus-25-ans > /dev/null
+	$(DEBUG_BIN) export BEFUS25 --db .build/transcripts/sample.db --out Transcripts
 
 # Installs only what is missing, with one apt-get update at most.
 deps:

@@ -30,7 +30,7 @@ let package = Package(
         .target(
             name: "AtelierServer",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "CWebSockets",
+                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "AtelierExport", "CWebSockets",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierThreads", "CWebSockets"]),
@@ -48,6 +48,12 @@ let package = Package(
             dependencies: ["AtelierStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AtelierCoreTests", dependencies: ["AtelierCore"]),
         .testTarget(name: "AtelierConsoleTests", dependencies: ["AtelierConsole", "AtelierClient", "AtelierCore", "AtelierWire"]),
+        .testTarget(
+            name: "AtelierExportTests",
+            dependencies: [
+                "AtelierExport", "AtelierCore", "AtelierWire", "AtelierStore", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Fixtures", "Golden"]),
         .testTarget(
             name: "AtelierStoreTests",
             dependencies: [

@@ -23,8 +23,8 @@ extension EventStore {
 
     /// Version 1: the session registry and the append-only event log.
     ///
-    /// The triggers refuse every UPDATE and DELETE on events. The future purge will, in one transaction,
-    /// read their SQL from sqlite_master, drop them, rewrite payloads, and re-run that SQL, so it keeps
+    /// The triggers refuse every UPDATE and DELETE on events. `purgeIdentities`, in one transaction,
+    /// reads their SQL from sqlite_master, drops them, rewrites payloads, and re-runs that SQL, so it keeps
     /// working whatever later migrations make of the triggers.
     private static func createEventLog(_ db: Database) throws {
         try db.execute(sql: """

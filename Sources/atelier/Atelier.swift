@@ -5,5 +5,8 @@ import ArgumentParser
 struct Atelier: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Live facilitation for collective-intelligence workshops.",
-        subcommands: [ServeCommand.self, ModerateCommand.self, CheckCommand.self, SimulateCommand.self, SessionsCommand.self])
+        subcommands: [
+            ServeCommand.self, ModerateCommand.self, CheckCommand.self, SimulateCommand.self, SessionsCommand.self,
+            ExportCommand.self, PurgeCommand.self,
+        ])
 }

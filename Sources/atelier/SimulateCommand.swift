@@ -22,6 +22,12 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Seed for random room assignment.")
     var seed: UInt64 = 1
 
+    @Option(help: "Join code to use instead of a random one (for a reproducible sample session).")
+    var joinCode: String?
+
+    @Option(help: "Session id to use instead of a random one (for a reproducible sample session).")
+    var sessionID: String?
+
     func validate() throws {
         guard (1...500).contains(participants) else {
             throw ValidationError("--participants must be between 1 and 500.")
@@ -37,7 +43,8 @@ struct SimulateCommand: ParsableCommand {
         let time = LocalTime(definition)
         let start = time.plannedStart(of: definition) ?? Timestamp(milliseconds: 0)
         let store = try EventStore(path: db)
-        let created = try SessionFactory.create(workshop: definition, in: store, at: start)
+        let created = try SessionFactory.create(
+            workshop: definition, in: store, at: start, joinCode: joinCode, id: sessionID)
         let id = created.record.id
         print("Session \(id) of \(WorkshopSummary(definition))")
         print("Join code \(created.record.joinCode) · moderator key \(created.moderatorKey) · database \(db)")

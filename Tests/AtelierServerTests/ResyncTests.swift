@@ -33,20 +33,9 @@ import Testing
     }
 
     @Test func missingTheRoomsClosingMeansStartingOver() throws {
-        let server = try LiveServer()
-        let moderator = try Peer(server)
-        try moderator.moderate(server)
-        let anne = try Peer(server)
-        try anne.join(server, name: "Anne")
-        let bob = try Peer(server)
-        try bob.join(server, name: "Bob")
-        try moderator.accepted(.start)
-        try moderator.accepted(.nextSlot)
-        try moderator.accepted(.openRooms(mode: nil))
-        try moderator.accepted(.assign(participant: "p2", room: "mobilite"))
-        try moderator.accepted(.assign(participant: "p3", room: "logement"))
+        let session = try BreakoutSession()
+        let (server, moderator, anne, bob) = (session.server, session.moderator, session.anne, session.bob)
         try anne.accepted(.addNote(board: nil, prompt: "pistes", text: "Navettes", colour: nil, anonymous: nil))
-        try bob.waitForEvent("participantAssigned") { $0["participant"] == .string("p3") }
         let seen = bob.lastSeq
         let token = try #require(bob.token)
         bob.close()

@@ -5,38 +5,8 @@ import Testing
 
 /// A session driven live: audiences, votes, synthesis, timers.
 @Suite(.serialized) struct SessionFlowTests {
-    /// Moderator, Anne and Bob; the session runs the breakout with Anne in mobilite and Bob in logement.
-    struct Breakout {
-        let server: LiveServer
-        let moderator: Peer
-        let anne: Peer
-        let bob: Peer
-
-        init() throws {
-            server = try LiveServer()
-            moderator = try Peer(server)
-            try moderator.moderate(server)
-            anne = try Peer(server)
-            try anne.join(server, name: "Anne", role: "elu")
-            bob = try Peer(server)
-            try bob.join(server, name: "Bob")
-            try moderator.accepted(.start)
-            try moderator.accepted(.nextSlot)
-            try moderator.accepted(.openRooms(mode: nil))
-            try moderator.accepted(.assign(participant: "p2", room: "mobilite"))
-            try moderator.accepted(.assign(participant: "p3", room: "logement"))
-            try bob.waitForEvent("participantAssigned") { $0["participant"] == .string("p3") }
-        }
-
-        /// Every peer has received the moderator's announcement `text`: everything sent before it arrived too.
-        func barrier(_ text: String) throws {
-            try moderator.accepted(.announce(text: text, room: nil))
-            for peer in [moderator, anne, bob] { try peer.waitForEvent("announced") { $0["text"] == .string(text) } }
-        }
-    }
-
     @Test func agendaMovesReachEveryone() throws {
-        let breakout = try Breakout()
+        let breakout = try BreakoutSession()
         try breakout.barrier("Bienvenue")
         for peer in [breakout.anne, breakout.bob, breakout.moderator] {
             let started = peer.events.compactMap { if case let .slotStarted(slot, _, endsAt) = $0.event { (slot, endsAt) } else { nil } }
@@ -45,7 +15,7 @@ import Testing
     }
 
     @Test func aNoteWrittenInOneRoomNeverReachesTheOther() throws {
-        let session = try Breakout()
+        let session = try BreakoutSession()
         try session.anne.accepted(.addNote(board: nil, prompt: "pistes", text: "Navettes de nuit", colour: .green, anonymous: nil))
         try session.moderator.waitForEvent("noteAdded") { $0["text"] == .string("Navettes de nuit") }
         try session.barrier("Encore dix minutes")
@@ -55,7 +25,7 @@ import Testing
     }
 
     @Test func closingTheRoomsShowsEveryoneTheOtherRoomsBoardOnce() throws {
-        let session = try Breakout()
+        let session = try BreakoutSession()
         try session.anne.accepted(.addNote(board: nil, prompt: "pistes", text: "Navettes de nuit", colour: nil, anonymous: nil))
         try session.anne.accepted(.editNote(note: "n1", text: "Navettes de nuit le week-end", colour: nil))
         try session.bob.accepted(.addNote(board: nil, prompt: "pistes", text: "Colocations solidaires", colour: nil, anonymous: nil))
@@ -85,7 +55,7 @@ import Testing
     }
 
     @Test func anAnnouncementToARoomReachesOnlyThatRoomAndTheModerators() throws {
-        let session = try Breakout()
+        let session = try BreakoutSession()
         try session.moderator.accepted(.announce(text: "Mobilité : il vous reste 5 minutes", room: "mobilite"))
         try session.anne.waitForEvent("announced") { $0["room"] == .string("mobilite") }
         try session.barrier("Pour tous")
@@ -93,7 +63,7 @@ import Testing
     }
 
     @Test func hiddenDotsShowWhoVotedNotHowUntilTheReveal() throws {
-        let session = try Breakout()
+        let session = try BreakoutSession()
         try session.anne.accepted(.addNote(board: nil, prompt: "pistes", text: "Navettes", colour: nil, anonymous: nil))
         try session.bob.accepted(.addNote(board: nil, prompt: "pistes", text: "Colocations", colour: nil, anonymous: nil))
         try session.moderator.accepted(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil))
@@ -113,7 +83,7 @@ import Testing
     }
 
     @Test func plenarySynthesisEndsWithRankedRecommendations() throws {
-        let session = try Breakout()
+        let session = try BreakoutSession()
         try session.anne.accepted(.addNote(board: nil, prompt: "pistes", text: "Navettes de nuit", colour: nil, anonymous: nil))
         try session.moderator.accepted(.promote(source: .note("n1"), text: nil))
         try session.moderator.accepted(.closeRooms(afterSeconds: nil))
@@ -133,7 +103,7 @@ import Testing
     }
 
     @Test func whenASlotsTimeIsUpModeratorsAreWarnedAndTheWorkshopsBehaviourHappens() throws {
-        let session = try Breakout()
+        let session = try BreakoutSession()
         session.server.advance(seconds: 31 * 60)
         let timeUp = try session.moderator.waitForEvent("slotTimeUp")
         #expect(timeUp["slot"] == .string("ateliers") && timeUp["behaviour"] == .string("stay"))
@@ -145,7 +115,7 @@ import Testing
     }
 
     @Test func roomsCloseByThemselvesAfterTheWarning() throws {
-        let session = try Breakout()
+        let session = try BreakoutSession()
         try session.moderator.accepted(.closeRooms(afterSeconds: 120))
         let closing = try session.bob.waitForEvent("roomsClosing")
         #expect(closing["closesAt"]?.int64Value != nil)

@@ -1,5 +1,7 @@
 """`atelier serve` as an operator meets it: the banner, health and metrics, a clean stop, a restart."""
 import signal
+import urllib.error
+import urllib.request
 
 from conftest import WORKSHOPS
 
@@ -59,3 +61,25 @@ def test_a_broken_workshop_file_stops_serve_with_its_error(atelier, tmp_path):
     result = atelier("serve", "--workshop", broken, "--db", tmp_path / "x.db", "--port", "0")
     assert result.returncode != 0
     assert "broken.json" in result.stderr
+
+
+def test_the_transcript_downloads_only_with_the_moderator_key(live_server):
+    def fetch(query, key=None):
+        request = urllib.request.Request(f"{live_server.url}/export?{query}")
+        if key:
+            request.add_header("Authorization", f"Bearer {key}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers, response.read().decode("utf-8-sig")
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+    assert fetch(f"code={live_server.code}&format=md")[0] == 401
+    assert fetch(f"code={live_server.code}&format=md", key="AAAA-BBBB-CCCC-DDDD")[0] == 401
+    assert fetch("code=ZZZZZZ&format=md", key=live_server.key)[0] == 404
+    assert fetch(f"code={live_server.code}&format=pdf", key=live_server.key)[0] == 400
+    status, headers, body = fetch(f"code={live_server.code}&format=md", key=live_server.key)
+    assert status == 200 and "attachment" in headers["Content-Disposition"]
+    assert "25 ans de transversalité" in body
+    status, headers, body = fetch(f"code={live_server.code}&format=csv&table=votes", key=live_server.key)
+    assert status == 200 and headers["Content-Disposition"].endswith('-votes.csv"')

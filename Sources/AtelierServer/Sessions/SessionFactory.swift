@@ -18,10 +18,16 @@ public enum SessionFactory {
     }
 
     /// Creates and stores a session of `workshop` at `now`.
-    public static func create(workshop: WorkshopDefinition, in store: EventStore, at now: Timestamp) throws -> Created {
-        var code = Secrets.joinCode()
-        while try store.isJoinCodeTaken(code) { code = Secrets.joinCode() }
-        let id = Secrets.sessionID()
+    ///
+    /// `joinCode` and `id` fix what is otherwise drawn at random, for reproducible sample sessions;
+    /// a fixed code already in use fails with `store.joinCodeTaken`.
+    public static func create(
+        workshop: WorkshopDefinition, in store: EventStore, at now: Timestamp, joinCode: String? = nil,
+        id fixedID: SessionID? = nil
+    ) throws -> Created {
+        var code = joinCode ?? Secrets.joinCode()
+        while joinCode == nil, try store.isJoinCodeTaken(code) { code = Secrets.joinCode() }
+        let id = fixedID ?? Secrets.sessionID()
         let events = try SessionEngine.create(id: id, joinCode: code, workshop: workshop, at: now)
         let key = Secrets.moderatorKey()
         let salt = Secrets.salt()

@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierExport
 import AtelierStore
 import AtelierWire
 import Logging
@@ -190,9 +191,38 @@ extension SessionHub {
             let inSession = sessions.values.reduce(0) { $0 + $1.members.count }
             let text = metrics.prometheusText(transport: server.statistics, sessions: sessions.count, participantsConnected: inSession)
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
+        case "/export":
+            return export(request)
         default:
             return nil
         }
+    }
+
+    /// The session's transcript for its moderators: `/export?code=CODE&format=md|html|csv|json`
+    /// (`&table=notes|comments|votes` for CSV) with `Authorization: Bearer <moderator key>`.
+    private func export(_ request: HTTPRequest) -> HTTPResponse {
+        guard let code = request.queryValue("code"), let id = sessionByCode[code.uppercased()], let session = sessions[id] else {
+            return .text("No session has this join code.\n", status: 404)
+        }
+        let authorization = request.headers["authorization"] ?? ""
+        let key = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst("Bearer ".count)) : ""
+        let hash = Secrets.keyHash(key, salt: session.record.moderatorKeySalt)
+        guard Secrets.constantTimeEquals(hash, session.record.moderatorKeyHash) else {
+            metrics.refused("auth.badKey")
+            return .text("The transcript needs the session's moderator key: Authorization: Bearer KEY.\n", status: 401)
+        }
+        let name = request.queryValue("format") ?? "md"
+        guard let format = TranscriptFormat(rawValue: name) else {
+            return .text("\"\(name)\" is not a transcript format; use md, html, csv or json.\n", status: 400)
+        }
+        let files = TranscriptExporter.render(state: session.state, format: format)
+        let table = request.queryValue("table").map { "-\($0).csv" }
+        guard let file = table.map({ suffix in files.first { $0.fileName.hasSuffix(suffix) } }) ?? files.first else {
+            return .text("There is no such table; use notes, comments or votes.\n", status: 400)
+        }
+        return HTTPResponse(
+            status: 200, contentType: file.mediaType, body: file.bytes,
+            headers: [("Content-Disposition", "attachment; filename=\"\(file.fileName)\"")])
     }
 
     static func monotonicSeconds() -> Double {

@@ -45,7 +45,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     weak var server: WebSocketServer?
 
     var sessions: [SessionID: LiveSession] = [:]
-    private var sessionByCode: [String: SessionID] = [:]
+    var sessionByCode: [String: SessionID] = [:]
     var clients: [ConnectionID: Client] = [:]
     /// Sessions with events or answers waiting for the end of the turn.
     var dirty: Set<SessionID> = []

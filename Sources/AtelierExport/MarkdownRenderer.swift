@@ -1,0 +1,209 @@
+/// Writes a transcript as Markdown (CommonMark with GitHub tables), for reading and editing.
+///
+/// Every text that came from people is escaped, so a note reading `# Title` or `*urgent*`
+/// stays the words it was; line breaks inside a text become `<br>`, the only HTML written.
+struct MarkdownRenderer {
+    let transcript: Transcript
+    let words: Vocabulary
+
+    init(_ transcript: Transcript) {
+        self.transcript = transcript
+        words = Vocabulary.for(transcript.language)
+    }
+
+    func render() -> String {
+        var out: [String] = []
+        header(&out)
+        attendance(&out)
+        agenda(&out)
+        findings(&out)
+        quotes(&out)
+        recommendations(&out)
+        votes(&out)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func header(_ out: inout [String]) {
+        let t = transcript
+        out += ["# \(md(t.title))", ""]
+        out += ["**\(words.organiser)**\(words.colon)\(md(t.organiser))  ", "**\(words.date)**\(words.colon)\(words.longDate(t.date))  ",
+                "**\(words.session)**\(words.colon)\(md(t.joinCode))", ""]
+        if let description = t.description { out += [md(description), ""] }
+        out += ["*\(t.namesIncluded ? words.privacyWithNames : words.privacyWithoutNames)*", ""]
+    }
+
+    private func attendance(_ out: inout [String]) {
+        let a = transcript.attendance
+        out += ["## \(words.participants)", "", words.participantCount(a.participants) + ".", ""]
+        if !a.roles.isEmpty {
+            out += ["| \(words.role) | \(words.participants) |", "|---|---:|"]
+            out += a.roles.map { "| \(md($0.role.label)) | \($0.count) |" }
+            out.append("")
+        }
+        if !a.organisations.isEmpty {
+            out += ["### \(words.organisationsPresent)", ""]
+            out += a.organisations.map { "- \(md($0.name))\($0.count > 1 ? " (\($0.count))" : "")" }
+            out.append("")
+        }
+    }
+
+    private func agenda(_ out: inout [String]) {
+        out += ["## \(words.agenda)", "", "| \(words.slot) | \(words.planned) | \(words.actual) | \(words.delay) |",
+                "|---|---|---|---:|"]
+        for line in transcript.agenda {
+            let planned = "\(line.plannedStart)–\(line.plannedEnd)"
+            if line.runs.isEmpty {
+                out.append("| \(md(line.title)) | \(planned) | *\(words.notRun)* | |")
+            }
+            for run in line.runs {
+                var actual = "\(run.start)–\(run.end ?? "*\(words.stillRunning)*")"
+                if run.extendedMinutes > 0 { actual += " (\(words.extended(run.extendedMinutes)))" }
+                out.append("| \(md(line.title)) | \(planned) | \(actual) | \(signedMinutes(run.startDelay)) |")
+            }
+        }
+        out.append("")
+    }
+
+    private func findings(_ out: inout [String]) {
+        out += ["## \(words.findings)", ""]
+        if transcript.boards.isEmpty { out += [words.noNotes, ""] }
+        for board in transcript.boards {
+            out += ["### \(md(board.theme))", ""]
+            if board.room != "plenary" { out += ["*\(md(board.slotTitle))*", ""] }
+            if !board.prompts.isEmpty {
+                out += ["**\(words.questions)**", ""]
+                out += board.prompts.map { "\($0.number). \(md($0.text))" }
+                out.append("")
+            }
+            for cluster in board.clusters {
+                out += ["#### \(words.group)\(words.colon)\(cluster.name.map(md) ?? words.unnamedGroup)", ""]
+                out += cluster.notes.flatMap(noteLines)
+                out.append("")
+            }
+            for group in board.ungrouped {
+                out += ["#### \(words.question(group.prompt.number))", ""]
+                out += group.notes.flatMap(noteLines)
+                out.append("")
+            }
+            for vote in board.votes where !vote.ranking.isEmpty {
+                out += ["#### \(words.voteResults)", "", "| \(words.rank) | \(words.item) | \(words.dots) | \(words.voters) |",
+                        "|---:|---|---:|---:|"]
+                out += vote.ranking.map { "| \($0.rank) | \(md($0.text)) | \($0.dots) | \($0.voters) |" }
+                out.append("")
+            }
+            if !board.promoted.isEmpty {
+                out += ["#### \(words.promoted)", ""]
+                out += board.promoted.map { "- \(md($0.text))" }
+                out.append("")
+            }
+        }
+    }
+
+    /// A note as a list item: its text, who wrote it, its dots, then its comments indented below.
+    private func noteLines(_ note: Transcript.NoteLine) -> [String] {
+        var details: [String] = []
+        if let attribution = note.attribution { details.append("*\(md(words.attribution(attribution)))*") }
+        if note.anonymous { details.append("*\(words.anonymous)*") }
+        if note.prefilled { details.append("*\(words.fromOrganiser)*") }
+        if note.dots > 0 { details.append(words.dotCount(note.dots)) }
+        if note.promoted { details.append("**\(words.promotedMark)**") }
+        var lines = ["- " + md(note.text) + (details.isEmpty ? "" : " — " + details.joined(separator: " · "))]
+        for comment in note.comments {
+            let who = comment.attribution.map { " — *\(md(words.attribution($0)))*" } ?? ""
+            lines.append("  - \(md(comment.text))\(who)")
+        }
+        return lines
+    }
+
+    private func quotes(_ out: inout [String]) {
+        guard !transcript.quotes.isEmpty else { return }
+        out += ["## \(words.quotes)", ""]
+        for quote in transcript.quotes {
+            let who = quote.attribution.map { " — \(md(words.attribution($0)))" } ?? ""
+            out += ["> *\(md(quote.text))*\(who)  ", "> \(words.about) \(words.quoted(md(quote.noteText))) (\(md(quote.theme)))", ""]
+        }
+    }
+
+    private func recommendations(_ out: inout [String]) {
+        let list = transcript.recommendations
+        guard !list.items.isEmpty else { return }
+        out += ["## \(words.recommendations)", "", "*\(list.rankedBy == nil ? words.moderatorsOrder : words.rankedByVote)*", ""]
+        for item in list.items {
+            let dots = list.rankedBy == nil ? "" : " — \(words.dotCount(item.dots))"
+            // Not a Markdown ordered list, which would renumber tied ranks 1, 2, 3.
+            out.append("- **\(item.rank).** \(md(item.text))\(dots)")
+            if let theme = item.theme { out.append("  - \(words.theme)\(words.colon)\(md(theme))") }
+            for source in item.sources {
+                out.append("  - \(words.sources)\(words.colon)\(words.quoted(source.text.map(md) ?? words.removedSource))")
+                out += source.notes.map { "    - \(md($0.text)) (\(md($0.theme)))" }
+            }
+        }
+        out.append("")
+    }
+
+    private func votes(_ out: inout [String]) {
+        guard !transcript.votes.isEmpty else { return }
+        out += ["## \(words.votesByRole)", ""]
+        for vote in transcript.votes {
+            let scope = words.scopes[vote.scope] ?? vote.scope
+            out += ["### \(md(vote.slotTitle)) — \(scope)", "",
+                    "*\(words.statuses[vote.status] ?? vote.status) · \(words.voters)\(words.colon)\(vote.voters) · "
+                    + "\(words.dotsEach(vote.dotsPerPerson))*", ""]
+            let roles = vote.roles.map { "\(md($0.role.label)) (\($0.voters))" }
+            out.append("| \(words.rank) | \(words.item) | \(words.total) | " + roles.joined(separator: " | ") + " |")
+            out.append("|---:|---|---:|" + String(repeating: "---:|", count: roles.count))
+            for item in vote.items {
+                out.append("| \(item.rank) | \(md(item.text)) | \(item.dots) | "
+                    + item.byRole.map(String.init).joined(separator: " | ") + " |")
+            }
+            out.append("")
+            analysis(vote, &out)
+        }
+    }
+
+    private func analysis(_ vote: Transcript.VoteSection, _ out: inout [String]) {
+        let label = { (id: String) in vote.roles.first { $0.role.id == id }?.role.label ?? id }
+        let text = { (id: String) in vote.items.first { $0.item == id }?.text ?? id }
+        if !vote.topByRole.isEmpty {
+            out += ["**\(words.topChoices)**", ""]
+            out += vote.topByRole.map { choice in
+                "- \(md(label(choice.role)))\(words.colon)" + choice.items.map { words.quoted(md(text($0))) }.joined(separator: ", ")
+                    + " (\(words.dotCount(choice.dots)))"
+            }
+            out.append("")
+        }
+        guard vote.roles.count >= 2 else { return }
+        out += ["**\(words.agreement)**", ""]
+        out += vote.agreement.isEmpty ? ["- \(words.none)"] : vote.agreement.map { "- " + words.quoted(md(text($0))) }
+        out += ["", "**\(words.divergence)**", ""]
+        out += vote.divergence.isEmpty ? ["- \(words.none)"] : vote.divergence.map { split in
+            "- \(words.quoted(md(text(split.item))))\(words.colon)\(words.favouredBy) " + split.favouredBy.map { md(label($0)) }.joined(separator: ", ")
+                + "; \(words.noDotsFrom) " + split.ignoredBy.map { md(label($0)) }.joined(separator: ", ")
+        }
+        out.append("")
+    }
+
+    private func signedMinutes(_ minutes: Int) -> String {
+        minutes == 0 ? "0" : (minutes > 0 ? "+\(minutes) min" : "−\(-minutes) min")
+    }
+
+    /// Escapes Markdown syntax in people's text and keeps line breaks visible.
+    private func md(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "\\", "`", "*", "_", "[", "]", "<", "#", "|", "~": escaped += "\\\(character)"
+            case "\n", "\r\n": escaped += "<br>"
+            default: escaped.append(character)
+            }
+        }
+        // A leading list, quote or heading marker would change the line's meaning.
+        if let first = escaped.first, "-+=>".contains(first) { escaped = "\\" + escaped }
+        if let digits = escaped.firstIndex(where: { !$0.isNumber }), digits != escaped.startIndex,
+           escaped[digits] == "." || escaped[digits] == ")" {
+            escaped.insert("\\", at: digits)
+        }
+        return escaped
+    }
+
+}

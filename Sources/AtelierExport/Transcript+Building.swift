@@ -1,0 +1,305 @@
+import AtelierCore
+
+extension Transcript {
+    /// The transcript of `state`: a pure function of the session, so the same log always gives the same document.
+    public init(state: SessionState, options: TranscriptOptions = TranscriptOptions()) {
+        self = TranscriptBuilder(state: state, options: options).transcript()
+    }
+}
+
+/// Turns a session's state into a `Transcript`, applying the privacy options in one place (`attribution`).
+private struct TranscriptBuilder {
+    let state: SessionState
+    let options: TranscriptOptions
+    let language: String
+    let words: Vocabulary
+    let clock: TranscriptClock
+
+    init(state: SessionState, options: TranscriptOptions) {
+        self.state = state
+        self.options = options
+        language = options.language ?? state.workshop.primaryLanguage
+        words = Vocabulary.for(language)
+        clock = TranscriptClock(timezone: state.workshop.timezone)
+    }
+
+    private var workshop: WorkshopDefinition { state.workshop }
+
+    func transcript() -> Transcript {
+        Transcript(
+            language: language, workshopID: workshop.id, sessionID: state.id, joinCode: state.joinCode,
+            title: text(workshop.title), description: workshop.description.map(text), organiser: workshop.organiser,
+            date: state.agenda.runs.first.map { clock.day($0.startedAt) } ?? workshop.date,
+            timezone: workshop.timezone, status: state.status.rawValue, namesIncluded: options.names,
+            attendance: attendance(), agenda: agenda(), boards: boards(), quotes: quotes(),
+            recommendations: recommendations(), votes: votes())
+    }
+
+    // MARK: People
+
+    /// Participants who are not moderators, in join order.
+    private var attendees: [SessionState.Participant] {
+        state.participantOrder.compactMap { state.participants[$0] }.filter { !$0.isModerator }
+    }
+
+    private func attendance() -> Transcript.Attendance {
+        let people = attendees
+        let roles = roleOrder.compactMap { role -> Transcript.RoleCount? in
+            let count = people.filter { roleRef(of: $0) == role }.count
+            return count == 0 ? nil : Transcript.RoleCount(role: role, count: count)
+        }
+        var organisations: [String: Int] = [:]
+        for person in people {
+            guard let name = person.organisation else { continue }
+            organisations[name, default: 0] += 1
+        }
+        return Transcript.Attendance(
+            participants: people.count, roles: roles,
+            organisations: organisations.sorted { $0.key < $1.key }.map { .init(name: $0.key, count: $0.value) })
+    }
+
+    /// Every role a person can have in a transcript, in the order tables list them.
+    private var roleOrder: [Transcript.RoleRef] {
+        workshop.roles.map { Transcript.RoleRef(id: $0.id, label: text($0.label)) }
+            + [Transcript.RoleRef(id: "moderation", label: words.moderation),
+               Transcript.RoleRef(id: "unspecified", label: words.unspecifiedRole)]
+    }
+
+    private func roleRef(of person: SessionState.Participant) -> Transcript.RoleRef {
+        if person.isModerator { return Transcript.RoleRef(id: "moderation", label: words.moderation) }
+        guard let id = person.role, let role = workshop.role(id) else {
+            return Transcript.RoleRef(id: "unspecified", label: words.unspecifiedRole)
+        }
+        return Transcript.RoleRef(id: role.id, label: text(role.label))
+    }
+
+    /// How a text is signed: by role, and by name and organisation only when the options ask for them.
+    /// Anonymous notes and the organiser's own notes are never signed.
+    private func attribution(of author: ParticipantID?, anonymous: Bool = false) -> Transcript.Attribution? {
+        guard !anonymous, let author, let person = state.participants[author] else { return nil }
+        return Transcript.Attribution(
+            role: roleRef(of: person), name: options.names ? person.name : nil,
+            organisation: options.names ? person.organisation : nil)
+    }
+
+    // MARK: Agenda
+
+    private func agenda() -> [Transcript.AgendaLine] {
+        var plannedStart = workshop.agenda.first?.start.flatMap(minuteOfDay) ?? 9 * 60
+        return workshop.agenda.map { slot in
+            if let start = slot.start.flatMap(minuteOfDay) { plannedStart = start }
+            let start = plannedStart
+            plannedStart += slot.minutes
+            let runs = state.agenda.runs.filter { $0.slot == slot.id }.map { run in
+                Transcript.AgendaLine.Run(
+                    start: clock.clock(run.startedAt), end: run.endedAt.map(clock.clock),
+                    minutes: run.endedAt.map { Int($0.milliseconds(since: run.startedAt) / 60_000) },
+                    extendedMinutes: run.extendedMinutes, startDelay: clock.minuteOfDay(run.startedAt) - start)
+            }
+            return Transcript.AgendaLine(
+                slot: slot.id, title: text(slot.title), kind: slot.kind.rawValue,
+                plannedStart: clockText(minuteOfDay: start), plannedEnd: clockText(minuteOfDay: start + slot.minutes),
+                plannedMinutes: slot.minutes, runs: runs)
+        }
+    }
+
+    // MARK: Boards
+
+    private func boards() -> [Transcript.BoardSection] {
+        workshop.boards.compactMap { board in
+            let notes = state.noteOrder.compactMap { state.notes[$0] }.filter { $0.board == board }
+            guard !notes.isEmpty else { return nil }
+            let prompts = workshop.prompts(of: board).enumerated().map { offset, prompt in
+                Transcript.PromptText(id: prompt.id, number: offset + 1, text: text(prompt.text))
+            }
+            let clusters = state.clusterOrder.compactMap { state.clusters[$0] }.filter { $0.board == board }
+            let clustered = Set(clusters.flatMap(\.notes))
+            let ungrouped = prompts.compactMap { prompt -> Transcript.PromptNotes? in
+                let lines = notes.filter { $0.prompt == prompt.id && !clustered.contains($0.id) }.map(noteLine)
+                return lines.isEmpty ? nil : Transcript.PromptNotes(prompt: prompt, notes: lines)
+            }
+            return Transcript.BoardSection(
+                board: board.description, slot: board.slot, room: board.room, theme: theme(of: board),
+                slotTitle: workshop.slot(board.slot).map { text($0.title) } ?? board.slot, prompts: prompts,
+                clusters: clusters.map { cluster in
+                    Transcript.ClusterSection(
+                        id: cluster.id, name: cluster.name,
+                        notes: cluster.notes.compactMap { state.notes[$0] }.map(noteLine))
+                },
+                ungrouped: ungrouped, votes: boardVotes(board),
+                promoted: state.promoted.filter { $0.board == board }.map { item in
+                    Transcript.PromotedLine(id: item.id, text: item.text, sourceNotes: sourceNotes(of: item.source))
+                })
+        }
+    }
+
+    /// A room's theme, or the slot's title for a plenary board.
+    private func theme(of board: BoardID) -> String {
+        if !board.isPlenary, let room = workshop.room(board.room) { return text(room.theme) }
+        return workshop.slot(board.slot).map { text($0.title) } ?? board.description
+    }
+
+    private func noteLine(_ note: SessionState.Note) -> Transcript.NoteLine {
+        let rounds = finishedRounds.filter { $0.scope == .boards && $0.boards.contains(note.board) }
+        let comments = state.commentOrder.compactMap { state.comments[$0] }.filter { $0.note == note.id }
+        return Transcript.NoteLine(
+            id: note.id, prompt: note.prompt, text: note.text, attribution: attribution(of: note.author, anonymous: note.anonymous),
+            anonymous: note.anonymous, prefilled: note.author == nil,
+            dots: rounds.reduce(0) { $0 + $1.totals[note.id, default: 0] }, promoted: promotedNotes.contains(note.id),
+            createdAt: note.createdAt.milliseconds,
+            comments: comments.map { comment in
+                Transcript.CommentLine(
+                    id: comment.id, text: comment.text, attribution: attribution(of: comment.author),
+                    createdAt: comment.createdAt.milliseconds)
+            })
+    }
+
+    /// The notes behind an item on the plenary list: the note, or its group's notes.
+    private func sourceNotes(of source: PromotedSource) -> [NoteID] {
+        switch source {
+        case .note(let id): return [id]
+        case .cluster(let id): return state.clusters[id]?.notes ?? []
+        }
+    }
+
+    private var promotedNotes: Set<NoteID> { Set(state.promoted.flatMap { sourceNotes(of: $0.source) }) }
+
+    /// The board's notes ranked by each finished round that covered it, as if the round had covered only this board.
+    private func boardVotes(_ board: BoardID) -> [Transcript.BoardVote] {
+        finishedRounds.filter { $0.scope == .boards && $0.boards.contains(board) }.map { round in
+            var alone = round
+            alone.boards = [board]
+            return Transcript.BoardVote(vote: round.id, ranking: state.results(of: alone).map { line in
+                Transcript.RankLine(
+                    rank: line.rank, item: line.item, text: itemText(line.item), dots: line.dots,
+                    voters: voters(of: line.item, in: round))
+            })
+        }
+    }
+
+    // MARK: Quotes
+
+    private func quotes() -> [Transcript.Quote] {
+        state.commentOrder.compactMap { state.comments[$0] }.compactMap { comment in
+            guard let note = state.notes[comment.note] else { return nil }
+            return Transcript.Quote(
+                comment: comment.id, text: comment.text, attribution: attribution(of: comment.author), note: note.id,
+                noteText: note.text, theme: theme(of: note.board))
+        }
+    }
+
+    // MARK: Recommendations
+
+    private func recommendations() -> Transcript.RecommendationList {
+        let items = state.rankedRecommendations.compactMap { line -> Transcript.RecommendationLine? in
+            guard let recommendation = state.recommendations[line.item] else { return nil }
+            return Transcript.RecommendationLine(
+                rank: line.rank, id: recommendation.id, text: recommendation.text, dots: line.dots,
+                theme: recommendation.room.flatMap(workshop.room).map { text($0.theme) },
+                sources: recommendation.sources.map(trace))
+        }
+        return Transcript.RecommendationList(rankedBy: state.finalRecommendationVote?.id, items: items)
+    }
+
+    private func trace(_ source: RecommendationSource) -> Transcript.SourceTrace {
+        switch source {
+        case .note(let id):
+            return Transcript.SourceTrace(kind: "note", id: id, text: state.notes[id]?.text, notes: noteRefs([id]))
+        case .promoted(let id):
+            let item = state.promoted.first { $0.id == id }
+            return Transcript.SourceTrace(
+                kind: "promoted", id: id, text: item?.text, notes: noteRefs(item.map { sourceNotes(of: $0.source) } ?? []))
+        }
+    }
+
+    private func noteRefs(_ ids: [NoteID]) -> [Transcript.NoteRef] {
+        ids.compactMap { state.notes[$0] }.map {
+            Transcript.NoteRef(id: $0.id, text: $0.text, board: $0.board.description, theme: theme(of: $0.board))
+        }
+    }
+
+    // MARK: Votes
+
+    /// Rounds whose dots are final, in the order they were opened.
+    private var finishedRounds: [SessionState.VoteRound] {
+        state.voteOrder.compactMap { state.votes[$0] }.filter { $0.status != .open }
+    }
+
+    private func votes() -> [Transcript.VoteSection] {
+        finishedRounds.map { round in
+            let roles = roleOrder.compactMap { role -> Transcript.RoleVoters? in
+                let count = round.dots.filter { participant, dots in
+                    dots.values.contains { $0 > 0 } && state.participants[participant].map(roleRef) == role
+                }.count
+                return count == 0 ? nil : Transcript.RoleVoters(role: role, voters: count)
+            }
+            let items = state.results(of: round).map { line in
+                Transcript.VoteItem(
+                    rank: line.rank, item: line.item, text: itemText(line.item), dots: line.dots,
+                    voters: voters(of: line.item, in: round),
+                    byRole: roles.map { dots(on: line.item, in: round, from: $0.role) })
+            }
+            return Transcript.VoteSection(
+                id: round.id, slot: round.slot, slotTitle: workshop.slot(round.slot).map { text($0.title) } ?? round.slot,
+                scope: round.scope.rawValue, status: round.status.rawValue, dotsPerPerson: round.dotsPerPerson,
+                voters: round.dots.values.filter { $0.values.contains { $0 > 0 } }.count, roles: roles, items: items,
+                topByRole: topChoices(items, roles: roles), agreement: agreement(items, roles: roles),
+                divergence: divergence(items, roles: roles))
+        }
+    }
+
+    private func dots(on item: String, in round: SessionState.VoteRound, from role: Transcript.RoleRef) -> Int {
+        round.dots.reduce(0) { sum, entry in
+            state.participants[entry.key].map(roleRef) == role ? sum + entry.value[item, default: 0] : sum
+        }
+    }
+
+    private func voters(of item: String, in round: SessionState.VoteRound) -> Int {
+        round.dots.values.filter { $0[item, default: 0] > 0 }.count
+    }
+
+    /// For each role, the items it gave the most dots.
+    private func topChoices(_ items: [Transcript.VoteItem], roles: [Transcript.RoleVoters]) -> [Transcript.RoleChoice] {
+        roles.enumerated().compactMap { index, role in
+            let best = items.map { $0.byRole[index] }.max() ?? 0
+            guard best > 0 else { return nil }
+            return Transcript.RoleChoice(
+                role: role.role.id, items: items.filter { $0.byRole[index] == best }.map(\.item), dots: best)
+        }
+    }
+
+    /// Items every voting role supported; only meaningful with two roles or more.
+    private func agreement(_ items: [Transcript.VoteItem], roles: [Transcript.RoleVoters]) -> [String] {
+        guard roles.count >= 2 else { return [] }
+        return items.filter { $0.byRole.allSatisfy { $0 > 0 } }.map(\.item)
+    }
+
+    /// Items that are one role's first choice and get nothing from another role: at most the five
+    /// most voted, so the section points at the sharpest splits rather than listing every item.
+    private func divergence(_ items: [Transcript.VoteItem], roles: [Transcript.RoleVoters]) -> [Transcript.Divergence] {
+        let top = topChoices(items, roles: roles)
+        let splits = items.compactMap { item -> Transcript.Divergence? in
+            let favoured = top.filter { $0.items.contains(item.item) }.map(\.role)
+            let ignored = roles.enumerated().filter { item.byRole[$0.offset] == 0 }.map(\.element.role.id)
+            guard !favoured.isEmpty, !ignored.isEmpty else { return nil }
+            return Transcript.Divergence(item: item.item, favouredBy: favoured, ignoredBy: ignored)
+        }
+        return Array(splits.prefix(5))
+    }
+
+    /// The text of a voted item: a note, a plenary item or a recommendation.
+    private func itemText(_ item: String) -> String {
+        if let note = state.notes[item] { return note.text }
+        if let promoted = state.promoted.first(where: { $0.id == item }) { return promoted.text }
+        return state.recommendations[item]?.text ?? item
+    }
+
+    private func text(_ localized: LocalizedText) -> String {
+        localized.text(in: language, fallbacks: workshop.languages)
+    }
+}
+
+extension Transcript {
+    /// Languages whose headings a transcript can be written in.
+    public static var languages: [String] { Vocabulary.languages }
+}

@@ -1,0 +1,15 @@
+/// Choices an organiser makes when exporting a transcript.
+public struct TranscriptOptions: Sendable, Hashable {
+    /// Whether to print participants' names and organisations next to what they wrote.
+    /// Off by default: a transcript is shared, and people spoke under their role.
+    /// Anonymous notes stay unattributed either way.
+    public var names: Bool
+    /// Language of headings and workshop texts; nil for the workshop's own language.
+    public var language: String?
+
+    /// Options for a transcript without names, in the workshop's language unless told otherwise.
+    public init(names: Bool = false, language: String? = nil) {
+        self.names = names
+        self.language = language
+    }
+}

@@ -1,0 +1,181 @@
+/// The words a transcript uses around the session's own texts, in French, Dutch or English.
+///
+/// Renderers take every heading and label from here, so a transcript reads in the workshop's
+/// language; a language without a catalogue gets English.
+struct Vocabulary: Sendable {
+    let organiser: String
+    let date: String
+    let session: String
+    let privacyWithoutNames: String
+    let privacyWithNames: String
+    let participants: String
+    let participantCount: @Sendable (Int) -> String
+    let role: String
+    let organisationsPresent: String
+    let agenda: String
+    let slot: String
+    let planned: String
+    let actual: String
+    let delay: String
+    let notRun: String
+    let stillRunning: String
+    let extended: @Sendable (Int) -> String
+    let findings: String
+    let questions: String
+    let question: @Sendable (Int) -> String
+    let group: String
+    let unnamedGroup: String
+    let noNotes: String
+    let voteResults: String
+    let rank: String
+    let item: String
+    let dots: String
+    let dotCount: @Sendable (Int) -> String
+    let voters: String
+    let promoted: String
+    let promotedMark: String
+    let fromOrganiser: String
+    let anonymous: String
+    let quotes: String
+    let about: String
+    let recommendations: String
+    let rankedByVote: String
+    let moderatorsOrder: String
+    let theme: String
+    let sources: String
+    let removedSource: String
+    let votesByRole: String
+    let total: String
+    let topChoices: String
+    let agreement: String
+    let divergence: String
+    let favouredBy: String
+    let noDotsFrom: String
+    let none: String
+    let moderation: String
+    let unspecifiedRole: String
+    let scopes: [String: String]
+    let statuses: [String: String]
+    let kinds: [String: String]
+    let months: [String]
+    /// What separates a label from its value: ` : ` in French typography, `: ` elsewhere.
+    let colon: String
+    let openQuote: String
+    let closeQuote: String
+    let dotsEach: @Sendable (Int) -> String
+
+    /// `text` between the language's quotation marks.
+    func quoted(_ text: String) -> String { openQuote + text + closeQuote }
+
+    /// The catalogue for `language`, English when there is none.
+    static func `for`(_ language: String) -> Vocabulary {
+        switch language {
+        case "fr": french
+        case "nl": dutch
+        default: english
+        }
+    }
+
+    /// Languages with a catalogue of their own.
+    static let languages = ["fr", "nl", "en"]
+
+    /// `2021-01-21` as `21 janvier 2021` (day, month, year in all three languages); the text as given when it is not such a date.
+    func longDate(_ isoDate: String) -> String {
+        let parts = isoDate.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]) else { return isoDate }
+        return "\(parts[2]) \(months[parts[1] - 1]) \(parts[0])"
+    }
+
+    /// A role label with what the transcript says about the person, e.g. `Policier·ère` or `Amina, Policier·ère (Ville de Mons)`.
+    func attribution(_ attribution: Transcript.Attribution) -> String {
+        var text = attribution.role.label
+        if let name = attribution.name { text = "\(name), \(text)" }
+        if let organisation = attribution.organisation { text += " (\(organisation))" }
+        return text
+    }
+
+    static let french = Vocabulary(
+        organiser: "Organisation", date: "Date", session: "Session",
+        privacyWithoutNames: "Les citations sont attribuées par rôle ; aucun nom de participant n'y figure.",
+        privacyWithNames: "Les citations portent le nom et l'organisation de leurs auteurs, sauf les notes anonymes.",
+        participants: "Participants", participantCount: { "\($0) participant\($0 == 1 ? "" : "s")" },
+        role: "Rôle", organisationsPresent: "Organisations présentes",
+        agenda: "Programme tel que déroulé", slot: "Séquence", planned: "Prévu", actual: "Réel", delay: "Écart",
+        notRun: "non tenue", stillRunning: "en cours", extended: { "prolongée de \($0) min" },
+        findings: "État des lieux", questions: "Questions", question: { "Question \($0)" },
+        group: "Groupe", unnamedGroup: "Groupe sans nom", noNotes: "Aucune note.",
+        voteResults: "Résultats du vote", rank: "Rang", item: "Proposition", dots: "Points",
+        dotCount: { "\($0) point\($0 == 1 ? "" : "s")" }, voters: "Votants",
+        promoted: "Remonté en plénière", promotedMark: "remontée en plénière", fromOrganiser: "proposée par l'organisation",
+        anonymous: "anonyme", quotes: "Ils et elles ont dit", about: "à propos de",
+        recommendations: "Mesures préconisées", rankedByVote: "Classées selon le vote en plénière.",
+        moderatorsOrder: "Dans l'ordre établi par la modération, sans vote en plénière.",
+        theme: "Thème", sources: "Sources", removedSource: "source retirée",
+        votesByRole: "Votes par rôle", total: "Total", topChoices: "Premier choix par rôle",
+        agreement: "Points d'accord", divergence: "Points de divergence",
+        favouredBy: "premier choix de", noDotsFrom: "aucun point de", none: "aucun",
+        moderation: "Équipe d'animation", unspecifiedRole: "Rôle non précisé",
+        scopes: ["boards": "notes des salles", "promoted": "propositions en plénière", "recommendations": "recommandations"],
+        statuses: ["closed": "clos, non dévoilé", "revealed": "dévoilé"],
+        kinds: ["plenary": "plénière", "breakout": "ateliers", "vote": "vote", "synthesis": "synthèse", "break": "pause"],
+        months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                 "novembre", "décembre"],
+        colon: " : ", openQuote: "« ", closeQuote: " »", dotsEach: { "\($0) point\($0 == 1 ? "" : "s") par personne" })
+
+    static let dutch = Vocabulary(
+        organiser: "Organisatie", date: "Datum", session: "Sessie",
+        privacyWithoutNames: "Citaten staan op naam van een rol; namen van deelnemers komen er niet in voor.",
+        privacyWithNames: "Citaten vermelden naam en organisatie van wie ze schreef, behalve anonieme notities.",
+        participants: "Deelnemers", participantCount: { "\($0) deelnemer\($0 == 1 ? "" : "s")" },
+        role: "Rol", organisationsPresent: "Aanwezige organisaties",
+        agenda: "Programma zoals het verliep", slot: "Onderdeel", planned: "Gepland", actual: "Werkelijk",
+        delay: "Verschil", notRun: "niet gehouden", stillRunning: "loopt nog", extended: { "\($0) min verlengd" },
+        findings: "Stand van zaken", questions: "Vragen", question: { "Vraag \($0)" },
+        group: "Groep", unnamedGroup: "Groep zonder naam", noNotes: "Geen notities.",
+        voteResults: "Stemresultaten", rank: "Plaats", item: "Voorstel", dots: "Stippen",
+        dotCount: { "\($0) stip\($0 == 1 ? "" : "pen")" }, voters: "Stemmers",
+        promoted: "Naar de plenaire sessie gebracht", promotedMark: "naar de plenaire sessie gebracht",
+        fromOrganiser: "voorgesteld door de organisatie",
+        anonymous: "anoniem", quotes: "Zij zeiden", about: "over",
+        recommendations: "Aanbevolen maatregelen", rankedByVote: "Gerangschikt volgens de plenaire stemming.",
+        moderatorsOrder: "In de volgorde van de moderatoren, zonder plenaire stemming.",
+        theme: "Thema", sources: "Bronnen", removedSource: "bron verwijderd",
+        votesByRole: "Stemmen per rol", total: "Totaal", topChoices: "Eerste keuze per rol",
+        agreement: "Overeenstemming", divergence: "Verschillen",
+        favouredBy: "eerste keuze van", noDotsFrom: "geen stip van", none: "geen",
+        moderation: "Moderatieteam", unspecifiedRole: "Rol niet opgegeven",
+        scopes: ["boards": "notities van de zalen", "promoted": "plenaire voorstellen", "recommendations": "aanbevelingen"],
+        statuses: ["closed": "gesloten, niet getoond", "revealed": "getoond"],
+        kinds: ["plenary": "plenair", "breakout": "workshops", "vote": "stemming", "synthesis": "synthese", "break": "pauze"],
+        months: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+                 "november", "december"],
+        colon: ": ", openQuote: "‘", closeQuote: "’", dotsEach: { "\($0) stip\($0 == 1 ? "" : "pen") per persoon" })
+
+    static let english = Vocabulary(
+        organiser: "Organiser", date: "Date", session: "Session",
+        privacyWithoutNames: "Quotes are attributed by role; no participant's name appears.",
+        privacyWithNames: "Quotes carry their authors' names and organisations, except anonymous notes.",
+        participants: "Participants", participantCount: { "\($0) participant\($0 == 1 ? "" : "s")" },
+        role: "Role", organisationsPresent: "Organisations present",
+        agenda: "Agenda as run", slot: "Slot", planned: "Planned", actual: "Actual", delay: "Difference",
+        notRun: "not run", stillRunning: "running", extended: { "extended by \($0) min" },
+        findings: "Findings", questions: "Questions", question: { "Question \($0)" },
+        group: "Group", unnamedGroup: "Unnamed group", noNotes: "No notes.",
+        voteResults: "Vote results", rank: "Rank", item: "Item", dots: "Dots",
+        dotCount: { "\($0) dot\($0 == 1 ? "" : "s")" }, voters: "Voters",
+        promoted: "Promoted to the plenary", promotedMark: "promoted to the plenary", fromOrganiser: "from the organiser",
+        anonymous: "anonymous", quotes: "In their words", about: "on",
+        recommendations: "Recommendations", rankedByVote: "Ranked by the plenary vote.",
+        moderatorsOrder: "In the moderators' order; there was no plenary vote.",
+        theme: "Theme", sources: "Sources", removedSource: "source removed",
+        votesByRole: "Votes by role", total: "Total", topChoices: "Top choice by role",
+        agreement: "Where groups agree", divergence: "Where groups differ",
+        favouredBy: "top choice of", noDotsFrom: "no dots from", none: "none",
+        moderation: "Moderation team", unspecifiedRole: "Role not given",
+        scopes: ["boards": "room notes", "promoted": "plenary items", "recommendations": "recommendations"],
+        statuses: ["closed": "closed, not revealed", "revealed": "revealed"],
+        kinds: ["plenary": "plenary", "breakout": "breakout", "vote": "vote", "synthesis": "synthesis", "break": "break"],
+        months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                 "November", "December"],
+        colon: ": ", openQuote: "“", closeQuote: "”", dotsEach: { "\($0) dot\($0 == 1 ? "" : "s") each" })
+}

@@ -1,0 +1,119 @@
+"""atelier export and purge as an organiser runs them, and the HTML transcript as Chromium renders it."""
+import json
+import pathlib
+import sqlite3
+
+import pytest
+
+from conftest import ROOT, WORKSHOPS
+
+ARTIFACTS = ROOT / "Tests" / "artifacts"
+FORMATS = {"md", "html", "csv", "json"}
+
+
+@pytest.fixture(scope="module")
+def session(atelier, tmp_path_factory):
+    """A scripted BeFUS session in a fresh database, with a fixed join code."""
+    database = tmp_path_factory.mktemp("export") / "atelier.db"
+    result = atelier("simulate", "--workshop", WORKSHOPS / "befus-25-ans.json", "--db", database,
+                     "--participants", "10", "--join-code", "E2E001", "--session-id", "s-e2e-export")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as db:
+        names = [row[0] for row in db.execute("SELECT name FROM participants")]
+    return database, names
+
+
+def test_export_writes_every_format_without_names(atelier, session, tmp_path):
+    database, names = session
+    result = atelier("export", "E2E001", "--db", database, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == sorted(["befus-25-ans-E2E001.md", "befus-25-ans-E2E001.html", "befus-25-ans-E2E001.json",
+                            "befus-25-ans-E2E001-notes.csv", "befus-25-ans-E2E001-comments.csv",
+                            "befus-25-ans-E2E001-votes.csv"])
+    markdown = (tmp_path / "befus-25-ans-E2E001.md").read_text()
+    assert "## État des lieux" in markdown and "## Mesures préconisées" in markdown
+    for path in tmp_path.iterdir():
+        text = path.read_text(encoding="utf-8-sig")
+        for name in names:
+            assert name not in text, f"{path.name} names {name}"
+    transcript = json.loads((tmp_path / "befus-25-ans-E2E001.json").read_text())
+    assert transcript["namesIncluded"] is False and transcript["recommendations"]["items"]
+
+
+def test_export_by_session_id_is_byte_identical_and_names_only_on_request(atelier, session, tmp_path):
+    database, names = session
+    first, second, named = tmp_path / "a", tmp_path / "b", tmp_path / "n"
+    assert atelier("export", "E2E001", "--db", database, "--out", first, "--format", "md,json").returncode == 0
+    assert atelier("export", "s-e2e-export", "--db", database, "--out", second, "--format", "md",
+                   "--format", "json").returncode == 0
+    for path in first.iterdir():
+        assert path.read_bytes() == (second / path.name).read_bytes()
+    assert atelier("export", "e2e001", "--db", database, "--out", named, "--format", "md", "--names").returncode == 0
+    text = (named / "befus-25-ans-E2E001.md").read_text()
+    assert any(name in text for name in names if name != "Modération")
+
+
+def test_export_refuses_unknown_session_and_format(atelier, session, tmp_path):
+    database, _ = session
+    unknown = atelier("export", "NOPE42", "--db", database, "--out", tmp_path)
+    assert unknown.returncode == 1
+    assert 'No session "NOPE42"' in unknown.stderr
+    bad = atelier("export", "E2E001", "--db", database, "--format", "pdf", "--out", tmp_path)
+    assert bad.returncode != 0
+    assert 'Unknown format "pdf"' in bad.stderr
+    missing = atelier("export", "E2E001", "--db", tmp_path / "absent.db", "--out", tmp_path)
+    assert missing.returncode == 1 and "No database at" in missing.stderr
+    assert not (tmp_path / "absent.db").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_purge_removes_names_and_says_what(atelier, session, tmp_path):
+    source, names = session
+    database = tmp_path / "copy.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(database) as dst:
+        src.backup(dst)
+    result = atelier("purge", "E2E001", "--db", database)
+    assert result.returncode == 0, result.stderr
+    assert "Removed 11 names and 10 organisations" in result.stdout
+    assert "p2    removed name and organisation" in result.stdout
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT participant_id, name, organisation FROM participants").fetchall()
+        assert all(name == pid and organisation is None for pid, name, organisation in rows)
+        assert db.execute("SELECT COUNT(*) FROM notes").fetchone()[0] > 0
+    again = atelier("purge", "E2E001", "--db", database)
+    assert again.returncode == 0 and "Nothing to remove" in again.stdout
+    export = atelier("export", "E2E001", "--db", database, "--out", tmp_path / "out", "--names")
+    assert export.returncode == 0, export.stderr
+    for path in (tmp_path / "out").iterdir():
+        text = path.read_text(encoding="utf-8-sig")
+        assert not any(name in text for name in names)
+
+
+def test_html_transcript_renders_in_chromium(atelier, session, tmp_path):
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    database, _ = session
+    assert atelier("export", "E2E001", "--db", database, "--out", tmp_path, "--format", "html").returncode == 0
+    page_path = tmp_path / "befus-25-ans-E2E001.html"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1400})
+            requests = []
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(page_path.as_uri())
+            assert page.title() == "25 ans de transversalité pour le sentiment de sécurité"
+            assert page.locator("h2").all_inner_texts()[:3] == ["PARTICIPANTS", "PROGRAMME TEL QUE DÉROULÉ",
+                                                                   "ÉTAT DES LIEUX"]
+            charts = page.locator("svg.chart")
+            assert charts.count() == 3
+            assert charts.first.bounding_box()["width"] > 600
+            assert [url for url in requests if not url.startswith("file:")] == []
+            page.screenshot(path=str(ARTIFACTS / "transcript.png"), full_page=True)
+            page.locator("#votes article").first.screenshot(path=str(ARTIFACTS / "transcript-votes.png"))
+            page.emulate_media(media="print")
+            page.pdf(path=str(ARTIFACTS / "transcript.pdf"), format="A4")
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "transcript.png").stat().st_size > 10_000
