@@ -205,6 +205,14 @@ public final class ConsoleApp {
             model.message = .init(text: "\(model.connection.summary); last event #\(model.mirror.lastSeq)", style: .plain)
         case .wait:
             model.message = .init(text: "wait is for scripts.", style: .dim)
+        case .export(let format, let path):
+            do {
+                let saved = try TranscriptDownload(url: options.url, code: options.code, key: options.key).save(format: format, to: path)
+                model.message = .init(text: "✓ transcript saved to \(saved.path) (\(saved.bytes) bytes)", style: .good)
+                model.log("transcript saved to \(saved.path)", style: .good)
+            } catch {
+                model.message = .init(text: "✗ " + error.description, style: .bad)
+            }
         case .quit:
             quitting = true
         }

@@ -23,6 +23,8 @@ public enum ConsoleAction: Hashable, Sendable {
     case status
     /// Wait before reading the next line (script mode).
     case wait(seconds: Double)
+    /// Download the transcript in `format` (md, html, csv, json) to `path` (default: the server's file name).
+    case export(format: String, path: String?)
     /// Leave the console (the session goes on).
     case quit
 }
@@ -66,6 +68,7 @@ public enum CommandCatalogue {
         .init(name: "rec", usage: "rec draft <text> [from n1,i2] [room <id>] | rec edit <r> [text] [from …] [room <id>] | rec order r2 r1 … | rec withdraw <r>",
               summary: "write, edit, order and withdraw recommendations"),
         .init(name: "end", usage: "end", summary: "end the session (cannot be undone)"),
+        .init(name: "export", usage: "export [md|html|csv|json] [file]", summary: "download the transcript from the server into a file"),
         .init(name: "view", usage: "view activity|people|notes|synthesis", summary: "switch the lower panel (F9 cycles)"),
         .init(name: "status", usage: "status", summary: "print where the session stands (script mode)"),
         .init(name: "wait", usage: "wait <seconds>", summary: "pause a script before its next line"),
@@ -160,6 +163,13 @@ public struct CommandParser: Sendable {
             guard arguments.count == 1, let view = ConsoleView(rawValue: arguments[0].text.lowercased()) else { throw usage(name) }
             return .show(view)
         case "status": try noArguments(arguments, name); return .status
+        case "export":
+            guard arguments.count <= 2 else { throw usage(name) }
+            let format = arguments.first?.text.lowercased() ?? "md"
+            guard TranscriptDownload.formats.contains(format) else {
+                throw ConsoleInputError("Transcripts come as md, html, csv or json.")
+            }
+            return .export(format: format, path: arguments.count == 2 ? arguments[1].text : nil)
         case "wait":
             guard arguments.count == 1, let seconds = Double(arguments[0].text), seconds >= 0, seconds <= 3600 else {
                 throw usage(name)

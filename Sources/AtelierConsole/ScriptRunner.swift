@@ -134,6 +134,14 @@ public final class ScriptRunner {
                 process(wakeup.drain(), connection: connection)
             }
             output("ok \(typed)")
+        case .export(let format, let path):
+            do {
+                let saved = try TranscriptDownload(url: options.url, code: options.code, key: options.key).save(format: format, to: path)
+                output("ok \(typed) saved=\(saved.path) bytes=\(saved.bytes)")
+            } catch {
+                failedLines += 1
+                output("error console.exportFailed: \(error.description)")
+            }
         case .quit:
             return false
         }

@@ -115,6 +115,9 @@ struct CommandParserTests {
         #expect(try parse("view people") == .show(.people))
         #expect(try parse("wait 1.5") == .wait(seconds: 1.5))
         #expect(try parse("quit") == .quit)
+        #expect(try parse("export") == .export(format: "md", path: nil))
+        #expect(try parse("export html \"my file.html\"") == .export(format: "html", path: "my file.html"))
+        #expect(refusal("export pdf") == "Transcripts come as md, html, csv or json.")
         #expect(refusal("dance") == "Unknown command \"dance\"; type help for the list.")
     }
 }

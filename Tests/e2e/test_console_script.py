@@ -141,3 +141,13 @@ def test_the_console_reconnects_by_itself_after_a_server_restart(live_server_fac
     finally:
         console.kill()
         console.wait()
+
+
+def test_export_downloads_the_transcript_with_the_moderator_key(demo, tmp_path):
+    target = tmp_path / "synthese.md"
+    result = run_script(demo, ["start", "rec draft Open one youth centre until midnight", f"export md {target}",
+                               "export pdf"])
+    assert result.returncode == 3, result.stdout  # the pdf line
+    assert f"ok export md {target} saved={target} bytes=" in result.stdout
+    assert "Open one youth centre until midnight" in target.read_text()
+    assert "error console.invalid: Transcripts come as md, html, csv or json." in result.stdout
