@@ -89,3 +89,23 @@ def test_resizing_to_80x24_redraws_within_the_terminal(demo, console):
     console.wait_text("People (F9:")
     console.keys("F1")
     console.wait_text("Help (Esc closes)")
+
+
+def test_the_console_shows_it_reconnects_and_comes_back(live_server_factory, tmp_path):
+    from console_support import free_port
+    port = free_port()
+    database = tmp_path / "restart.db"
+    extra = ["--port", str(port), "--log-level", "warning"]
+    first = live_server_factory(workshop=WORKSHOPS / "demo-en.json", database=database, extra=extra)
+    console = TmuxConsole(first)
+    try:
+        console.wait_text("● connected")
+        assert first.stop()[0] == 0
+        console.wait_text("○ reconnecting in")
+        live_server_factory(workshop=WORKSHOPS / "demo-en.json", database=database, extra=extra)
+        console.wait_text("● connected", timeout=30)
+        console.type("start")
+        console.keys("Enter")
+        console.wait_text("NOW  welcome")
+    finally:
+        console.close()
