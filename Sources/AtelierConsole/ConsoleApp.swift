@@ -72,9 +72,6 @@ public final class ConsoleApp {
     }
 
     private func record(_ update: SessionConnection.Update) {
-        if case .change(.welcomed(let welcome)) = update, welcome.reset, !model.activity.isEmpty {
-            model.log("the server sent the whole session again", style: .dim)
-        }
         model.record(update)
     }
 

@@ -87,8 +87,10 @@ public struct ConsoleModel: Sendable {
         case .change(let change):
             switch change {
             case .welcomed(let welcome):
+                // A reset resends the whole log: drop the events already in the feed rather than show them twice.
+                if welcome.reset { activity.removeAll { $0.seq != nil } }
                 log("entered session \(welcome.session) as \(welcome.participant)"
-                    + (welcome.reset ? "" : ", catching up after seq \(mirror.lastSeq)"), style: .dim)
+                    + (welcome.reset ? "" : ", catching up on what was missed"), style: .dim)
             case .applied(let message):
                 let describer = EventDescription(state: mirror.state)
                 log(describer.summary(of: message), style: style(of: message.event), seq: message.seq, at: message.at)

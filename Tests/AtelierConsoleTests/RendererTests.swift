@@ -113,6 +113,11 @@ struct RendererTests {
         let rows = text(model)
         #expect(rows[0].contains("○ reconnecting in 2s (attempt 3)"))
         #expect(rows.joined().contains("connection lost (1006); reconnecting in 2s (attempt 3)"))
+
+        let before = model.activity.filter { $0.seq != nil }.count
+        model.record(.change(.welcomed(.init(session: "s1", code: "K7M2QX", participant: "p1", moderator: true, reset: true))))
+        #expect(model.activity.filter { $0.seq != nil }.isEmpty && before > 0)
+        #expect(model.activity.contains { $0.text.contains("connection lost") })
     }
 
     @Test("Long input scrolls so that the cursor stays on screen")
