@@ -34,11 +34,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierThreads", "CWebSockets"]),
+        .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierWire", "AtelierClient"]),
         .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire", "AtelierStore"]),
         .executableTarget(
             name: "atelier",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierServer", "AtelierClient", "AtelierExport",
+                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierServer", "AtelierClient", "AtelierExport", "AtelierConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -46,6 +47,7 @@ let package = Package(
             name: "atelier-store-crash-writer",
             dependencies: ["AtelierStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AtelierCoreTests", dependencies: ["AtelierCore"]),
+        .testTarget(name: "AtelierConsoleTests", dependencies: ["AtelierConsole", "AtelierClient", "AtelierCore", "AtelierWire"]),
         .testTarget(
             name: "AtelierExportTests",
             dependencies: [

@@ -6,7 +6,7 @@ struct Atelier: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Live facilitation for collective-intelligence workshops.",
         subcommands: [
-            ServeCommand.self, CheckCommand.self, SimulateCommand.self, SessionsCommand.self, ExportCommand.self,
-            PurgeCommand.self,
+            ServeCommand.self, ModerateCommand.self, CheckCommand.self, SimulateCommand.self, SessionsCommand.self,
+            ExportCommand.self, PurgeCommand.self,
         ])
 }

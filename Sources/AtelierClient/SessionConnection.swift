@@ -1,0 +1,447 @@
+import AtelierCore
+import AtelierWire
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One participant's or moderator's live link to a session: connects, enters (`join` or
+/// `moderate`), folds what the server sends into a `SessionMirror`, and after a drop comes back
+/// by itself with `rejoin` (token and last `seq`), waiting longer after each failed attempt.
+///
+/// **Threading.** Frames are read and folded on the `ClientLoop` thread; `onUpdate` runs there,
+/// in order, and must not block. `send`, `start`, `stop`, `mirror` and `status` may be called
+/// from any thread: the mutable state lives behind `shared`.
+public final class SessionConnection: Sendable {
+    /// How to reach and enter the session.
+    public struct Configuration: Sendable {
+        /// `ws://host:port/ws` (`http://` and `https://` are mapped to `ws://` and `wss://`).
+        public var url: String
+        /// The join code.
+        public var code: String
+        /// How this connection enters the session the first time.
+        public var entry: Entry
+        /// Whether to come back after a dropped connection.
+        public var reconnects: Bool
+        /// Seconds to wait before the first retry; doubled after each failure up to `maximumDelay`.
+        public var initialDelay: Double
+        /// Longest wait between two attempts.
+        public var maximumDelay: Double
+        /// Give up after this many failed attempts in a row; nil retries for ever.
+        public var maximumAttempts: Int?
+
+        /// A configuration with the usual backoff (0.5 s doubling to 8 s, for ever).
+        public init(url: String, code: String, entry: Entry, reconnects: Bool = true,
+                    initialDelay: Double = 0.5, maximumDelay: Double = 8, maximumAttempts: Int? = nil) {
+            self.url = url; self.code = code; self.entry = entry; self.reconnects = reconnects
+            self.initialDelay = initialDelay; self.maximumDelay = maximumDelay; self.maximumAttempts = maximumAttempts
+        }
+    }
+
+    /// The first message of a new participant or moderator.
+    public enum Entry: Sendable {
+        /// As a moderator with the session's key. Without `language`, the first of the workshop's
+        /// is used (the server names them when it refuses another).
+        case moderate(key: String, name: String, language: String?)
+        /// As a participant.
+        case join(name: String, role: String, organisation: String?, language: String)
+    }
+
+    /// Where the link stands.
+    public enum Status: Hashable, Sendable {
+        /// Not started.
+        case idle
+        /// Opening the websocket; `attempt` counts from 1 since the last success.
+        case connecting(attempt: Int)
+        /// Open; the `join`, `moderate` or `rejoin` message is out.
+        case entering
+        /// Welcomed; the events missed are arriving.
+        case catchingUp
+        /// Up to date; live events follow.
+        case live
+        /// The link dropped; the next attempt starts in `delay` seconds.
+        case waiting(delay: Double, attempt: Int, reason: String)
+        /// Over for good: stopped, refused by the server, or out of attempts.
+        case closed(reason: String)
+
+        /// A few words for people.
+        public var summary: String {
+            switch self {
+            case .idle: "not connected"
+            case .connecting(let attempt): attempt > 1 ? "connecting (attempt \(attempt))" : "connecting"
+            case .entering: "entering the session"
+            case .catchingUp: "catching up"
+            case .live: "connected"
+            case .waiting(let delay, let attempt, let reason):
+                "\(reason); reconnecting in \(Int(delay.rounded(.up)))s (attempt \(attempt))"
+            case .closed(let reason): "disconnected: \(reason)"
+            }
+        }
+    }
+
+    /// Something the owner may want to show, delivered in order on the loop thread.
+    public enum Update: Sendable {
+        /// The link changed.
+        case status(Status)
+        /// A server message changed the mirror (welcome, event, synced).
+        case change(SessionMirror.Change)
+        /// A command sent with `send` was accepted; `seq` is the last event it caused.
+        case accepted(id: Int64, command: Command, seq: Int64?)
+        /// A command sent with `send` was refused; nothing changed.
+        case refused(id: Int64, command: Command, error: ServerMessage.ServerError)
+        /// The link dropped before the server answered these commands: they may or may not
+        /// have been applied.
+        case unanswered(id: Int64, command: Command)
+        /// The server refused to let this connection in (bad key, unknown code…): no retry.
+        case entryRefused(ServerMessage.ServerError)
+        /// An error that answers no command of ours (e.g. `rate.limited` with a null id).
+        case serverError(ServerMessage.ServerError)
+        /// A frame this client could not read (skipped).
+        case unreadable(String)
+    }
+
+    private struct Shared {
+        var mirror = SessionMirror()
+        var status: Status = .idle
+        var client: WebSocketClient?
+        var generation = 0
+        var nextID: Int64 = 1
+        var entryID: Int64?
+        var language: String?
+        var pending: [Int64: Command] = [:]
+        var failures = 0
+        var stopped = false
+        /// Set once a `moderate` or `join` was accepted: from then on the link comes back with `rejoin`.
+        var entered = false
+    }
+
+    public let configuration: Configuration
+    private let loop: ClientLoop
+    private let ownsLoop: Bool
+    private let shared = Mutex(Shared())
+    private let onUpdate: @Sendable (Update) -> Void
+
+    /// A connection that runs on `loop` (or a private one) and reports to `onUpdate`.
+    public init(configuration: Configuration, loop: ClientLoop? = nil,
+                onUpdate: @escaping @Sendable (Update) -> Void) throws {
+        self.configuration = configuration
+        if let loop {
+            self.loop = loop
+            ownsLoop = false
+        } else {
+            self.loop = try ClientLoop()
+            ownsLoop = true
+        }
+        self.onUpdate = onUpdate
+        if case .moderate(_, _, let language) = configuration.entry {
+            shared.withLock { $0.language = language }
+        }
+        _ = try WebSocketClient.Options(url: Self.websocketURL(configuration.url))
+    }
+
+    /// `http(s)://host:port[/...]` becomes `ws(s)://host:port/ws`; `ws(s)://` URLs stay, with `/ws`
+    /// added when they have no path.
+    public static func websocketURL(_ url: String) -> String {
+        var text = url
+        if text.hasPrefix("http://") { text = "ws://" + text.dropFirst(7) }
+        else if text.hasPrefix("https://") { text = "wss://" + text.dropFirst(8) }
+        else if !text.contains("://") { text = "ws://" + text }
+        guard let schemeEnd = text.range(of: "://") else { return text }
+        let rest = text[schemeEnd.upperBound...]
+        if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
+            let path = rest[slash...]
+            if path == "/" || path.hasPrefix("/?") || path.hasPrefix("?") {
+                // A page address (`http://host:8080/?code=K7M2QX`): the socket is at /ws.
+                return String(text[..<slash]) + "/ws"
+            }
+            return text
+        }
+        return text + "/ws"
+    }
+
+    /// What the client knows of the session now.
+    public var mirror: SessionMirror { shared.withLock { $0.mirror } }
+
+    /// Where the link stands now.
+    public var status: Status { shared.withLock { $0.status } }
+
+    /// Starts connecting (once).
+    public func start() {
+        let go = shared.withLock { state -> Bool in
+            guard state.status == .idle, !state.stopped else { return false }
+            return true
+        }
+        if go { openConnection() }
+    }
+
+    /// Sends a command. Returns its id, or nil when the link is not live (nothing is queued
+    /// across a reconnection, so nothing is sent twice).
+    @discardableResult
+    public func send(_ command: Command) -> Int64? {
+        let prepared = shared.withLock { state -> (Int64, WebSocketClient)? in
+            guard state.status == .live || state.status == .catchingUp, let client = state.client else { return nil }
+            let id = state.nextID
+            state.nextID += 1
+            state.pending[id] = command
+            return (id, client)
+        }
+        guard let (id, client) = prepared else { return nil }
+        guard let text = try? WireEncoder().encodeJSON(ClientMessage(id: id, .command(command))), client.send(text) else {
+            _ = shared.withLock { $0.pending.removeValue(forKey: id) }
+            return nil
+        }
+        return id
+    }
+
+    /// Sends a `ping` (answered with an ack carrying the server's clock). Nil when not connected.
+    @discardableResult
+    public func ping() -> Int64? {
+        let prepared = shared.withLock { state -> (Int64, WebSocketClient)? in
+            guard let client = state.client, state.status == .live else { return nil }
+            defer { state.nextID += 1 }
+            return (state.nextID, client)
+        }
+        guard let (id, client) = prepared,
+              let text = try? WireEncoder().encodeJSON(ClientMessage(id: id, .ping)), client.send(text) else { return nil }
+        return id
+    }
+
+    /// Closes the link for good and waits (briefly) for the close to go out.
+    public func stop() {
+        let client = shared.withLock { state -> WebSocketClient? in
+            state.stopped = true
+            state.generation += 1
+            let client = state.client
+            state.client = nil
+            state.status = .closed(reason: "closed")
+            return client
+        }
+        client?.close(code: 1000, reason: "bye")
+        _ = client?.waitForClose(timeout: 2)
+        if ownsLoop { loop.shutdown() }
+    }
+
+    // MARK: Connecting
+
+    private func openConnection() {
+        let attempt: (generation: Int, number: Int)? = shared.withLock { state in
+            guard !state.stopped else { return nil }
+            state.generation += 1
+            state.status = .connecting(attempt: state.failures + 1)
+            return (state.generation, state.failures + 1)
+        }
+        guard let attempt else { return }
+        onUpdate(.status(.connecting(attempt: attempt.number)))
+        let generation = attempt.generation
+        let client: WebSocketClient
+        do {
+            client = try WebSocketClient(
+                url: Self.websocketURL(configuration.url), loop: loop,
+                onMessage: { [weak self] bytes in
+                    self?.received(String(decoding: bytes, as: UTF8.self), generation: generation)
+                },
+                onStateChange: { [weak self] newState in self?.clientChanged(newState, generation: generation) })
+        } catch {
+            finish(reason: "\(error)")
+            return
+        }
+        let current = shared.withLock { state -> Bool in
+            guard state.generation == generation else { return false }
+            state.client = client
+            return true
+        }
+        if current { client.connect() }
+    }
+
+    private func clientChanged(_ newState: WebSocketClient.State, generation: Int) {
+        switch newState {
+        case .open:
+            sendEntry(generation: generation)
+        case .closed(let code, let reason):
+            dropped(reason: reason.isEmpty ? "connection closed (\(code))" : "\(reason) (\(code))", generation: generation)
+        case .failed(let reason):
+            dropped(reason: reason.isEmpty ? "cannot connect" : reason, generation: generation)
+        case .idle, .connecting:
+            break
+        }
+    }
+
+    private func sendEntry(generation: Int) {
+        let prepared = shared.withLock { state -> (ClientMessage, WebSocketClient)? in
+            guard state.generation == generation, let client = state.client else { return nil }
+            let id = state.nextID
+            state.nextID += 1
+            state.entryID = id
+            state.status = .entering
+            let body: ClientMessage.Body
+            if state.entered, let token = state.mirror.token {
+                body = .rejoin(RejoinRequest(code: configuration.code, token: token,
+                                             after: state.mirror.lastSeq > 0 ? state.mirror.lastSeq : nil))
+            } else {
+                switch configuration.entry {
+                case let .moderate(key, name, _):
+                    body = .moderate(ModerateRequest(
+                        code: configuration.code, key: key, name: name, language: state.language ?? "en"))
+                case let .join(name, role, organisation, language):
+                    body = .join(JoinRequest(
+                        code: configuration.code, name: name, role: role, organisation: organisation, language: language))
+                }
+            }
+            return (ClientMessage(id: id, body), client)
+        }
+        guard let (message, client) = prepared else { return }
+        onUpdate(.status(.entering))
+        if let text = try? WireEncoder().encodeJSON(message) { client.send(text) }
+    }
+
+    private func dropped(reason: String, generation: Int) {
+        let outcome = shared.withLock { state -> (lost: [(Int64, Command)], next: Status)? in
+            guard state.generation == generation, !state.stopped else { return nil }
+            state.client = nil
+            state.mirror.disconnected()
+            let lost = state.pending.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            state.pending = [:]
+            if case .closed = state.status { return (lost, state.status) }
+            state.failures += 1
+            if !configuration.reconnects || (configuration.maximumAttempts.map { state.failures >= $0 } ?? false) {
+                state.status = .closed(reason: reason)
+                state.stopped = true
+            } else {
+                let delay = min(configuration.maximumDelay,
+                                configuration.initialDelay * Double(1 << min(state.failures - 1, 16)))
+                state.status = .waiting(delay: delay, attempt: state.failures + 1, reason: reason)
+            }
+            return (lost, state.status)
+        }
+        guard let outcome else { return }
+        for (id, command) in outcome.lost { onUpdate(.unanswered(id: id, command: command)) }
+        onUpdate(.status(outcome.next))
+        if case .waiting(let delay, _, _) = outcome.next {
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in self?.openConnection() }
+        } else if case .closed = outcome.next, ownsLoop {
+            loop.requestStop()
+        }
+    }
+
+    /// Ends the link for good with `reason` (no retry).
+    private func finish(reason: String) {
+        let client = shared.withLock { state -> WebSocketClient? in
+            state.stopped = true
+            state.generation += 1
+            state.status = .closed(reason: reason)
+            defer { state.client = nil }
+            return state.client
+        }
+        client?.close(code: 1000, reason: "")
+        onUpdate(.status(.closed(reason: reason)))
+    }
+
+    // MARK: Receiving
+
+    private func received(_ text: String, generation: Int) {
+        let message: ServerMessage
+        do { message = try ServerMessage.parse(text) } catch {
+            onUpdate(.unreadable(error.message))
+            return
+        }
+        let local = Self.localMilliseconds()
+        switch message {
+        case .ack(let ack):
+            let outcome = shared.withLock { state -> (isEntry: Bool, command: Command?, change: SessionMirror.Change)? in
+                guard state.generation == generation else { return nil }
+                let change = state.mirror.receive(message, localNow: local).first ?? .none
+                if ack.id == state.entryID {
+                    state.entryID = nil
+                    state.entered = true
+                    state.failures = 0
+                    state.status = .catchingUp
+                    return (true, nil, change)
+                }
+                return (false, state.pending.removeValue(forKey: ack.id), change)
+            }
+            guard let outcome else { return }
+            if outcome.isEntry {
+                onUpdate(.change(outcome.change))
+                onUpdate(.status(.catchingUp))
+            } else if let command = outcome.command {
+                onUpdate(.accepted(id: ack.id, command: command, seq: ack.seq))
+            }
+        case .error(let error):
+            handle(error, message: message, local: local, generation: generation)
+        case .event, .events, .synced:
+            let outcome = shared.withLock { state -> ([SessionMirror.Change], Bool)? in
+                guard state.generation == generation else { return nil }
+                let changes = state.mirror.receive(message, localNow: local)
+                var becameLive = false
+                if case .synced = message, state.status == .catchingUp {
+                    state.status = .live
+                    becameLive = true
+                }
+                return (changes, becameLive)
+            }
+            guard let outcome else { return }
+            for change in outcome.0 { onUpdate(.change(change)) }
+            if outcome.1 { onUpdate(.status(.live)) }
+        }
+    }
+
+    private func handle(_ error: ServerMessage.ServerError, message: ServerMessage, local: Int64, generation: Int) {
+        enum Outcome { case command(Command), entryRetry, rejoinAgain, entryRefused, other, stale }
+        let outcome = shared.withLock { state -> Outcome in
+            guard state.generation == generation else { return .stale }
+            state.mirror.receive(message, localNow: local)
+            if let id = error.id, id == state.entryID {
+                state.entryID = nil
+                if error.code == "participant.unknownLanguage", state.language == nil,
+                   let offered = Self.firstOffered(in: error.message) {
+                    state.language = offered
+                    return .entryRetry
+                }
+                if error.code == "auth.unknownToken", state.entered, case .moderate = configuration.entry {
+                    // The server no longer knows our token (a new database?): enter afresh with the key.
+                    state.entered = false
+                    return .rejoinAgain
+                }
+                return .entryRefused
+            }
+            if let id = error.id, let command = state.pending.removeValue(forKey: id) { return .command(command) }
+            return .other
+        }
+        switch outcome {
+        case .stale: return
+        case .command(let command): onUpdate(.refused(id: error.id!, command: command, error: error))
+        case .entryRetry, .rejoinAgain: sendEntry(generation: generation)
+        case .entryRefused:
+            onUpdate(.entryRefused(error))
+            finish(reason: error.message)
+        case .other: onUpdate(.serverError(error))
+        }
+    }
+
+    /// The first language of "…; choose one of: fr, nl." in the server's refusal.
+    static func firstOffered(in message: String) -> String? {
+        guard let range = message.range(of: "one of: ") else { return nil }
+        let list = message[range.upperBound...].prefix { $0.isLetter || $0 == "," || $0 == " " || $0 == "-" }
+        return list.split(separator: ",").first.map { String($0.trimmingCharacters(in: " ")) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// This machine's clock in milliseconds since 1970.
+    public static func localMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}
+
+extension StringProtocol {
+    fileprivate func trimmingCharacters(in set: Character) -> Substring {
+        var text = Substring(self)
+        while text.first == set { text.removeFirst() }
+        while text.last == set { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,157 @@
+import AtelierClient
+@testable import AtelierConsole
+import AtelierCore
+import Testing
+
+@Suite("The dashboard drawn to strings")
+struct RendererTests {
+    /// A model of the recorded breakout, 2 min 30 s into the rooms slot, with the feed filled.
+    func model() throws -> (ConsoleModel, Recording) {
+        let (recording, _, _) = try breakoutRecording()
+        var model = ConsoleModel()
+        model.server = "ws://127.0.0.1:8080/ws"
+        model.mirror = try mirror(of: recording)
+        model.connection = .live
+        model.localNow = recording.now.milliseconds + 150_000 - model.mirror.clockOffset
+        for (index, frame) in recording.frames.enumerated() {
+            guard case .event(let message) = try ServerMessage.parse(frame) else { continue }
+            model.record(.change(.applied(message)))
+            _ = index
+        }
+        return (model, recording)
+    }
+
+    func text(_ model: ConsoleModel, width: Int = 80, height: Int = 24) -> [String] {
+        DashboardRenderer(width: width, height: height).render(model).map { $0.rendered(colour: false) }
+    }
+
+    @Test("At 80×24 without colour every row fits and the essentials are there")
+    func smallTerminal() throws {
+        let (model, _) = try model()
+        let rows = text(model)
+        #expect(rows.count == 24)
+        for (index, row) in rows.enumerated() {
+            #expect(ConsoleText.width(of: row) == (index == 23 ? 79 : 80), "row \(index): \(row)")
+            #expect(!row.contains("\u{1B}"))
+        }
+        let screen = rows.joined(separator: "\n")
+        #expect(rows[0].contains("code K7M2QX") && rows[0].contains("RUNNING") && rows[0].contains("● connected"))
+        #expect(rows[1].contains("NOW") && rows[1].contains("rooms · Breakout rooms"))
+        #expect(rows[1].contains("12:30 left"))  // a 15-minute slot, 2:30 gone
+        #expect(screen.contains("▶ 10:05"))
+        #expect(screen.contains("✓ 10:00"))
+        #expect(screen.contains("night-economy") && screen.contains("1p   1n"))
+        #expect(screen.contains("People 2"))
+        #expect(screen.contains("\"More night buses\""))
+        #expect(rows[22].hasPrefix("> "))
+        #expect(rows[23].contains("F4 next"))
+    }
+
+    @Test("Colour only when asked; participants' text can never carry escape sequences")
+    func colourAndSanitising() throws {
+        var (model, _) = try model()
+        model.log("evil \u{1B}[2J\u{1B}]0;title\u{07} text")
+        let plain = text(model).joined()
+        #expect(!plain.contains("\u{1B}") && !plain.contains("\u{07}"))
+        #expect(plain.contains("evil ?[2J?]0;title? text"))
+        let coloured = DashboardRenderer(width: 80, height: 24).render(model).map { $0.rendered(colour: true) }.joined()
+        #expect(coloured.contains("\u{1B}["))
+    }
+
+    @Test("A bigger terminal shows more; a tiny one gets the compact view")
+    func sizes() throws {
+        let (model, _) = try model()
+        let wide = text(model, width: 140, height: 40)
+        #expect(wide.count == 40 && wide.allSatisfy { ConsoleText.width(of: $0) <= 140 })
+        let tiny = text(model, width: 40, height: 10)
+        #expect(tiny.count == 10)
+        #expect(tiny.allSatisfy { ConsoleText.width(of: $0) <= 40 })
+        #expect(tiny.joined().contains("Enlarge the terminal"))
+        #expect(DashboardRenderer(width: 40, height: 10).cursorPosition(model).row == 9)
+    }
+
+    @Test("Vote progress shows who has voted, not how")
+    func voteProgress() throws {
+        var (recording, anne, _) = try breakoutRecording()
+        try recording.run(.nextSlot)
+        try recording.run(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: nil))
+        try recording.run(.placeDot(vote: "v1", item: "n1"), by: .participant(anne))
+        var model = ConsoleModel()
+        model.mirror = try mirror(of: recording)
+        model.connection = .live
+        let screen = text(model, width: 100, height: 30).joined(separator: "\n")
+        #expect(screen.contains("Vote v1 boards · open · hidden"))
+        #expect(screen.contains("voted 1/2"))
+        #expect(screen.contains("not yet: Bob"))
+    }
+
+    @Test("Panels: people with role and organisation, notes with ids, help; confirmations and refusals")
+    func panels() throws {
+        var (model, _) = try model()
+        model.view = .people
+        var screen = text(model, width: 100, height: 30).joined(separator: "\n")
+        #expect(screen.contains("Anne Dupont p2") && screen.contains("Elected official") && screen.contains("Ville de Liège"))
+        model.view = .notes
+        screen = text(model, width: 100, height: 30).joined(separator: "\n")
+        #expect(screen.contains("n4 rooms/night-economy friction"))
+        model.showsHelp = true
+        screen = text(model, width: 100, height: 30).joined(separator: "\n")
+        #expect(screen.contains("Help (Esc closes)") && screen.contains("rooms"))
+        model.confirmation = .init(question: "End the session? Nothing can change afterwards.", command: .end, line: "end")
+        #expect(text(model)[21].contains("End the session? Nothing can change afterwards. [y/N]"))
+        model.confirmation = nil
+        model.pending[4] = "prev"
+        model.record(.refused(id: 4, command: .previousSlot,
+                              error: .init(id: 4, code: "agenda.noPreviousSlot", message: "This is the first slot of the agenda.")))
+        #expect(text(model)[21].contains("✗ prev: This is the first slot of the agenda. [agenda.noPreviousSlot]"))
+    }
+
+    @Test("Reconnecting shows in the header and in the feed")
+    func reconnecting() throws {
+        var (model, _) = try model()
+        model.record(.status(.waiting(delay: 2, attempt: 3, reason: "connection lost (1006)")))
+        let rows = text(model)
+        #expect(rows[0].contains("○ reconnecting in 2s (attempt 3)"))
+        #expect(rows.joined().contains("connection lost (1006); reconnecting in 2s (attempt 3)"))
+
+        let before = model.activity.filter { $0.seq != nil }.count
+        model.record(.change(.welcomed(.init(session: "s1", code: "K7M2QX", participant: "p1", moderator: true, reset: true))))
+        #expect(model.activity.filter { $0.seq != nil }.isEmpty && before > 0)
+        #expect(model.activity.contains { $0.text.contains("connection lost") })
+    }
+
+    @Test("Long input scrolls so that the cursor stays on screen")
+    func longInput() throws {
+        var (model, _) = try model()
+        model.setInput("announce " + String(repeating: "x", count: 200))
+        let renderer = DashboardRenderer(width: 80, height: 24)
+        #expect(renderer.cursorPosition(model) == (22, 78))
+        #expect(text(model)[22] == "> " + String(repeating: "x", count: 76) + "  ")
+    }
+}
+
+@Suite("Text for terminals")
+struct ConsoleTextTests {
+    @Test("Widths, cutting and clocks")
+    func text() {
+        #expect(ConsoleText.width(of: "Liège") == 5)
+        #expect(ConsoleText.width(of: "会議") == 4)
+        #expect(ConsoleText.truncated("Night-time economy", to: 8) == "Night-t…")
+        #expect(ConsoleText.fitted("ab", to: 4, alignRight: true) == "  ab")
+        #expect(ConsoleClock.countdown(milliseconds: 754_001) == "12:35")
+        #expect(ConsoleClock.countdown(milliseconds: -65_000) == "+01:05")
+        #expect(ConsoleClock.countdown(milliseconds: 3_723_000) == "1:02:03")
+        #expect(ConsoleClock.plannedStarts(of: demoWorkshop) == ["10:00", "10:05", "10:20", "10:25"])
+    }
+
+    @Test("Event lines name people and things")
+    func descriptions() throws {
+        let (recording, _, _) = try breakoutRecording()
+        let describer = EventDescription(state: recording.state)
+        #expect(EventDescription.name(of: .sessionStarted(at: recording.now)) == "sessionStarted")
+        #expect(describer.summary(of: .participantAssigned(participant: "p2", room: "public-space")) == "Anne Dupont → public-space")
+        #expect(describer.summary(of: .dotPlaced(vote: "v1", item: "", participant: "p3")) == "Bob placed a dot in v1")
+        #expect(describer.summary(of: .announced(id: "a1", text: "Back at 10:30", room: nil, by: "p1", at: recording.now))
+                == "a1 from Mod to all: \"Back at 10:30\"")
+    }
+}

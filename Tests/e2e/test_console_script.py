@@ -1,0 +1,153 @@
+"""`atelier moderate` in script mode against a live server: commands in, event and result lines out."""
+import subprocess
+import os
+import time
+
+import pytest
+
+from conftest import WORKSHOPS, binary_path, ROOT
+from console_support import Participant, free_port, run_script
+
+DEMO = WORKSHOPS / "demo-en.json"
+
+
+@pytest.fixture
+def demo(live_server_factory):
+    return live_server_factory(workshop=DEMO, extra=["--log-level", "warning"])
+
+
+def test_a_script_runs_the_agenda_and_the_rooms_and_reports_refusals(demo):
+    anne = Participant(demo.ws_url, demo.code, "Anne Dupont", "elected-official", "Ville de Liège")
+    bob = Participant(demo.ws_url, demo.code, "Bob", "police-officer")
+    result = run_script(demo, [
+        "# a comment, then a refused command",
+        "next",
+        "start",
+        "next",
+        "rooms open moderator",
+        "move anne public-space",
+        "move Bob night-economy",
+        "announce room:public-space Five minutes left",
+        "status",
+        "rooms close 30",
+    ])
+    out = result.stdout
+    assert result.returncode == 3, out + result.stderr  # one refused line
+    assert "error session.notStarted: The session has not started yet." in out
+    assert "ok start seq=" in out
+    assert "event " in out and " slotStarted rooms (Breakout rooms) started" in out
+    assert "ok rooms open moderator seq=" in out
+    assert f"participantAssigned Anne Dupont → public-space" in out
+    assert "participantAssigned Bob → night-economy" in out
+    assert 'announced a1 from Moderator to public-space: "Five minutes left"' in out
+    assert "rooms open mode=moderator night-economy=1 public-space=1" in out
+    assert "roomsClosing rooms close at" in out
+    # Each answer comes after the events its command caused.
+    lines = out.splitlines()
+    assert lines.index(next(l for l in lines if l.startswith("ok start"))) > \
+        lines.index(next(l for l in lines if "sessionStarted" in l))
+    anne.close()
+    bob.close()
+
+
+def test_what_cannot_be_undone_needs_yes_in_a_script(demo):
+    refused = run_script(demo, ["start", "end"])
+    assert refused.returncode == 3
+    assert "error console.needsConfirmation: End the session? Nothing can change afterwards." in refused.stdout
+    assert "sessionEnded" not in refused.stdout
+
+    accepted = run_script(demo, ["end"], "--yes")
+    assert accepted.returncode == 0, accepted.stdout
+    assert "sessionEnded the session ended" in accepted.stdout
+    after = run_script(demo, ["next"])
+    assert "error session.ended: The session has ended." in after.stdout
+
+
+def test_input_mistakes_are_explained_without_asking_the_server(demo):
+    result = run_script(demo, ["dance", "goto lunch", "move Nobody public-space", "help rooms"])
+    assert result.returncode == 3
+    assert 'error console.invalid: Unknown command "dance"; type help for the list.' in result.stdout
+    assert 'error console.invalid: There is no slot "lunch"; the slots are: welcome, rooms, vote, synthesis.' in result.stdout
+    assert 'error console.invalid: No participant is called "Nobody".' in result.stdout
+    assert "help rooms open [self|random|moderator]" in result.stdout
+
+
+def test_history_is_printed_only_when_asked(demo):
+    run_script(demo, ["start"])
+    quiet = run_script(demo, ["status"])
+    assert "event " not in quiet.stdout and "synced " in quiet.stdout
+    loud = run_script(demo, ["status"], "--history")
+    assert "event 1 sessionCreated" in loud.stdout and "sessionStarted" in loud.stdout
+
+
+def test_a_wrong_key_or_no_server_fails_with_status_1(demo):
+    wrong = run_script(demo, ["start"], key="AAAA-BBBB-CCCC-DDDD")
+    assert wrong.returncode == 1
+    assert "error auth.badKey:" in wrong.stdout
+
+    unknown = subprocess.run([binary_path(), "moderate", demo.ws_url, "--code", "ZZZZZZ", "--key", demo.key],
+                             input="start\n", capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert unknown.returncode == 1 and "error session.unknownCode:" in unknown.stdout
+
+    port = free_port()
+    nobody = subprocess.run([binary_path(), "moderate", f"ws://127.0.0.1:{port}/ws", "--code", demo.code,
+                             "--key", demo.key], input="start\n", capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert nobody.returncode == 1
+    assert f"error connection: cannot reach ws://127.0.0.1:{port}/ws" in nobody.stdout
+
+
+def test_the_key_comes_from_the_environment_and_http_links_work(demo):
+    environment = {k: v for k, v in os.environ.items() if k != "ATELIER_MODERATOR_KEY"}
+    missing = subprocess.run([binary_path(), "moderate", demo.ws_url, "--code", demo.code], input="",
+                             capture_output=True, text=True, timeout=60, cwd=ROOT, env=environment)
+    assert missing.returncode != 0 and "ATELIER_MODERATOR_KEY" in missing.stderr
+    result = subprocess.run([binary_path(), "moderate", f"{demo.url}/?code={demo.code}", "--code", demo.code.lower()],
+                            input="start\n", capture_output=True, text=True, timeout=60, cwd=ROOT,
+                            env={**environment, "ATELIER_MODERATOR_KEY": demo.key})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok start" in result.stdout
+
+
+def test_the_console_reconnects_by_itself_after_a_server_restart(live_server_factory, tmp_path):
+    port = free_port()
+    database = tmp_path / "restart.db"
+    first = live_server_factory(workshop=DEMO, database=database, extra=["--port", str(port), "--log-level", "warning"])
+    console = subprocess.Popen([binary_path(), "moderate", first.ws_url, "--code", first.code, "--follow"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=ROOT, env={**os.environ, "ATELIER_MODERATOR_KEY": first.key})
+    try:
+        def line_with(text, timeout=30):
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                line = console.stdout.readline()
+                assert line, f"the console ended before printing {text!r}: {console.stderr.read()}"
+                if text in line:
+                    return line
+            raise AssertionError(f"no line with {text!r}")
+
+        console.stdin.write("start\n")
+        console.stdin.flush()
+        line_with("ok start")
+        assert first.stop()[0] == 0
+        line_with("connection lost:")
+        second = live_server_factory(workshop=DEMO, database=database, extra=["--port", str(port), "--log-level", "warning"])
+        assert second.code == first.code
+        line_with("welcome ")
+        line_with("connection live")
+        console.stdin.write("next\n")
+        console.stdin.flush()
+        assert "slotStarted rooms" in line_with("slotStarted")
+        line_with("ok next")
+    finally:
+        console.kill()
+        console.wait()
+
+
+def test_export_downloads_the_transcript_with_the_moderator_key(demo, tmp_path):
+    target = tmp_path / "synthese.md"
+    result = run_script(demo, ["start", "rec draft Open one youth centre until midnight", f"export md {target}",
+                               "export pdf"])
+    assert result.returncode == 3, result.stdout  # the pdf line
+    assert f"ok export md {target} saved={target} bytes=" in result.stdout
+    assert "Open one youth centre until midnight" in target.read_text()
+    assert "error console.invalid: Transcripts come as md, html, csv or json." in result.stdout
