@@ -44,8 +44,8 @@ public final class SessionConnection: Sendable {
 
     /// The first message of a new participant or moderator.
     public enum Entry: Sendable {
-        /// As a moderator with the session's key. Without `language`, the first of the workshop's
-        /// is used (the server names them when it refuses another).
+        /// As a moderator with the session's key. Without `language`, the server uses the
+        /// workshop's own.
         case moderate(key: String, name: String, language: String?)
         /// As a participant.
         case join(name: String, role: String, organisation: String?, language: String)
@@ -111,7 +111,6 @@ public final class SessionConnection: Sendable {
         var generation = 0
         var nextID: Int64 = 1
         var entryID: Int64?
-        var language: String?
         var pending: [Int64: Command] = [:]
         var failures = 0
         var stopped = false
@@ -137,9 +136,6 @@ public final class SessionConnection: Sendable {
             ownsLoop = true
         }
         self.onUpdate = onUpdate
-        if case .moderate(_, _, let language) = configuration.entry {
-            shared.withLock { $0.language = language }
-        }
         _ = try WebSocketClient.Options(url: Self.websocketURL(configuration.url))
     }
 
@@ -283,9 +279,9 @@ public final class SessionConnection: Sendable {
                                              after: state.mirror.lastSeq > 0 ? state.mirror.lastSeq : nil))
             } else {
                 switch configuration.entry {
-                case let .moderate(key, name, _):
+                case let .moderate(key, name, language):
                     body = .moderate(ModerateRequest(
-                        code: configuration.code, key: key, name: name, language: state.language ?? "en"))
+                        code: configuration.code, key: key, name: name, language: language))
                 case let .join(name, role, organisation, language):
                     body = .join(JoinRequest(
                         code: configuration.code, name: name, role: role, organisation: organisation, language: language))
@@ -390,17 +386,12 @@ public final class SessionConnection: Sendable {
     }
 
     private func handle(_ error: ServerMessage.ServerError, message: ServerMessage, local: Int64, generation: Int) {
-        enum Outcome { case command(Command), entryRetry, rejoinAgain, entryRefused, other, stale }
+        enum Outcome { case command(Command), rejoinAgain, entryRefused, other, stale }
         let outcome = shared.withLock { state -> Outcome in
             guard state.generation == generation else { return .stale }
             state.mirror.receive(message, localNow: local)
             if let id = error.id, id == state.entryID {
                 state.entryID = nil
-                if error.code == "participant.unknownLanguage", state.language == nil,
-                   let offered = Self.firstOffered(in: error.message) {
-                    state.language = offered
-                    return .entryRetry
-                }
                 if error.code == "auth.unknownToken", state.entered, case .moderate = configuration.entry {
                     // The server no longer knows our token (a new database?): enter afresh with the key.
                     state.entered = false
@@ -414,19 +405,12 @@ public final class SessionConnection: Sendable {
         switch outcome {
         case .stale: return
         case .command(let command): onUpdate(.refused(id: error.id!, command: command, error: error))
-        case .entryRetry, .rejoinAgain: sendEntry(generation: generation)
+        case .rejoinAgain: sendEntry(generation: generation)
         case .entryRefused:
             onUpdate(.entryRefused(error))
             finish(reason: error.message)
         case .other: onUpdate(.serverError(error))
         }
-    }
-
-    /// The first language of "…; choose one of: fr, nl." in the server's refusal.
-    static func firstOffered(in message: String) -> String? {
-        guard let range = message.range(of: "one of: ") else { return nil }
-        let list = message[range.upperBound...].prefix { $0.isLetter || $0 == "," || $0 == " " || $0 == "-" }
-        return list.split(separator: ",").first.map { String($0.trimmingCharacters(in: " ")) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// This machine's clock in milliseconds since 1970.

@@ -20,11 +20,12 @@ public struct ClientMessage: Hashable, Sendable {
         case moderate(ModerateRequest)
         case rejoin(RejoinRequest)
         case command(Command)
+        case preview(PreviewRequest)
         case ping
     }
 
     /// The message key of each kind.
-    public static let kinds = ["join", "moderate", "rejoin", "command", "ping"]
+    public static let kinds = ["join", "moderate", "rejoin", "command", "preview", "ping"]
     /// The largest id: integers beyond 2^53 do not survive JavaScript's numbers.
     public static let maximumID: Int64 = (1 << 53) - 1
 
@@ -60,6 +61,7 @@ public struct ClientMessage: Hashable, Sendable {
             case "moderate": return ClientMessage(id: id, .moderate(try decoder.decode(ModerateRequest.self, from: payload)))
             case "rejoin": return ClientMessage(id: id, .rejoin(try decoder.decode(RejoinRequest.self, from: payload)))
             case "command": return ClientMessage(id: id, .command(try decoder.decode(Command.self, from: payload)))
+            case "preview": return ClientMessage(id: id, .preview(try decoder.decode(PreviewRequest.self, from: payload)))
             case "ping":
                 guard case .object(let members) = payload, members.isEmpty else {
                     throw WireError(code: .invalidValue, message: "ping takes an empty object")
@@ -94,6 +96,7 @@ extension ClientMessage: Encodable {
         case .moderate(let request): try container.encode(request, forKey: Key("moderate"))
         case .rejoin(let request): try container.encode(request, forKey: Key("rejoin"))
         case .command(let command): try container.encode(command, forKey: Key("command"))
+        case .preview(let request): try container.encode(request, forKey: Key("preview"))
         case .ping: try container.encode(Empty(), forKey: Key("ping"))
         }
     }
@@ -121,9 +124,10 @@ public struct ModerateRequest: Hashable, Sendable, Codable {
     public var code: String
     public var key: String
     public var name: String
-    public var language: String
+    /// Nil for the workshop's own language (its first).
+    public var language: String?
 
-    public init(code: String, key: String, name: String, language: String) {
+    public init(code: String, key: String, name: String, language: String? = nil) {
         self.code = code
         self.key = key
         self.name = name
@@ -142,5 +146,14 @@ public struct RejoinRequest: Hashable, Sendable, Codable {
         self.code = code
         self.token = token
         self.after = after
+    }
+}
+
+/// Read what a session offers before joining it: title, languages, roles.
+public struct PreviewRequest: Hashable, Sendable, Codable {
+    public var code: String
+
+    public init(code: String) {
+        self.code = code
     }
 }

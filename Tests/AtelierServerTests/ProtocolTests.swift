@@ -63,6 +63,31 @@ import Testing
         #expect(answer["message"]?.stringValue?.contains("ZZZZZZ") == true)
     }
 
+    @Test func aPreviewTellsWhatTheJoinFormNeedsAndRecordsNothing() throws {
+        let server = try LiveServer()
+        let visitor = try Peer(server)
+        let answer = try visitor.request(.preview(PreviewRequest(code: server.code.lowercased())))
+        let preview = try #require(answer["preview"], "\(answer.serialized())")
+        #expect(preview["code"]?.stringValue == server.code)
+        #expect(preview["title"]?["en"]?.stringValue == "Trial workshop")
+        #expect(preview["organiser"]?.stringValue == "Ville test")
+        #expect(preview["languages"] == .array([.string("fr"), .string("en")]))
+        #expect(preview["roles"]?[0]?["id"]?.stringValue == "elu")
+        #expect(preview["roles"]?[1]?["label"]?.serialized() == #""Citoyen·ne""#)
+        #expect(server.hub.state(of: server.sessionID)?.participants.isEmpty == true)
+        try visitor.join(server, name: "Anne")
+        #expect(try visitor.request(.preview(PreviewRequest(code: server.code)))["preview"] != nil)
+        #expect(Peer.code(try visitor.request(.preview(PreviewRequest(code: "ZZZZZZ")))) == "session.unknownCode")
+    }
+
+    @Test func aModeratorWithoutALanguageGetsTheWorkshops() throws {
+        let server = try LiveServer()
+        let claire = try Peer(server)
+        let answer = try claire.request(.moderate(ModerateRequest(code: server.code, key: server.moderatorKey, name: "Claire")))
+        #expect(answer["welcome"]?["moderator"] == .bool(true))
+        #expect(try claire.waitForEvent("participantJoined")["language"]?.stringValue == "fr")
+    }
+
     @Test func joinCodesIgnoreCase() throws {
         let server = try LiveServer()
         let anne = try Peer(server)

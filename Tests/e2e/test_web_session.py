@@ -83,8 +83,14 @@ def test_a_short_session_from_join_to_final_ranking(browser, server):
     anne.goto(join_url(server))
     anne.wait_for_selector("#join-name")
     assert anne.locator(".code-chip strong").inner_text() == server.code
+    # The form comes from the session's preview: the workshop's title and its role labels.
+    assert anne.locator("form.join h1").inner_text() == "Safer streets at night: a quick demo"
+    assert anne.locator("#join-role option[value=elected-official]").inner_text() == "Elected official"
     shoot(anne, "01-join-phone")
     anne_id = join(anne, server, "Anne", role="elected-official", organisation="Ville de Liège")
+    bram.goto(join_url(server))
+    bram.wait_for_selector("#join-role")
+    assert bram.locator("#join-role option[value=elected-official]").inner_text() == "Élu·e"
     bram_id = join(bram, server, "Bram", role="police-officer", language="fr")
     assert anne_id != bram_id
     assert bram.evaluate("() => document.documentElement.lang") == "fr"

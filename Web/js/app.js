@@ -3,6 +3,7 @@
 
 import { h, replaceChildren, setText, show } from './dom.js';
 import { LANGUAGES, preferredLanguage, translator } from './i18n.js';
+import { localized } from './model.js';
 import { LiveSession } from './session.js';
 import { normaliseCode, storage } from './storage.js';
 import { BoardView } from './views/board.js';
@@ -193,8 +194,9 @@ class ParticipantApp {
     const saved = this.joinForm ? this.readJoinForm() : storage.profile();
     const form = h('form', { class: 'join card', novalidate: true, dataset: { lang: t.language, state: this.joinState() } });
     const title = h('h1', { text: t.t('join.title') });
-    form.append(title, h('p', { class: 'lead', text: t.t('join.intro') }));
+    form.append(title);
     if (!this.lookupResult) {
+      form.append(h('p', { class: 'lead', text: t.t('join.intro') }));
       const input = h('input', { id: 'join-code', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters',
         spellcheck: false, maxlength: 16, required: true, class: 'code-input', value: this.code || '' });
       form.append(field(t.t('join.code'), input, t.t('join.codeHint')));
@@ -211,7 +213,11 @@ class ParticipantApp {
         this.lookup(code);
       });
     } else {
-      const { roles, languages } = this.lookupResult;
+      const { roles, languages, title: workshopTitle, organiser } = this.lookupResult;
+      const text = (value) => localized(value, t.language, languages);
+      setText(title, text(workshopTitle));
+      form.append(h('p', { class: 'lead', text: organiser }));
+      if (this.lookupResult.description) form.append(h('p', { text: text(this.lookupResult.description) }));
       form.append(h('p', { class: 'code-chip' }, t.t('join.session'), ' ', h('strong', { text: this.code }), ' ',
         h('button', { type: 'button', class: 'link', text: t.t('join.changeCode'), onclick: () => {
           this.lookupResult = null; this.codeFromLink = false; this.render(); this.main.querySelector('#join-code')?.focus();
@@ -219,7 +225,7 @@ class ParticipantApp {
       const name = h('input', { id: 'join-name', name: 'name', type: 'text', autocomplete: 'name', maxlength: 80, required: true, value: saved.name || '' });
       const role = h('select', { id: 'join-role', name: 'role', required: true },
         h('option', { value: '', text: t.t('join.rolePick') }),
-        roles.map((id) => h('option', { value: id, text: humanise(id), selected: saved.role === id })));
+        roles.map((r) => h('option', { value: r.id, text: text(r.label), selected: saved.role === r.id })));
       const organisation = h('input', { id: 'join-organisation', name: 'organisation', type: 'text', autocomplete: 'organization', maxlength: 120, value: saved.organisation || '' });
       const language = h('select', { id: 'join-language', name: 'language' },
         languages.map((code) => h('option', { value: code, selected: code === (LANGUAGES.includes(t.language) && languages.includes(t.language) ? t.language : languages[0]),
@@ -505,12 +511,6 @@ function field(label, control, hint) {
   const hintEl = hint ? h('span', { class: 'hint', id: `${control.id}-hint`, text: hint }) : null;
   if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
   return h('div', { class: 'field' }, h('label', { for: control.id, text: label }), control, hintEl);
-}
-
-/** `elected-official` → `Elected official`: how a role reads before the workshop is loaded. */
-function humanise(id) {
-  const text = id.replace(/[-_]+/g, ' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const app = new ParticipantApp(document.getElementById('app'));

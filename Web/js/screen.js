@@ -45,7 +45,7 @@ class ScreenApp {
 
   async authenticate(key) {
     try {
-      await this.live.moderate(key.trim(), this.ctx.t.t('screen.name'), this.ctx.t.language);
+      await this.live.moderate(key.trim(), this.ctx.t.t('screen.name'));
       this.needKey = false;
       this.keyError = null;
     } catch (error) {

@@ -142,7 +142,7 @@ export class LiveSession extends EventTarget {
     return ack;
   }
 
-  /** Joins as a moderator with the session's key (the presenter view). */
+  /** Joins as a moderator with the session's key (the presenter view); without `language`, the workshop's own. */
   async moderate(key, name, language) {
     const ack = await this.connection.request('moderate', { code: this.code, key, name, language });
     this.welcomed(ack);
@@ -150,34 +150,14 @@ export class LiveSession extends EventTarget {
   }
 
   /**
-   * Learns a session's roles and languages before joining. Protocol v1 has no message for it,
-   * so this asks `join` with an empty role, then an empty language: both are refused (nothing
-   * is recorded) with sentences that list the valid ids. Rejects with the refusal when the code
-   * is unknown or the session has ended.
+   * What the join form needs, read before joining (`preview`): the workshop's title,
+   * organiser, description, languages and roles. Nothing is recorded. Rejects with the
+   * refusal when the code is unknown.
    */
   async lookup(code) {
     this.code = normaliseCode(code);
-    const listed = (error) => {
-      const match = /choose one of: (.*?)\.?$/.exec(error.message || '');
-      return match ? match[1].split(',').map((s) => s.trim()).filter(Boolean) : [];
-    };
-    let roles = [];
-    try {
-      await this.connection.request('join', { code: this.code, name: '?', role: '', language: '' });
-      throw new RequestError('lookup.unexpected', 'Unexpected answer');
-    } catch (error) {
-      if (error.code !== 'participant.unknownRole') throw error;
-      roles = listed(error);
-    }
-    let languages = [];
-    try {
-      await this.connection.request('join', { code: this.code, name: '?', role: roles[0] || '', language: '' });
-      throw new RequestError('lookup.unexpected', 'Unexpected answer');
-    } catch (error) {
-      if (error.code !== 'participant.unknownLanguage') throw error;
-      languages = listed(error);
-    }
-    return { roles, languages };
+    const ack = await this.connection.request('preview', { code: this.code });
+    return ack.preview;
   }
 
   /** Sends a command now; rejects when offline or refused. */

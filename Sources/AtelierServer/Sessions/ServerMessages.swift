@@ -33,12 +33,15 @@ enum ServerMessages {
     }
 
     /// The answer to an accepted message; `seq` is the last event it caused.
-    static func ack(_ id: Int64, now: Timestamp, seq: Int64? = nil, welcome: Welcome? = nil) -> OutboundFrame {
+    static func ack(
+        _ id: Int64, now: Timestamp, seq: Int64? = nil, welcome: Welcome? = nil, preview: Preview? = nil
+    ) -> OutboundFrame {
         var object = JSONObject()
         object["ack"] = .int(id)
         object["now"] = .int(now.milliseconds)
         if let seq { object["seq"] = .int(seq) }
         if let welcome { object["welcome"] = encoded(welcome) }
+        if let preview { object["preview"] = encoded(preview) }
         return frame(object)
     }
 
@@ -70,6 +73,27 @@ enum ServerMessages {
         /// Only in the answer to `join` and `moderate`.
         var token: String?
         var reset: Bool
+    }
+
+    /// What anyone may read of a session before joining: enough to fill in the join form.
+    struct Preview: Encodable {
+        var code: String
+        var title: LocalizedText
+        var organiser: String
+        var date: String
+        var description: LocalizedText?
+        var languages: [String]
+        var roles: [WorkshopDefinition.Role]
+
+        init(code: String, workshop: WorkshopDefinition) {
+            self.code = code
+            title = workshop.title
+            organiser = workshop.organiser
+            date = workshop.date
+            description = workshop.description
+            languages = workshop.languages
+            roles = workshop.roles
+        }
     }
 
     private static func frame(_ object: JSONObject) -> OutboundFrame {

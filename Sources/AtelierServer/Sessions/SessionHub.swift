@@ -206,6 +206,8 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             rejoin(request, id: parsed.id, from: client, now: now)
         case .command(let command):
             perform(command, id: parsed.id, from: client, now: now)
+        case .preview(let request):
+            preview(request, id: parsed.id, from: client, now: now)
         }
     }
 
@@ -245,8 +247,9 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             return
         }
         let token = Secrets.token()
+        let language = request.language ?? session.state.workshop.languages.first ?? ""
         let command = Command.joinAsModerator(
-            name: request.name, language: request.language, credential: Secrets.credential(forToken: token))
+            name: request.name, language: language, credential: Secrets.credential(forToken: token))
         enter(session, command, id: id, client: client, token: token, after: nil, now: now)
     }
 
@@ -262,11 +265,24 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             refuse(id, code: "protocol.alreadyJoined", "This connection is already in a session; open another to join again.", client, now)
             return nil
         }
+        return session(code: code, id: id, client: client, now: now)
+    }
+
+    /// The session of a join code, or a `session.unknownCode` refusal.
+    private func session(code: String, id: Int64, client: Client, now: Timestamp) -> LiveSession? {
         guard let sessionID = sessionByCode[code.uppercased()], let session = sessions[sessionID] else {
             refuse(id, code: "session.unknownCode", "No session has the join code \"\(code)\"; check the code.", client, now)
             return nil
         }
         return session
+    }
+
+    /// Answers with what the join form needs; the workshop is fixed at creation, so this reads
+    /// nothing that a commit could take back.
+    private func preview(_ request: PreviewRequest, id: Int64, from client: Client, now: Timestamp) {
+        guard let session = session(code: request.code, id: id, client: client, now: now) else { return }
+        let preview = ServerMessages.Preview(code: session.record.joinCode, workshop: session.state.workshop)
+        send(ServerMessages.ack(id, now: now, preview: preview), to: client)
     }
 
     /// Decides an entering command as a guest; the connection enters once its events are stored.
