@@ -383,3 +383,12 @@ def test_the_page_works_from_the_keyboard_with_labelled_controls(browser, server
     note(page, "Typed without a mouse").wait_for()
     moderator.wait_for(lambda m: m.notes("Typed without a mouse"), "the keyboard note")
     assert page.evaluate(UNLABELLED) == []
+
+
+def test_the_presenter_screen_opens_whatever_the_projectors_language(browser, server):
+    # The demo workshop offers English and French; a Dutch browser still shows the screen.
+    screen = new_page(browser, {"width": 1280, "height": 720}, locale="nl-BE")
+    screen.goto(f"{server.url}/screen?code={server.code}#key={server.key}")
+    screen.wait_for_selector(".join-code")
+    assert screen.locator(".join-code").inner_text() == server.code
+    assert screen.errors == []
