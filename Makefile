@@ -14,8 +14,16 @@ TEST_PACKAGES  := chromium tmux sqlite3
 PYTHON_PACKAGES := pytest playwright jsonschema
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SHELL := /bin/bash
 
-.PHONY: run test build release deps test-deps swift-test e2e-test check-workshops transcripts clean
+# libFuzzer builds (SwiftPM, its own scratch path): the wire decoder and the workshop loader.
+FUZZ_SECONDS       ?= 300
+FUZZ_SMOKE_SECONDS ?= 15
+FUZZ_BUILD := $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING \
+              -Xswiftc -parse-as-library
+FUZZ_BIN   := .build-fuzz/debug
+
+.PHONY: run test build release deps test-deps swift-test e2e-test check-workshops transcripts clean fuzz fuzz-smoke fuzz-build
 
 # Serves the default workshop (an unfinished session of it if the database has one): the participant
 # page on http://<this machine>:8080/ and the websocket for browsers and the moderator console.
@@ -25,6 +33,7 @@ run: deps release
 
 test: deps test-deps
 	$(SWIFT) build
+	$(MAKE) --no-print-directory fuzz-smoke
 	$(SWIFT) test
 	ATELIER_BIN=$(abspath $(DEBUG_BIN)) $(PYTHON) -m pytest -q Tests/e2e
 
@@ -44,6 +53,33 @@ transcripts: build
 	$(DEBUG_BIN) simulate --workshop Workshops/befus-25-ans.json --db .build/transcripts/sample.db \
 	  --join-code BEFUS25 --session-id sample-befus-25-ans > /dev/null
 	$(DEBUG_BIN) export BEFUS25 --db .build/transcripts/sample.db --out Transcripts
+
+# The fuzzers write new inputs to .build-fuzz/corpus and a crashing input to .build-fuzz/crashes/
+# (exit status non-zero); copy it to Tests/Fuzz/regressions/<target>/ so the Swift tests replay it.
+FUZZ_WIRE     = $(FUZZ_BIN)/atelier-fuzz-wire -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -print_funcs=0 \
+                -artifact_prefix=.build-fuzz/crashes/wire- .build-fuzz/corpus/wire Tests/Fuzz/wire Tests/Fuzz/regressions/wire
+FUZZ_WORKSHOP = $(FUZZ_BIN)/atelier-fuzz-workshop -max_total_time=$(FUZZ_SECONDS) -max_len=20000 -print_final_stats=1 \
+                -print_funcs=0 -artifact_prefix=.build-fuzz/crashes/workshop- .build-fuzz/corpus/workshop Workshops \
+                Tests/Fuzz/regressions/workshop
+
+fuzz: fuzz-build
+	mkdir -p .build-fuzz/corpus/wire .build-fuzz/corpus/workshop .build-fuzz/crashes
+	$(FUZZ_WIRE)
+	$(FUZZ_WORKSHOP)
+
+# A bounded run of each fuzzer, part of `make test`: the log is shown only when one fails.
+fuzz-smoke: FUZZ_SECONDS = $(FUZZ_SMOKE_SECONDS)
+fuzz-smoke: fuzz-build
+	mkdir -p .build-fuzz/corpus/wire .build-fuzz/corpus/workshop .build-fuzz/crashes
+	@for run in "wire|$(FUZZ_WIRE)" "workshop|$(FUZZ_WORKSHOP)"; do \
+	  name=$${run%%|*}; log=.build-fuzz/$$name.log; \
+	  if $${run#*|} > $$log 2>&1; then echo "fuzz $$name: $$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' $$log), no crash"; \
+	  else tail -n 40 $$log; echo "fuzz $$name: crashed, input in .build-fuzz/crashes/"; exit 1; fi; done
+
+# gold warns once per sanitizer symbol it cannot export; those lines say nothing about the code.
+fuzz-build:
+	set -o pipefail; for product in atelier-fuzz-wire atelier-fuzz-workshop; do \
+	  $(FUZZ_BUILD) --product $$product 2>&1 | grep -v "Cannot export local symbol" || exit 1; done
 
 # Installs only what is missing, with one apt-get update at most.
 deps:

@@ -43,6 +43,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(name: "AtelierFuzzing", dependencies: ["AtelierCore", "AtelierWire"]),
+        .executableTarget(name: "atelier-fuzz-wire", dependencies: ["AtelierFuzzing"]),
+        .executableTarget(name: "atelier-fuzz-workshop", dependencies: ["AtelierFuzzing"]),
         .executableTarget(
             name: "atelier-store-crash-writer",
             dependencies: ["AtelierStore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -66,6 +69,6 @@ let package = Package(
             name: "AtelierServerTests",
             dependencies: ["AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierStore"]),
         .testTarget(name: "AtelierWorkshopTests", dependencies: ["AtelierWire", "AtelierCore"]),
-        .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire"]),
+        .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire", "AtelierFuzzing"]),
     ]
 )
