@@ -73,6 +73,17 @@ def open_breakout(moderator):
     moderator.command("openRooms", {"mode": "self"})
 
 
+def bram_at_the_public_space_board(browser, server):
+    """A moderator page, and Bram on a phone, in the public-space room of an open breakout."""
+    moderator = Moderator(new_page(browser), server)
+    bram = new_page(browser, PHONE)
+    join(bram, server, "Bram")
+    open_breakout(moderator)
+    bram.click("[data-room='public-space']")
+    bram.wait_for_selector(".column[data-prompt='change']")
+    return moderator, bram
+
+
 def test_a_short_session_from_join_to_final_ranking(browser, server):
     moderator = Moderator(new_page(browser), server)
     anne = new_page(browser, PHONE)
@@ -253,12 +264,7 @@ def test_a_reload_rejoins_the_same_identity_silently(browser, server):
 
 
 def test_a_note_typed_offline_is_sent_once_when_the_connection_returns(browser, server):
-    moderator = Moderator(new_page(browser), server)
-    bram = new_page(browser, PHONE)
-    join(bram, server, "Bram")
-    open_breakout(moderator)
-    bram.click("[data-room='public-space']")
-    bram.wait_for_selector(".column[data-prompt='change']")
+    moderator, bram = bram_at_the_public_space_board(browser, server)
 
     bram.context.set_offline(True)
     bram.wait_for_selector("body[data-connection=offline]")
@@ -285,12 +291,7 @@ def test_a_note_typed_offline_is_sent_once_when_the_connection_returns(browser, 
 
 
 def test_a_note_whose_ack_was_lost_is_not_sent_again(browser, server):
-    moderator = Moderator(new_page(browser), server)
-    bram = new_page(browser, PHONE)
-    join(bram, server, "Bram")
-    open_breakout(moderator)
-    bram.click("[data-room='public-space']")
-    bram.wait_for_selector(".column[data-prompt='change']")
+    moderator, bram = bram_at_the_public_space_board(browser, server)
 
     # The frame leaves, then the link drops before the ack can arrive: the server has the note,
     # the page does not know it. After the resync it must find it in the log and not resend.
