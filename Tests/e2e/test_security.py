@@ -55,6 +55,18 @@ def test_tls_serves_https_and_wss_with_a_self_signed_certificate(live_server_fac
         plain.getresponse().read()
 
 
+def test_the_console_drives_a_tls_server_whose_certificate_it_trusts(live_server_factory, tmp_path):
+    cert, key = self_signed(tmp_path)
+    server = live_server_factory(extra=["--tls-cert", cert, "--tls-key", key])
+    # OpenSSL's own variable names the certificate to trust, as a venue's own authority would be.
+    trusted = run_script(server, ["start"], env={"SSL_CERT_FILE": str(cert)})
+    assert trusted.returncode == 0, trusted.stdout + trusted.stderr
+    assert "ok start seq=" in trusted.stdout
+    untrusted = run_script(server, ["next"], env={"SSL_CERT_FILE": str(tmp_path / "none.pem")})
+    assert untrusted.returncode == 1
+    assert f"cannot reach {server.ws_url}" in untrusted.stdout + untrusted.stderr
+
+
 def test_tls_needs_both_files_and_names_the_missing_one(atelier, tmp_path):
     cert, key = self_signed(tmp_path)
     alone = atelier("serve", "--db", tmp_path / "a.db", "--port", "0", "--tls-cert", cert)
