@@ -31,6 +31,7 @@ class Participant:
         answer = self.request({"join": join})
         assert "ack" in answer, answer
         self.id = answer["welcome"]["participant"]
+        self.token = answer["welcome"]["token"]
 
     def request(self, body):
         """Sends a message and returns the ack or error that answers it (other messages are skipped)."""

@@ -140,6 +140,7 @@ def test_no_response_sets_a_cookie(live_server):
 
 
 def test_the_moderator_key_never_appears_in_logs_exports_or_the_database(live_server_factory, tmp_path):
+    """Nor a participant's reconnect token: both are stored only as hashes."""
     server = live_server_factory(extra=["--log-level", "trace"])
     key = server.key
     anne = Participant(server.ws_url, server.code, "Anne", "elu-local", language="fr", organisation="Ville de Liège")
@@ -167,9 +168,12 @@ def test_the_moderator_key_never_appears_in_logs_exports_or_the_database(live_se
     code, log = server.stop()
     assert code == 0
     assert "joined" in log and "session started" in log, "the log was written"
-    assert key not in log
+    assert key not in log and anne.token not in log
     assert key not in result.stdout + result.stderr
     for exported in exports:
         assert key.encode() not in exported
-    for path in tmp_path.glob("atelier.db*"):
+    stored = list(tmp_path.glob("atelier.db*"))
+    assert stored
+    for path in stored:
         assert key.encode() not in path.read_bytes(), path.name
+        assert anne.token.encode() not in path.read_bytes(), path.name
