@@ -10,7 +10,7 @@ DEBUG_BIN    := .build/debug/atelier
 
 # Debian packages the server links against, and those the end-to-end tests drive.
 BUILD_PACKAGES := pkg-config libwebsockets-dev libjson-c-dev libsqlite3-dev libssl-dev
-TEST_PACKAGES  := chromium tmux sqlite3
+TEST_PACKAGES  := chromium tmux sqlite3 openssl
 PYTHON_PACKAGES := pytest playwright jsonschema
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

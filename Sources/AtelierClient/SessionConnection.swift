@@ -124,19 +124,20 @@ public final class SessionConnection: Sendable {
     private let shared = Mutex(Shared())
     private let onUpdate: @Sendable (Update) -> Void
 
-    /// A connection that runs on `loop` (or a private one) and reports to `onUpdate`.
+    /// A connection that runs on `loop` (or a private one, with TLS for a `wss` URL) and reports
+    /// to `onUpdate`. A `wss` server's certificate must be one the system's OpenSSL trusts.
     public init(configuration: Configuration, loop: ClientLoop? = nil,
                 onUpdate: @escaping @Sendable (Update) -> Void) throws {
         self.configuration = configuration
+        let options = try WebSocketClient.Options(url: Self.websocketURL(configuration.url))
         if let loop {
             self.loop = loop
             ownsLoop = false
         } else {
-            self.loop = try ClientLoop()
+            self.loop = try ClientLoop(configuration: .init(enableTLS: options.useTLS))
             ownsLoop = true
         }
         self.onUpdate = onUpdate
-        _ = try WebSocketClient.Options(url: Self.websocketURL(configuration.url))
     }
 
     /// `http(s)://host:port[/...]` becomes `ws(s)://host:port/ws`; `ws(s)://` URLs stay, with `/ws`

@@ -39,8 +39,40 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: ArgumentHelp("TLS certificate (PEM, chain allowed): serve https and wss only. Needs --tls-key.",
+                               valueName: "file"), completion: .file())
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("Private key (PEM) of --tls-cert.", valueName: "file"), completion: .file())
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp(
+        "Only pages from this origin may open the websocket (repeat for several), e.g. https://atelier.example.org. "
+            + "Default: any origin.", valueName: "url"))
+    var allowOrigin: [String] = []
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        switch (tlsCert, tlsKey) {
+        case (nil, nil): break
+        case (_?, nil): throw ValidationError("--tls-cert needs --tls-key (the certificate's private key).")
+        case (nil, _?): throw ValidationError("--tls-key needs --tls-cert (the certificate it belongs to).")
+        case let (cert?, key?):
+            for (option, path) in [("--tls-cert", cert), ("--tls-key", key)] {
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw ValidationError("\(option) \(path): no such readable file.")
+                }
+            }
+        }
+        for origin in allowOrigin {
+            let parts = origin.components(separatedBy: "://")
+            let authority = parts.count == 2 && parts[1].hasSuffix("/") ? String(parts[1].dropLast()) : parts.last ?? ""
+            guard parts.count == 2, ["http", "https"].contains(parts[0].lowercased()),
+                  !authority.isEmpty, !authority.contains("/")
+            else {
+                throw ValidationError("--allow-origin \(origin): an origin is scheme://host[:port], e.g. https://atelier.example.org.")
+            }
+        }
     }
 
     func run() throws {
@@ -74,7 +106,9 @@ struct ServeCommand: ParsableCommand {
         sigaddset(&signals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
 
-        let configuration = ServerConfiguration(host: host, port: port, webRoot: hasPage ? web : nil)
+        let tls = tlsCert.flatMap { cert in tlsKey.map { TLSConfiguration(certificatePath: cert, privateKeyPath: $0) } }
+        let configuration = ServerConfiguration(
+            host: host, port: port, webRoot: hasPage ? web : nil, tls: tls, allowedOrigins: allowOrigin)
         let server = WebSocketServer(configuration: configuration, delegate: hub, logger: logger)
         hub.attach(server)
         do { try server.start() } catch {
@@ -83,7 +117,8 @@ struct ServeCommand: ParsableCommand {
         }
 
         var banner: [String] = []
-        let base = "http://\(host ?? Self.lanAddress() ?? "localhost"):\(server.port)"
+        let (scheme, wsScheme) = tls == nil ? ("http", "ws") : ("https", "wss")
+        let base = "\(scheme)://\(host ?? Self.lanAddress() ?? "localhost"):\(server.port)"
         banner.append("atelier serving on \(base)/ (database \(db))")
         for record in hub.servedSessions {
             let isNew = record.id == created?.record.id
@@ -95,7 +130,7 @@ struct ServeCommand: ParsableCommand {
             } else {
                 banner.append("  Moderator key: as printed when the session was created")
             }
-            banner.append("  Moderator console: atelier moderate ws://\(base.dropFirst("http://".count))/ws --code \(record.joinCode)")
+            banner.append("  Moderator console: atelier moderate \(wsScheme)://\(base.dropFirst("\(scheme)://".count))/ws --code \(record.joinCode)")
         }
         banner.append("Stop with Ctrl-C.")
         // Written at once and unbuffered: scripts and tests read these lines through a pipe.

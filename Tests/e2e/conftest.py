@@ -41,9 +41,9 @@ class LiveServer:
         # One block per session, the new one (if any) holding the key; tests use that one.
         blocks = re.split(r"^(?=Session )", banner, flags=re.M)[1:]
         block = next((b for b in blocks if "(new)" in b.splitlines()[0]), blocks[0])
-        match = re.search(r"Participants: (http://[^/\s]+)/\?code=(\w+)", block)
+        match = re.search(r"Participants: (https?://[^/\s]+)/\?code=(\w+)", block)
         self.url, self.code = match.group(1), match.group(2)
-        self.ws_url = self.url.replace("http://", "ws://") + "/ws"
+        self.ws_url = re.sub(r"^http", "ws", self.url) + "/ws"
         key = re.search(r"Moderator key: ([A-Z0-9-]{19})", block)
         self.key = key.group(1) if key else None
 

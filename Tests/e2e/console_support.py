@@ -15,21 +15,15 @@ from conftest import binary_path, ROOT
 class Participant:
     """A participant joined over a raw websocket (RFC 6455 client frames, masked)."""
 
-    def __init__(self, ws_url, code, name, role, organisation=None, language="en"):
+    def __init__(self, ws_url, code, name, role, organisation=None, language="en", tls=None, origin=None):
+        """`tls` is an `ssl.SSLContext` for a wss URL; `origin` adds an Origin header, as browsers do."""
         url = urllib.parse.urlparse(ws_url)
         self.sock = socket.create_connection((url.hostname, url.port), timeout=10)
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET {url.path} HTTP/1.1\r\nHost: {url.hostname}:{url.port}\r\n"
-                           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-                           "Sec-WebSocket-Protocol: atelier.v1\r\n\r\n").encode())
-        response = b""
-        while b"\r\n\r\n" not in response:
-            chunk = self.sock.recv(4096)
-            assert chunk, "the server closed during the handshake"
-            response += chunk
-        assert response.startswith(b"HTTP/1.1 101"), response
-        self.buffer = response.split(b"\r\n\r\n", 1)[1]
+        if tls:
+            self.sock = tls.wrap_socket(self.sock, server_hostname=url.hostname)
+        self.handshake = upgrade(self.sock, url, origin)
+        assert self.handshake.startswith(b"HTTP/1.1 101"), self.handshake
+        self.buffer = self.handshake.split(b"\r\n\r\n", 1)[1]
         self.next_id = 1
         join = {"code": code, "name": name, "role": role, "language": language}
         if organisation:
@@ -37,6 +31,7 @@ class Participant:
         answer = self.request({"join": join})
         assert "ack" in answer, answer
         self.id = answer["welcome"]["participant"]
+        self.token = answer["welcome"]["token"]
 
     def request(self, body):
         """Sends a message and returns the ack or error that answers it (other messages are skipped)."""
@@ -95,6 +90,22 @@ class Participant:
 
     def close(self):
         self.sock.close()
+
+
+def upgrade(sock, url, origin=None):
+    """Sends a websocket upgrade request for `url` on `sock`; returns the response head (and what followed)."""
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET {url.path} HTTP/1.1\r\nHost: {url.hostname}:{url.port}\r\n"
+                  "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                  + (f"Origin: {origin}\r\n" if origin else "")
+                  + "Sec-WebSocket-Protocol: atelier.v1\r\n\r\n").encode())
+    response = b""
+    while b"\r\n\r\n" not in response:
+        chunk = sock.recv(4096)
+        assert chunk, "the server closed during the handshake"
+        response += chunk
+    return response
 
 
 def run_script(server, lines, *extra, key=None, env=None, timeout=60):

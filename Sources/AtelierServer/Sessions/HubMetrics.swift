@@ -45,6 +45,7 @@ struct HubMetrics {
         single("atelier_bytes_sent_total", "counter", "Websocket payload bytes sent.", transport.bytesSent)
         single("atelier_messages_received_total", "counter", "Websocket messages received.", transport.messagesReceived)
         single("atelier_queue_drops_total", "counter", "Connections dropped because they did not read their messages.", transport.slowConsumerDrops)
+        single("atelier_origin_refusals_total", "counter", "Websocket upgrades refused for their Origin.", transport.originRefusals)
         single("atelier_http_requests_total", "counter", "HTTP requests served.", transport.httpRequests)
         // A histogram's samples are suffixed names: _bucket{le=…}, _sum, _count.
         metric("atelier_append_seconds", "histogram", "Time to append one turn's events of a session to the database.",

@@ -48,8 +48,12 @@ public struct ServerConfiguration: Sendable {
     /// Outbound messages larger than this are sent as several websocket fragments,
     /// one per writable callback. Also the largest single `send()` lws issues.
     public var outboundFragmentBytes: Int
-    /// Optional TLS; plumbed to the vhost.
+    /// Optional TLS: with it the port serves only https and wss.
     public var tls: TLSConfiguration?
+    /// Origins (`scheme://host[:port]`) whose pages may open the websocket. Empty: any origin,
+    /// and requests without an Origin header (non-browser clients) are always accepted.
+    /// An upgrade from another origin is refused with HTTP 403.
+    public var allowedOrigins: [String]
     /// Value of the Content-Security-Policy header on every HTTP response.
     public var contentSecurityPolicy: String
     /// Reject text messages that are not valid UTF-8 (lws closes with 1007).
@@ -77,6 +81,7 @@ public struct ServerConfiguration: Sendable {
         rxBufferSize: Int = 1024,
         outboundFragmentBytes: Int = 32 * 1024,
         tls: TLSConfiguration? = nil,
+        allowedOrigins: [String] = [],
         contentSecurityPolicy: String = ServerConfiguration.defaultContentSecurityPolicy,
         validateUTF8: Bool = true,
         stopGracePeriodMilliseconds: Int = 2000,
@@ -94,9 +99,28 @@ public struct ServerConfiguration: Sendable {
         self.rxBufferSize = rxBufferSize
         self.outboundFragmentBytes = outboundFragmentBytes
         self.tls = tls
+        self.allowedOrigins = allowedOrigins
         self.contentSecurityPolicy = contentSecurityPolicy
         self.validateUTF8 = validateUTF8
         self.stopGracePeriodMilliseconds = stopGracePeriodMilliseconds
         self.libraryLogLevel = libraryLogLevel
+    }
+}
+
+extension ServerConfiguration {
+    /// Whether a websocket upgrade carrying `origin` may proceed: always without an allow-list or
+    /// without an Origin header (browsers always send one), else only for a listed origin.
+    /// Compared without case and without a trailing slash.
+    public func allowsOrigin(_ origin: String?) -> Bool {
+        guard !allowedOrigins.isEmpty, let origin else { return true }
+        let normalized = Self.normalizedOrigin(origin)
+        return allowedOrigins.contains { Self.normalizedOrigin($0) == normalized }
+    }
+
+    static func normalizedOrigin(_ origin: String) -> String {
+        var text = Substring(origin.lowercased())
+        while let last = text.last, last == "/" || last == " " { text.removeLast() }
+        while text.first == " " { text.removeFirst() }
+        return String(text)
     }
 }

@@ -130,6 +130,8 @@ public struct ServerStatistics: Sendable, Equatable {
     /// Connections closed with 1009 for an oversized message.
     public var oversizedMessageCloses: Int
     public var httpRequests: Int
+    /// Websocket upgrades refused (403) because their Origin is not on the allow-list.
+    public var originRefusals: Int
 }
 
 /// Counters updated on the service thread, read from anywhere.
@@ -143,6 +145,7 @@ final class ServerCounters: Sendable {
     let slowConsumerDrops = Atomic<Int>(0)
     let oversizedMessageCloses = Atomic<Int>(0)
     let httpRequests = Atomic<Int>(0)
+    let originRefusals = Atomic<Int>(0)
 
     var snapshot: ServerStatistics {
         ServerStatistics(
@@ -154,7 +157,8 @@ final class ServerCounters: Sendable {
             bytesReceived: bytesReceived.load(ordering: .relaxed),
             slowConsumerDrops: slowConsumerDrops.load(ordering: .relaxed),
             oversizedMessageCloses: oversizedMessageCloses.load(ordering: .relaxed),
-            httpRequests: httpRequests.load(ordering: .relaxed))
+            httpRequests: httpRequests.load(ordering: .relaxed),
+            originRefusals: originRefusals.load(ordering: .relaxed))
     }
 }
 

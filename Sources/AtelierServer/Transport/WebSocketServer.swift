@@ -426,6 +426,8 @@ public final class WebSocketServer: @unchecked Sendable {
             return 0
         case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
             return stopping ? 1 : 0
+        case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+            return confirmUpgrade(wsi)
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
             return filterUpgrade(wsi)
         case LWS_CALLBACK_ESTABLISHED:
@@ -457,6 +459,17 @@ public final class WebSocketServer: @unchecked Sendable {
     private func connection(of wsi: OpaquePointer) -> ServerConnection? {
         guard let raw = lws_get_opaque_user_data(wsi) else { return nil }
         return Unmanaged<ServerConnection>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// Refuses, with a 403 the browser can see, a websocket upgrade from an origin that is not
+    /// on the allow-list. lws: "Return <0 to just hang up the connection, or >0 if you have
+    /// rejected the connection by returning http headers and response code yourself."
+    private func confirmUpgrade(_ wsi: OpaquePointer) -> Int32 {
+        let origin = header(wsi, WSI_TOKEN_ORIGIN)
+        guard !configuration.allowsOrigin(origin) else { return 0 }
+        counters.originRefusals.bump()
+        logger.notice("websocket refused: origin not allowed", metadata: ["origin": "\(origin ?? "")", "peer": "\(peerAddress(wsi))"])
+        return lws_return_http_status(wsi, 403, "origin not allowed") == 0 ? 1 : -1
     }
 
     private func filterUpgrade(_ wsi: OpaquePointer) -> Int32 {

@@ -57,8 +57,9 @@ final class LiveServer {
     }()
 
     /// Starts a server; with `database` it serves what that database holds instead of creating a session.
+    /// `configure` adjusts the transport settings (loopback, ephemeral port) before the server starts.
     init(workshop: WorkshopDefinition = testWorkshop, database: String? = nil, options: SessionHub.Options = .init(),
-         clock: TestClock = TestClock()) throws {
+         clock: TestClock = TestClock(), configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         databasePath = database ?? NSTemporaryDirectory() + "atelier-server-\(UUID().uuidString).db"
         store = try EventStore(path: databasePath)
         self.clock = clock
@@ -71,8 +72,9 @@ final class LiveServer {
             guard let record = loaded.first else { throw StoreError(.unknownSession, "nothing to resume") }
             (code, moderatorKey, sessionID) = (record.joinCode, "", record.id)
         }
-        server = WebSocketServer(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), delegate: hub, logger: Self.logger)
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        configure(&configuration)
+        server = WebSocketServer(configuration: configuration, delegate: hub, logger: Self.logger)
         hub.attach(server)
         try server.start()
     }
