@@ -24,11 +24,29 @@ public enum ServerMessage: Hashable, Sendable {
         public var seq: Int64?
         /// Present on the ack of `join`, `moderate` and `rejoin`.
         public var welcome: Welcome?
+        /// Present on the ack of `transcript`.
+        public var transcript: [TranscriptFile]?
 
         /// An ack as the server writes it.
-        public init(id: Int64, now: Timestamp? = nil, seq: Int64? = nil, welcome: Welcome? = nil) {
-            self.id = id; self.now = now; self.seq = seq; self.welcome = welcome
+        public init(id: Int64, now: Timestamp? = nil, seq: Int64? = nil, welcome: Welcome? = nil,
+                    transcript: [TranscriptFile]? = nil) {
+            self.id = id; self.now = now; self.seq = seq; self.welcome = welcome; self.transcript = transcript
         }
+    }
+
+    /// One file of a transcript: `{"name": …, "mediaType": …, "text": …}`.
+    public struct TranscriptFile: Hashable, Sendable, Codable {
+        public var name: String
+        public var mediaType: String
+        public var text: String
+
+        public init(name: String, mediaType: String, text: String) {
+            self.name = name; self.mediaType = mediaType; self.text = text
+        }
+    }
+
+    private struct Transcript: Decodable {
+        var files: [TranscriptFile]
     }
 
     /// What a connection learns when it enters a session.
@@ -120,7 +138,13 @@ public enum ServerMessage: Hashable, Sendable {
                     throw ReadError(message: "welcome: \(error)")
                 }
             }
-            return .ack(Ack(id: id, now: now, seq: object["seq"]?.int64Value, welcome: welcome))
+            var transcript: [TranscriptFile]?
+            if let transcriptValue = object["transcript"], transcriptValue != .null {
+                do { transcript = try decoder.decode(Transcript.self, from: transcriptValue).files } catch {
+                    throw ReadError(message: "transcript: \(error)")
+                }
+            }
+            return .ack(Ack(id: id, now: now, seq: object["seq"]?.int64Value, welcome: welcome, transcript: transcript))
         }
         if let errorValue = object["error"] {
             guard let code = object["code"]?.stringValue else { throw ReadError(message: "error: missing code") }

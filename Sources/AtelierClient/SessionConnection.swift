@@ -96,6 +96,9 @@ public final class SessionConnection: Sendable {
         /// The link dropped before the server answered these commands: they may or may not
         /// have been applied.
         case unanswered(id: Int64, command: Command)
+        /// The transcript asked with `requestTranscript`, or why it did not come (refused, or
+        /// `connection.lost` when the link dropped first).
+        case transcript(id: Int64, Result<[ServerMessage.TranscriptFile], ServerMessage.ServerError>)
         /// The server refused to let this connection in (bad key, unknown code…): no retry.
         case entryRefused(ServerMessage.ServerError)
         /// An error that answers no command of ours (e.g. `rate.limited` with a null id).
@@ -112,6 +115,7 @@ public final class SessionConnection: Sendable {
         var nextID: Int64 = 1
         var entryID: Int64?
         var pending: [Int64: Command] = [:]
+        var transcripts: Set<Int64> = []
         var failures = 0
         var stopped = false
         /// Set once a `moderate` or `join` was accepted: from then on the link comes back with `rejoin`.
@@ -189,6 +193,26 @@ public final class SessionConnection: Sendable {
         guard let (id, client) = prepared else { return nil }
         guard let text = try? WireEncoder().encodeJSON(ClientMessage(id: id, .command(command))), client.send(text) else {
             _ = shared.withLock { $0.pending.removeValue(forKey: id) }
+            return nil
+        }
+        return id
+    }
+
+    /// Asks for the session's transcript in `format` (moderators only); the answer arrives as
+    /// `.transcript`. Nil when the link is not live.
+    @discardableResult
+    public func requestTranscript(format: String) -> Int64? {
+        let prepared = shared.withLock { state -> (Int64, WebSocketClient)? in
+            guard state.status == .live, let client = state.client else { return nil }
+            let id = state.nextID
+            state.nextID += 1
+            state.transcripts.insert(id)
+            return (id, client)
+        }
+        guard let (id, client) = prepared else { return nil }
+        let message = ClientMessage(id: id, .transcript(TranscriptRequest(format: format)))
+        guard let text = try? WireEncoder().encodeJSON(message), client.send(text) else {
+            _ = shared.withLock { $0.transcripts.remove(id) }
             return nil
         }
         return id
@@ -296,13 +320,15 @@ public final class SessionConnection: Sendable {
     }
 
     private func dropped(reason: String, generation: Int) {
-        let outcome = shared.withLock { state -> (lost: [(Int64, Command)], next: Status)? in
+        let outcome = shared.withLock { state -> (lost: [(Int64, Command)], transcripts: [Int64], next: Status)? in
             guard state.generation == generation, !state.stopped else { return nil }
             state.client = nil
             state.mirror.disconnected()
             let lost = state.pending.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            let transcripts = state.transcripts.sorted()
             state.pending = [:]
-            if case .closed = state.status { return (lost, state.status) }
+            state.transcripts = []
+            if case .closed = state.status { return (lost, transcripts, state.status) }
             state.failures += 1
             if !configuration.reconnects || (configuration.maximumAttempts.map { state.failures >= $0 } ?? false) {
                 state.status = .closed(reason: reason)
@@ -312,10 +338,15 @@ public final class SessionConnection: Sendable {
                                 configuration.initialDelay * Double(1 << min(state.failures - 1, 16)))
                 state.status = .waiting(delay: delay, attempt: state.failures + 1, reason: reason)
             }
-            return (lost, state.status)
+            return (lost, transcripts, state.status)
         }
         guard let outcome else { return }
         for (id, command) in outcome.lost { onUpdate(.unanswered(id: id, command: command)) }
+        for id in outcome.transcripts {
+            let error = ServerMessage.ServerError(
+                id: id, code: "connection.lost", message: "The connection dropped before the transcript arrived; ask again.")
+            onUpdate(.transcript(id: id, .failure(error)))
+        }
         onUpdate(.status(outcome.next))
         if case .waiting(let delay, _, _) = outcome.next {
             DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in self?.openConnection() }
@@ -348,7 +379,8 @@ public final class SessionConnection: Sendable {
         let local = Self.localMilliseconds()
         switch message {
         case .ack(let ack):
-            let outcome = shared.withLock { state -> (isEntry: Bool, command: Command?, change: SessionMirror.Change)? in
+            let outcome = shared.withLock {
+                state -> (isEntry: Bool, command: Command?, transcript: Bool, change: SessionMirror.Change)? in
                 guard state.generation == generation else { return nil }
                 let change = state.mirror.receive(message, localNow: local).first ?? .none
                 if ack.id == state.entryID {
@@ -356,9 +388,10 @@ public final class SessionConnection: Sendable {
                     state.entered = true
                     state.failures = 0
                     state.status = .catchingUp
-                    return (true, nil, change)
+                    return (true, nil, false, change)
                 }
-                return (false, state.pending.removeValue(forKey: ack.id), change)
+                let transcript = state.transcripts.remove(ack.id) != nil
+                return (false, state.pending.removeValue(forKey: ack.id), transcript, change)
             }
             guard let outcome else { return }
             if outcome.isEntry {
@@ -366,6 +399,8 @@ public final class SessionConnection: Sendable {
                 onUpdate(.status(.catchingUp))
             } else if let command = outcome.command {
                 onUpdate(.accepted(id: ack.id, command: command, seq: ack.seq))
+            } else if outcome.transcript {
+                onUpdate(.transcript(id: ack.id, .success(ack.transcript ?? [])))
             }
         case .error(let error):
             handle(error, message: message, local: local, generation: generation)
@@ -387,7 +422,7 @@ public final class SessionConnection: Sendable {
     }
 
     private func handle(_ error: ServerMessage.ServerError, message: ServerMessage, local: Int64, generation: Int) {
-        enum Outcome { case command(Command), rejoinAgain, entryRefused, other, stale }
+        enum Outcome { case command(Command), transcript(Int64), rejoinAgain, entryRefused, other, stale }
         let outcome = shared.withLock { state -> Outcome in
             guard state.generation == generation else { return .stale }
             state.mirror.receive(message, localNow: local)
@@ -401,11 +436,13 @@ public final class SessionConnection: Sendable {
                 return .entryRefused
             }
             if let id = error.id, let command = state.pending.removeValue(forKey: id) { return .command(command) }
+            if let id = error.id, state.transcripts.remove(id) != nil { return .transcript(id) }
             return .other
         }
         switch outcome {
         case .stale: return
         case .command(let command): onUpdate(.refused(id: error.id!, command: command, error: error))
+        case .transcript(let id): onUpdate(.transcript(id: id, .failure(error)))
         case .rejoinAgain: sendEntry(generation: generation)
         case .entryRefused:
             onUpdate(.entryRefused(error))

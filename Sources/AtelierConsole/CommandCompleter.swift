@@ -73,7 +73,7 @@ public struct CommandCompleter: Sendable {
             if verb == "order" { return recommendationIDs.filter { !previous.contains($0) } }
             if verb == "draft" || verb == "edit" { return ["from", "room"] }
             return []
-        case "export": return position == 1 ? TranscriptDownload.formats : []
+        case "export": return position == 1 ? TranscriptFiles.formats : []
         case "view": return position == 1 ? ConsoleView.allCases.map(\.rawValue) : []
         case "help": return position == 1 ? CommandCatalogue.all.map(\.name) : []
         default: return []

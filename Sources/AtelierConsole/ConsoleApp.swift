@@ -18,6 +18,8 @@ public final class ConsoleApp {
     private var screen: [String] = []
     private var quitting = false
     private var lastInterrupt = 0.0
+    /// Where each asked transcript goes (nil: the server's file names, here).
+    private var exportTargets: [Int64: String?] = [:]
 
     /// A console for `options`.
     public init(options: ConsoleOptions) {
@@ -72,7 +74,17 @@ public final class ConsoleApp {
     }
 
     private func record(_ update: SessionConnection.Update) {
-        model.record(update)
+        guard case let .transcript(id, result) = update else { return model.record(update) }
+        let line = model.pending.removeValue(forKey: id) ?? "export"
+        do {
+            let saved = try TranscriptFiles.save(try result.get(), to: exportTargets.removeValue(forKey: id) ?? nil)
+            model.message = .init(text: "✓ transcript saved to \(saved.path) (\(saved.bytes) bytes)", style: .good)
+            model.log("transcript saved to \(saved.path)", style: .good)
+        } catch let error as ServerMessage.ServerError {
+            model.message = .init(text: "✗ \(line): \(error.message) [\(error.code)]", style: .bad)
+        } catch {
+            model.message = .init(text: "✗ \(line): \(error)", style: .bad)
+        }
     }
 
     // MARK: Drawing
@@ -203,13 +215,13 @@ public final class ConsoleApp {
         case .wait:
             model.message = .init(text: "wait is for scripts.", style: .dim)
         case .export(let format, let path):
-            do {
-                let saved = try TranscriptDownload(url: options.url, code: options.code, key: options.key).save(format: format, to: path)
-                model.message = .init(text: "✓ transcript saved to \(saved.path) (\(saved.bytes) bytes)", style: .good)
-                model.log("transcript saved to \(saved.path)", style: .good)
-            } catch {
-                model.message = .init(text: "✗ " + error.description, style: .bad)
+            guard let id = connection.requestTranscript(format: format) else {
+                model.message = .init(text: "✗ Not sent: \(connection.status.summary). Try again once connected.", style: .bad)
+                return
             }
+            exportTargets[id] = path
+            model.pending[id] = typed
+            model.message = .init(text: "… \(typed)", style: .dim)
         case .quit:
             quitting = true
         }

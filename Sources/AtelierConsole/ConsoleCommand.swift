@@ -166,7 +166,7 @@ public struct CommandParser: Sendable {
         case "export":
             guard arguments.count <= 2 else { throw usage(name) }
             let format = arguments.first?.text.lowercased() ?? "md"
-            guard TranscriptDownload.formats.contains(format) else {
+            guard TranscriptFiles.formats.contains(format) else {
                 throw ConsoleInputError("Transcripts come as md, html, csv or json.")
             }
             return .export(format: format, path: arguments.count == 2 ? arguments[1].text : nil)

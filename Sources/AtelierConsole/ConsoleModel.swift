@@ -117,6 +117,9 @@ public struct ConsoleModel: Sendable {
             log("server error: \(error.message) [\(error.code)]", style: .bad)
         case .unreadable(let reason):
             log("unreadable message from the server: \(reason)", style: .bad)
+        case .transcript:
+            // The app writes the files, then reports.
+            break
         }
     }
 

@@ -135,13 +135,13 @@ public final class ScriptRunner {
             }
             output("ok \(typed)")
         case .export(let format, let path):
-            do {
-                let saved = try TranscriptDownload(url: options.url, code: options.code, key: options.key).save(format: format, to: path)
-                output("ok \(typed) saved=\(saved.path) bytes=\(saved.bytes)")
-            } catch {
+            guard let id = connection.requestTranscript(format: format) else {
                 failedLines += 1
-                output("error console.exportFailed: \(error.description)")
+                output("error console.notConnected: \"\(typed)\" was not sent: \(connection.status.summary).")
+                return true
             }
+            exportTargets[id] = path
+            waitForAnswer(id, line: typed, connection: connection, wakeup: wakeup)
         case .quit:
             return false
         }
@@ -149,6 +149,8 @@ public final class ScriptRunner {
     }
 
     private var answered: [Int64: Bool] = [:]
+    /// Where each asked transcript goes (nil: the server's file names, here).
+    private var exportTargets: [Int64: String?] = [:]
 
     private func waitForAnswer(_ id: Int64, line: String, connection: SessionConnection, wakeup: Wakeup) {
         var deadline = monotonicSeconds() + options.timeout
@@ -215,6 +217,19 @@ public final class ScriptRunner {
             case let .refused(id, _, error):
                 answered[id] = false
                 output("error \(error.code): \(error.message)")
+            case let .transcript(id, result):
+                let target = exportTargets.removeValue(forKey: id) ?? nil
+                do {
+                    let saved = try TranscriptFiles.save(try result.get(), to: target)
+                    answered[id] = true
+                    output("ok \(lines[id] ?? "export") saved=\(saved.path) bytes=\(saved.bytes)")
+                } catch let error as ServerMessage.ServerError {
+                    answered[id] = false
+                    output("error \(error.code): \(error.message)")
+                } catch {
+                    answered[id] = false
+                    output("error console.exportFailed: \(error)")
+                }
             case let .unanswered(id, _):
                 answered[id] = false
                 output("error connection.lost: the connection dropped before \"\(lines[id] ?? "the command")\" was answered;"

@@ -21,11 +21,12 @@ public struct ClientMessage: Hashable, Sendable {
         case rejoin(RejoinRequest)
         case command(Command)
         case preview(PreviewRequest)
+        case transcript(TranscriptRequest)
         case ping
     }
 
     /// The message key of each kind.
-    public static let kinds = ["join", "moderate", "rejoin", "command", "preview", "ping"]
+    public static let kinds = ["join", "moderate", "rejoin", "command", "preview", "transcript", "ping"]
     /// The largest id: integers beyond 2^53 do not survive JavaScript's numbers.
     public static let maximumID: Int64 = (1 << 53) - 1
 
@@ -62,6 +63,7 @@ public struct ClientMessage: Hashable, Sendable {
             case "rejoin": return ClientMessage(id: id, .rejoin(try decoder.decode(RejoinRequest.self, from: payload)))
             case "command": return ClientMessage(id: id, .command(try decoder.decode(Command.self, from: payload)))
             case "preview": return ClientMessage(id: id, .preview(try decoder.decode(PreviewRequest.self, from: payload)))
+            case "transcript": return ClientMessage(id: id, .transcript(try decoder.decode(TranscriptRequest.self, from: payload)))
             case "ping":
                 guard case .object(let members) = payload, members.isEmpty else {
                     throw WireError(code: .invalidValue, message: "ping takes an empty object")
@@ -97,6 +99,7 @@ extension ClientMessage: Encodable {
         case .rejoin(let request): try container.encode(request, forKey: Key("rejoin"))
         case .command(let command): try container.encode(command, forKey: Key("command"))
         case .preview(let request): try container.encode(request, forKey: Key("preview"))
+        case .transcript(let request): try container.encode(request, forKey: Key("transcript"))
         case .ping: try container.encode(Empty(), forKey: Key("ping"))
         }
     }
@@ -155,5 +158,14 @@ public struct PreviewRequest: Hashable, Sendable, Codable {
 
     public init(code: String) {
         self.code = code
+    }
+}
+
+/// A moderator asks for the session's transcript (`md`, `html`, `csv` or `json`).
+public struct TranscriptRequest: Hashable, Sendable, Codable {
+    public var format: String
+
+    public init(format: String) {
+        self.format = format
     }
 }

@@ -88,6 +88,37 @@ import Testing
         #expect(try claire.waitForEvent("participantJoined")["language"]?.stringValue == "fr")
     }
 
+    @Test func aModeratorTakesTheTranscriptOverTheWebsocketWithWhatWasJustWritten() throws {
+        let server = try LiveServer()
+        let moderator = try Peer(server)
+        try moderator.moderate(server)
+        try moderator.accepted(.start)
+        // Sent together: the transcript is answered once the note is stored, so it holds it.
+        _ = moderator.send(.command(.addNote(board: nil, prompt: "attentes", text: "Un café d'accueil", colour: nil, anonymous: nil)))
+        let answer = try moderator.request(.transcript(TranscriptRequest(format: "md")))
+        guard case .array(let files)? = answer["transcript"]?["files"] else {
+            Issue.record("no transcript files: \(answer.serialized())")
+            return
+        }
+        #expect(files.count == 1)
+        #expect(files[0]["name"]?.stringValue?.hasSuffix(".md") == true)
+        #expect(files[0]["mediaType"]?.stringValue?.hasPrefix("text/markdown") == true)
+        let text = try #require(files[0]["text"]?.stringValue)
+        #expect(text.contains("Atelier d'essai"))
+        #expect(text.contains("Un café d'accueil"))
+        let tables = try moderator.request(.transcript(TranscriptRequest(format: "csv")))
+        #expect(tables["transcript"]?["files"]?[2]?["name"]?.stringValue?.hasSuffix("-votes.csv") == true)
+        #expect(Peer.code(try moderator.request(.transcript(TranscriptRequest(format: "pdf")))) == "transcript.unknownFormat")
+    }
+
+    @Test func onlyAModeratorTakesTheTranscript() throws {
+        let server = try LiveServer()
+        let anne = try Peer(server)
+        #expect(Peer.code(try anne.request(.transcript(TranscriptRequest(format: "md")))) == "protocol.notJoined")
+        try anne.join(server, name: "Anne")
+        #expect(Peer.code(try anne.request(.transcript(TranscriptRequest(format: "md")))) == "auth.moderatorOnly")
+    }
+
     @Test func joinCodesIgnoreCase() throws {
         let server = try LiveServer()
         let anne = try Peer(server)

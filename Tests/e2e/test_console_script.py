@@ -143,11 +143,15 @@ def test_the_console_reconnects_by_itself_after_a_server_restart(live_server_fac
         console.wait()
 
 
-def test_export_downloads_the_transcript_with_the_moderator_key(demo, tmp_path):
+def test_export_saves_the_transcript_the_server_sends(demo, tmp_path):
     target = tmp_path / "synthese.md"
+    tables = tmp_path / "tables"
     result = run_script(demo, ["start", "rec draft Open one youth centre until midnight", f"export md {target}",
-                               "export pdf"])
+                               f"export csv {tables}", "export pdf"])
     assert result.returncode == 3, result.stdout  # the pdf line
     assert f"ok export md {target} saved={target} bytes=" in result.stdout
     assert "Open one youth centre until midnight" in target.read_text()
+    # CSV comes as one table per file, into the folder given.
+    assert f"ok export csv {tables} saved={tables} bytes=" in result.stdout
+    assert sorted(p.name.rsplit("-", 1)[1] for p in tables.iterdir()) == ["comments.csv", "notes.csv", "votes.csv"]
     assert "error console.invalid: Transcripts come as md, html, csv or json." in result.stdout

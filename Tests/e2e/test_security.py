@@ -59,9 +59,12 @@ def test_the_console_drives_a_tls_server_whose_certificate_it_trusts(live_server
     cert, key = self_signed(tmp_path)
     server = live_server_factory(extra=["--tls-cert", cert, "--tls-key", key])
     # OpenSSL's own variable names the certificate to trust, as a venue's own authority would be.
-    trusted = run_script(server, ["start"], env={"SSL_CERT_FILE": str(cert)})
+    transcript = tmp_path / "transcript.md"
+    trusted = run_script(server, ["start", f"export md {transcript}"], env={"SSL_CERT_FILE": str(cert)})
     assert trusted.returncode == 0, trusted.stdout + trusted.stderr
     assert "ok start seq=" in trusted.stdout
+    # The transcript comes over the same wss connection.
+    assert f"saved={transcript}" in trusted.stdout and transcript.read_text().startswith("#")
     untrusted = run_script(server, ["next"], env={"SSL_CERT_FILE": str(tmp_path / "none.pem")})
     assert untrusted.returncode == 1
     assert f"cannot reach {server.ws_url}" in untrusted.stdout + untrusted.stderr

@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierExport
 import AtelierStore
 
 /// One event of a served session's log, with the forms it is shown in, serialized once each.
@@ -68,6 +69,8 @@ final class LiveSession {
         case refusal(ConnectionID, id: Int64, Refusal)
         /// A connection entering the session once its events are stored.
         case welcome(ConnectionID, id: Int64, participant: ParticipantID, token: String?, after: Int64?)
+        /// A moderator's transcript, rendered from what is stored once this turn is.
+        case transcript(ConnectionID, id: Int64, format: TranscriptFormat)
     }
 
     /// A session rebuilt from its stored log.

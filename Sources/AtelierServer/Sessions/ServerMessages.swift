@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierExport
 import AtelierWire
 
 /// The server's messages of protocol `atelier.v1` (docs/PROTOCOL.md), built as frames.
@@ -34,7 +35,8 @@ enum ServerMessages {
 
     /// The answer to an accepted message; `seq` is the last event it caused.
     static func ack(
-        _ id: Int64, now: Timestamp, seq: Int64? = nil, welcome: Welcome? = nil, preview: Preview? = nil
+        _ id: Int64, now: Timestamp, seq: Int64? = nil, welcome: Welcome? = nil, preview: Preview? = nil,
+        transcript: [TranscriptFile]? = nil
     ) -> OutboundFrame {
         var object = JSONObject()
         object["ack"] = .int(id)
@@ -42,6 +44,16 @@ enum ServerMessages {
         if let seq { object["seq"] = .int(seq) }
         if let welcome { object["welcome"] = encoded(welcome) }
         if let preview { object["preview"] = encoded(preview) }
+        if let transcript {
+            let files = transcript.map { file -> JSONValue in
+                var entry = JSONObject()
+                entry["name"] = .string(file.fileName)
+                entry["mediaType"] = .string(file.mediaType)
+                entry["text"] = .string(String(decoding: file.bytes, as: UTF8.self))
+                return .object(entry)
+            }
+            object["transcript"] = .object(["files": .array(files)])
+        }
         return frame(object)
     }
 

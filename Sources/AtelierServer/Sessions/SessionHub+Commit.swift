@@ -38,7 +38,7 @@ extension SessionHub {
         } catch {
             logger.error("events not stored", metadata: ["session": "\(session.record.joinCode)", "error": "\(error)"])
             session.rollBack()
-            fail(replies, now: now)
+            fail(replies, in: session, now: now)
             return
         }
         fanOut(committed, in: session)
@@ -96,11 +96,14 @@ extension SessionHub {
                 "session": "\(session.record.joinCode)", "participant": "\(participant)",
                 "moderator": "\(moderator)", "reset": "\(reset)",
             ])
+        case let .transcript(connection, id, format):
+            let files = TranscriptExporter.render(state: session.state, format: format)
+            server?.send(ServerMessages.ack(id, now: now, transcript: files), to: connection)
         }
     }
 
     /// Answers of a turn whose events the database refused: nothing was changed.
-    private func fail(_ replies: [LiveSession.Reply], now: Timestamp) {
+    private func fail(_ replies: [LiveSession.Reply], in session: LiveSession, now: Timestamp) {
         let message = "The server could not save this; nothing was changed. Try again."
         for reply in replies {
             switch reply {
@@ -108,8 +111,8 @@ extension SessionHub {
                 clients[connection]?.entering = false
                 metrics.refused("server.storeFailed")
                 server?.send(ServerMessages.error(id, code: "server.storeFailed", message: message, now: now), to: connection)
-            case let .refusal(connection, id, refusal):
-                server?.send(ServerMessages.error(id, code: refusal.code.rawValue, message: refusal.message, now: now), to: connection)
+            case .refusal, .transcript:
+                answer(reply, in: session, now: now)
             }
         }
     }

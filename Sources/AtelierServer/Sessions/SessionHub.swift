@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierExport
 import AtelierStore
 import AtelierWire
 import Dispatch
@@ -208,6 +209,8 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             perform(command, id: parsed.id, from: client, now: now)
         case .preview(let request):
             preview(request, id: parsed.id, from: client, now: now)
+        case .transcript(let request):
+            transcript(request, id: parsed.id, from: client, now: now)
         }
     }
 
@@ -310,6 +313,22 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     }
 
     // MARK: Commands
+
+    /// A moderator's transcript, answered after this turn's events are stored so it holds them.
+    private func transcript(_ request: TranscriptRequest, id: Int64, from client: Client, now: Timestamp) {
+        guard let sessionID = client.session, let participant = client.participant, let session = sessions[sessionID] else {
+            return refuse(id, code: "protocol.notJoined", "Join a session first (join, moderate or rejoin).", client, now)
+        }
+        guard session.state.participants[participant]?.isModerator == true else {
+            return refuse(id, code: "auth.moderatorOnly", "Only a moderator can take the transcript.", client, now)
+        }
+        guard let format = TranscriptFormat(rawValue: request.format) else {
+            return refuse(id, code: "transcript.unknownFormat",
+                          "\"\(request.format)\" is not a transcript format; use md, html, csv or json.", client, now)
+        }
+        session.replies.append(.transcript(client.id, id: id, format: format))
+        dirty.insert(sessionID)
+    }
 
     private func perform(_ command: Command, id: Int64, from client: Client, now: Timestamp) {
         guard let sessionID = client.session, let participant = client.participant, let session = sessions[sessionID] else {
