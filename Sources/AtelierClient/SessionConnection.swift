@@ -33,12 +33,18 @@ public final class SessionConnection: Sendable {
         public var maximumDelay: Double
         /// Give up after this many failed attempts in a row; nil retries for ever.
         public var maximumAttempts: Int?
+        /// A token from an earlier run of this client: the first entry is a `rejoin` with it, so
+        /// the client comes back as the same participant; `entry` is used if the server does not
+        /// know it.
+        public var resumeToken: String?
 
         /// A configuration with the usual backoff (0.5 s doubling to 8 s, for ever).
         public init(url: String, code: String, entry: Entry, reconnects: Bool = true,
-                    initialDelay: Double = 0.5, maximumDelay: Double = 8, maximumAttempts: Int? = nil) {
+                    initialDelay: Double = 0.5, maximumDelay: Double = 8, maximumAttempts: Int? = nil,
+                    resumeToken: String? = nil) {
             self.url = url; self.code = code; self.entry = entry; self.reconnects = reconnects
             self.initialDelay = initialDelay; self.maximumDelay = maximumDelay; self.maximumAttempts = maximumAttempts
+            self.resumeToken = resumeToken
         }
     }
 
@@ -120,6 +126,8 @@ public final class SessionConnection: Sendable {
         var stopped = false
         /// Set once a `moderate` or `join` was accepted: from then on the link comes back with `rejoin`.
         var entered = false
+        /// Whether the next entry still tries the configuration's `resumeToken`.
+        var resuming = false
     }
 
     public let configuration: Configuration
@@ -142,6 +150,7 @@ public final class SessionConnection: Sendable {
             ownsLoop = true
         }
         self.onUpdate = onUpdate
+        shared.withLock { $0.resuming = configuration.resumeToken != nil }
     }
 
     /// `http(s)://host:port[/...]` becomes `ws(s)://host:port/ws`; `ws(s)://` URLs stay, with `/ws`
@@ -302,6 +311,8 @@ public final class SessionConnection: Sendable {
             if state.entered, let token = state.mirror.token {
                 body = .rejoin(RejoinRequest(code: configuration.code, token: token,
                                              after: state.mirror.lastSeq > 0 ? state.mirror.lastSeq : nil))
+            } else if state.resuming, let token = configuration.resumeToken {
+                body = .rejoin(RejoinRequest(code: configuration.code, token: token))
             } else {
                 switch configuration.entry {
                 case let .moderate(key, name, language):
@@ -385,6 +396,11 @@ public final class SessionConnection: Sendable {
                 let change = state.mirror.receive(message, localNow: local).first ?? .none
                 if ack.id == state.entryID {
                     state.entryID = nil
+                    if state.resuming {
+                        // A rejoin's welcome carries no token: keep the one it was made with.
+                        state.resuming = false
+                        state.mirror.token = configuration.resumeToken
+                    }
                     state.entered = true
                     state.failures = 0
                     state.status = .catchingUp
@@ -428,6 +444,12 @@ public final class SessionConnection: Sendable {
             state.mirror.receive(message, localNow: local)
             if let id = error.id, id == state.entryID {
                 state.entryID = nil
+                if state.resuming, !state.entered, error.code != "session.unknownCode" {
+                    // The earlier run's token is not welcome (unknown, or that participant left):
+                    // enter as configured.
+                    state.resuming = false
+                    return .rejoinAgain
+                }
                 if error.code == "auth.unknownToken", state.entered, case .moderate = configuration.entry {
                     // The server no longer knows our token (a new database?): enter afresh with the key.
                     state.entered = false

@@ -12,7 +12,7 @@ public struct SessionMirror: Hashable, Sendable {
     /// The welcome of the current connection.
     public private(set) var welcome: ServerMessage.Welcome?
     /// The reconnect token, kept across connections (a `rejoin` welcome carries none).
-    public private(set) var token: String?
+    public internal(set) var token: String?
     /// The highest `seq` applied; what `rejoin` sends as `after`.
     public private(set) var lastSeq: Int64 = 0
     /// Whether the catch-up after the latest welcome is over (`synced` arrived).

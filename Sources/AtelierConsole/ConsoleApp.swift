@@ -74,6 +74,7 @@ public final class ConsoleApp {
     }
 
     private func record(_ update: SessionConnection.Update) {
+        options.remember(update)
         guard case let .transcript(id, result) = update else { return model.record(update) }
         let line = model.pending.removeValue(forKey: id) ?? "export"
         do {

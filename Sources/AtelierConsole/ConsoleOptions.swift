@@ -22,21 +22,28 @@ public struct ConsoleOptions: Sendable {
     public var follow: Bool
     /// Script mode: seconds to wait for the session, and for each answer.
     public var timeout: Double
+    /// Where the reconnect token is kept between runs; nil keeps none (each run joins anew).
+    public var identity: ModeratorIdentity?
 
     /// Options with the given connection details and the usual defaults.
     public init(url: String, code: String, key: String, name: String = "Moderator", language: String? = nil,
                 colour: Bool = true, assumeYes: Bool = false, printHistory: Bool = false, follow: Bool = false,
-                timeout: Double = 15) {
+                timeout: Double = 15, identity: ModeratorIdentity? = nil) {
         self.url = url; self.code = code; self.key = key; self.name = name; self.language = language
         self.colour = colour; self.assumeYes = assumeYes; self.printHistory = printHistory; self.follow = follow
-        self.timeout = timeout
+        self.timeout = timeout; self.identity = identity
     }
 
     /// The connection configuration for these options; scripts give up sooner than people.
     func connection(script: Bool) -> SessionConnection.Configuration {
         SessionConnection.Configuration(
             url: url, code: code, entry: .moderate(key: key, name: name, language: language),
-            maximumAttempts: script ? 8 : nil)
+            maximumAttempts: script ? 8 : nil, resumeToken: identity?.load())
+    }
+
+    /// Keeps the token of a welcome (after `moderate`) for the next run.
+    func remember(_ update: SessionConnection.Update) {
+        if case .change(.welcomed(let welcome)) = update, let token = welcome.token { identity?.save(token) }
     }
 }
 

@@ -175,6 +175,7 @@ public final class ScriptRunner {
         guard !updates.isEmpty else { return }
         mirror = connection.mirror
         for update in updates {
+            options.remember(update)
             switch update {
             case .status(let status):
                 switch status {

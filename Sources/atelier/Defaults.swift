@@ -13,4 +13,12 @@ enum Defaults {
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share").path
         return data + "/atelier/atelier.db"
     }
+
+    /// Where `atelier moderate` keeps its reconnect tokens: `$XDG_STATE_HOME/atelier/moderator`,
+    /// else `~/.local/state/atelier/moderator`.
+    static var moderatorIdentities: String {
+        let state = ProcessInfo.processInfo.environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/state").path
+        return state + "/atelier/moderator"
+    }
 }

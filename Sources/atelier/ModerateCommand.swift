@@ -38,6 +38,9 @@ struct ModerateCommand: ParsableCommand {
     @Flag(help: "Script mode: after the last line, keep printing events until the connection ends.")
     var follow = false
 
+    @Flag(help: "Join as a new moderator instead of coming back as the one this machine last was in this session.")
+    var newIdentity = false
+
     @Flag(help: "Script mode even on a terminal.")
     var script = false
 
@@ -62,7 +65,8 @@ struct ModerateCommand: ParsableCommand {
         let options = ConsoleOptions(
             url: url, code: code, key: resolvedKey ?? "", name: name, language: language,
             colour: (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb",
-            assumeYes: yes, printHistory: history, follow: follow, timeout: timeout)
+            assumeYes: yes, printHistory: history, follow: follow, timeout: timeout,
+            identity: newIdentity ? nil : ModeratorIdentity(folder: Defaults.moderatorIdentities, url: url, code: code))
         let status = !script && ConsoleApp.canRunFullScreen
             ? ConsoleApp(options: options).run()
             : ScriptRunner(options: options).run()

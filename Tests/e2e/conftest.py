@@ -4,6 +4,7 @@ import pathlib
 import re
 import signal
 import subprocess
+import tempfile
 import urllib.request
 
 import pytest
@@ -11,6 +12,9 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORKSHOPS = ROOT / "Workshops"
 SHIPPED = sorted(p for p in WORKSHOPS.glob("*.json") if p.name != "schema.json")
+
+# The console keeps moderator tokens under $XDG_STATE_HOME: the tests' go to a folder of their own.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="atelier-tests-state-")
 
 
 @pytest.fixture(scope="session")

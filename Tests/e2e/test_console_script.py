@@ -1,6 +1,7 @@
 """`atelier moderate` in script mode against a live server: commands in, event and result lines out."""
-import subprocess
 import os
+import re
+import subprocess
 import time
 
 import pytest
@@ -155,3 +156,31 @@ def test_export_saves_the_transcript_the_server_sends(demo, tmp_path):
     assert f"ok export csv {tables} saved={tables} bytes=" in result.stdout
     assert sorted(p.name.rsplit("-", 1)[1] for p in tables.iterdir()) == ["comments.csv", "notes.csv", "votes.csv"]
     assert "error console.invalid: Transcripts come as md, html, csv or json." in result.stdout
+
+
+def welcomed_as(result):
+    return re.search(r"^welcome .* participant=(\S+)", result.stdout, re.M).group(1)
+
+
+def test_running_the_console_again_comes_back_as_the_same_moderator(demo, tmp_path):
+    state = {"XDG_STATE_HOME": str(tmp_path)}
+    first = run_script(demo, ["start"], env=state)
+    again = run_script(demo, ["next"], env=state)
+    assert first.returncode == 0 and again.returncode == 0, first.stdout + again.stdout
+    assert welcomed_as(again) == welcomed_as(first)
+    fresh = run_script(demo, ["status"], "--new-identity", env=state)
+    assert welcomed_as(fresh) != welcomed_as(first)
+    # The token file is the owner's alone.
+    (token_file,) = (tmp_path / "atelier" / "moderator").iterdir()
+    assert token_file.stat().st_mode & 0o077 == 0
+
+
+def test_a_token_the_server_does_not_know_falls_back_to_the_key(demo, tmp_path):
+    state = {"XDG_STATE_HOME": str(tmp_path)}
+    first = run_script(demo, ["start"], env=state)
+    (token_file,) = (tmp_path / "atelier" / "moderator").iterdir()
+    token_file.write_text("0" * 32 + "\n")
+    again = run_script(demo, ["next"], env=state)
+    assert again.returncode == 0, again.stdout
+    assert welcomed_as(again) != welcomed_as(first)
+    assert token_file.read_text().strip() != "0" * 32

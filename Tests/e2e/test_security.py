@@ -151,7 +151,7 @@ def test_the_moderator_key_never_appears_in_logs_exports_or_the_database(live_se
              "rec draft Ouvrir les maisons de quartier le soir", f"export md {tmp_path / 'console.md'}"]
     result = run_script(server, lines, "--yes")
     assert result.returncode == 0, result.stdout + result.stderr
-    wrong = run_script(server, ["start"], key="AAAA-BBBB-CCCC-DDDD")
+    wrong = run_script(server, ["start"], "--new-identity", key="AAAA-BBBB-CCCC-DDDD")
     assert wrong.returncode == 1
 
     exports = [(tmp_path / "console.md").read_bytes()]
