@@ -129,6 +129,8 @@ public final class BenchRunner {
             socket.room = socket.index % rooms
             return #"{"chooseRoom":{"room":"r\#(socket.room + 1)"}}"#
         }
+        try driver.drain()
+        progress("joins delivered; load starts")
     }
 
     struct Measured {

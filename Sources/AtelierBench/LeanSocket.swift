@@ -102,10 +102,14 @@ final class LeanSocket {
         return true
     }
 
+    /// Ends the connection but keeps the descriptor until `deinit`, so a later connection
+    /// cannot take its number while this object still writes to it.
     func shutDown() {
-        if stage != .closed { close(fd) }
+        if stage != .closed { shutdown(fd, Int32(SHUT_RDWR)) }
         stage = .closed
     }
+
+    deinit { close(fd) }
 }
 
 /// The monotonic clock in nanoseconds, shared by senders and receivers of one process.

@@ -32,6 +32,8 @@ public final class LoadDriver {
     private(set) var ackedSequences: [Int64] = []
     /// Acks and errors received, to wait on.
     private var answers = 0
+    /// Frames received over the whole run, to see when the server has gone quiet.
+    private(set) var framesReceived = 0
 
     public init(port: Int, code: String, moderatorKey: String) {
         self.port = port
@@ -40,10 +42,7 @@ public final class LoadDriver {
         epoll = epoll_create1(0)
     }
 
-    deinit {
-        for socket in sockets { socket.shutDown() }
-        close(epoll)
-    }
+    deinit { close(epoll) }
 
     var moderator: LeanSocket { sockets[0] }
     var participants: ArraySlice<LeanSocket> { sockets.dropFirst() }
@@ -87,7 +86,7 @@ public final class LoadDriver {
     }
 
     /// Participants join in batches (each join reaches everyone already in), then run `after`.
-    func join(_ count: Int, batch: Int = 200, progress: (Int) -> Void, after: (LeanSocket) -> String? = { _ in nil }) throws {
+    func join(_ count: Int, batch: Int = 100, progress: (Int) -> Void, after: (LeanSocket) -> String? = { _ in nil }) throws {
         var joined = 0
         while joined < count {
             let size = min(batch, count - joined)
@@ -106,6 +105,9 @@ public final class LoadDriver {
                 }
             }
             try wait("answers after joining") { answers >= before + sent }
+            // Each join reaches everyone already in: let it arrive before the next batch, as
+            // people trickle in, rather than fill every queue at once.
+            try drain(quiet: 0.2)
             joined += size
             progress(joined)
         }
@@ -150,6 +152,21 @@ public final class LoadDriver {
         while !done() {
             if monotonicNanoseconds() > deadline { throw BenchError("timed out waiting for \(what)") }
             pump(milliseconds: 10)
+        }
+    }
+
+    /// Pumps until no frame has arrived for `quiet` seconds: what joining sent has been delivered.
+    func drain(quiet: Double = 1, timeoutSeconds: Double = 120) throws {
+        let deadline = monotonicNanoseconds() + Int64(timeoutSeconds * 1e9)
+        var lastCount = framesReceived
+        var lastChange = monotonicNanoseconds()
+        while monotonicNanoseconds() - lastChange < Int64(quiet * 1e9) {
+            if monotonicNanoseconds() > deadline { throw BenchError("the server kept sending for \(timeoutSeconds) s after the joins") }
+            pump(milliseconds: 20)
+            if framesReceived != lastCount {
+                lastCount = framesReceived
+                lastChange = monotonicNanoseconds()
+            }
         }
     }
 
@@ -199,6 +216,7 @@ public final class LoadDriver {
     }
 
     private func message(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64) {
+        framesReceived += 1
         switch FrameScanner.kind(of: payload) {
         case .event:
             if measuring { window.delivered += 1 }
