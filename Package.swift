@@ -34,10 +34,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierThreads", "CWebSockets"]),
-        .target(name: "CEpoll"),
+        .target(name: "CBenchSystem"),
         .target(
             name: "AtelierBench",
-            dependencies: ["AtelierWire", "CEpoll", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["AtelierWire", "CBenchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierWire", "AtelierClient"]),
         .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire", "AtelierStore"]),
         .executableTarget(

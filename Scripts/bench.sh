@@ -24,7 +24,8 @@ baseline() {
   rm -f "$out/baseline.db"*
   "$out/lwsroom" $port "$members" "$period" NORMAL "$out/baseline.db" & local pid=$!
   sleep 0.5
-  "$out/rcvlat" $port "$members" "$seconds" | sed "s/^/baseline $members members @ $((1000 / period))\/s: /"
+  "$out/rcvlat" $port "$members" "$seconds" | awk -v m="$members" -v r="$((1000 / period))" -v s="$seconds" '{
+    split($2, d, "="); printf "baseline %s members @ %s/s: delivered %.0f/s, %s\n", m, r, d[2] / (s - 2), $0 }' 
   grep VmRSS /proc/$pid/status | sed 's/^/baseline server /'
   kill $pid; wait $pid 2>/dev/null || true
 }
@@ -55,11 +56,12 @@ if r["idle"]:
 else:
     l = r["latency"]
     print(f"atelier: accepted {r['acceptedPerSecond']:.1f}/s, delivered {r['deliveredPerSecond']:.0f}/s, "
-          f"p50 {l['p50']:.2f} ms, p99 {l['p99']:.2f} ms, max {l['max']:.1f} ms, server cpu {r['serverCPUPercent']:.0f}%")
+          f"p50 {l['p50']:.2f} ms, p99 {l['p99']:.2f} ms, max {l['max']:.1f} ms, server cpu {r['serverCPUPercent']:.0f}%, "
+          f"bench cpu {r['benchCPUPercent']:.0f}%")
 for s in r["steps"]:
     l = s["latency"]
     print(f"atelier step {s['noteRate']:g} notes/s: delivered {s['deliveredPerSecond']:.0f}/s, p50 {l['p50']:.2f} ms, "
-          f"p99 {l['p99']:.2f} ms, server cpu {s['serverCPUPercent']:.0f}%")
+          f"p99 {l['p99']:.2f} ms, server cpu {s['serverCPUPercent']:.0f}%, bench cpu {s['benchCPUPercent']:.0f}%")
 if r.get("saturationDeliveredPerSecond"):
     print(f"atelier saturation: {r['saturationDeliveredPerSecond']:.0f} delivered/s with p99 under 100 ms")
 print(f"atelier: server rss {r['serverRSSKiB']} KiB (peak {r['serverPeakRSSKiB']}), refused {r['refused']}, "

@@ -26,6 +26,7 @@ public struct BenchReport: Codable, Sendable {
         public var deliveredPerSecond: Double
         public var latency: Latency
         public var serverCPUPercent: Double
+        public var benchCPUPercent: Double
     }
 
     /// Resident memory with this many idle connections open.
@@ -45,6 +46,8 @@ public struct BenchReport: Codable, Sendable {
     public var deliveredPerSecond: Double = 0
     public var latency: Latency = Latency([])
     public var serverCPUPercent: Double = 0
+    /// CPU of the bench process itself (load generator and receivers), to tell when it is the bottleneck.
+    public var benchCPUPercent: Double = 0
     public var serverRSSKiB: Int = 0
     public var serverPeakRSSKiB: Int = 0
     public var refused: Int = 0
@@ -66,7 +69,7 @@ public struct BenchReport: Codable, Sendable {
         }
         var lines = ["scenario \(scenario): \(name)"]
         lines.append("participants \(participants), rooms \(rooms), notes \(f(noteRate))/s, dots \(f(dotRate))/s, \(f(seconds)) s measured")
-        if idle.isEmpty {
+        if idle.isEmpty && steps.isEmpty {
             lines.append("accepted actions/s: \(f(acceptedPerSecond))")
             lines.append("events delivered/s: \(f(deliveredPerSecond, 0))")
             lines.append("latency ms: p50 \(f(latency.p50, 2))  p99 \(f(latency.p99, 2))  max \(f(latency.max, 2))  (\(latency.samples) samples)")
@@ -74,13 +77,14 @@ public struct BenchReport: Codable, Sendable {
         for step in steps {
             lines.append("  step \(f(step.noteRate, 0)) notes/s: delivered \(f(step.deliveredPerSecond, 0))/s, "
                 + "p50 \(f(step.latency.p50, 2)) ms, p99 \(f(step.latency.p99, 2)) ms, max \(f(step.latency.max, 1)) ms, "
-                + "server cpu \(f(step.serverCPUPercent, 0))%")
+                + "server cpu \(f(step.serverCPUPercent, 0))%, bench cpu \(f(step.benchCPUPercent, 0))%")
         }
         if let saturation = saturationDeliveredPerSecond {
             lines.append("saturation: \(f(saturation, 0)) delivered events/s with p99 under 100 ms")
         }
         for step in idle { lines.append("  \(step.connections) idle connections: server rss \(step.serverRSSKiB) KiB") }
         if let bytes = bytesPerIdleConnection { lines.append("resident memory per idle connection: \(f(bytes / 1024, 2)) KiB") }
+        if idle.isEmpty && steps.isEmpty { lines.append("bench cpu (load generator and receivers): \(f(benchCPUPercent, 0))% of one core") }
         lines.append("server cpu: \(f(serverCPUPercent, 0))% of one core, rss \(serverRSSKiB / 1024) MiB (peak \(serverPeakRSSKiB / 1024) MiB)")
         let codes = refusedByCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         lines.append("refused: \(refused)\(codes.isEmpty ? "" : " (\(codes))"), connections lost: \(connectionsLost), queue drops: \(queueDrops)")

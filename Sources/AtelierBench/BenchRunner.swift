@@ -74,6 +74,7 @@ public final class BenchRunner {
             scenario: scenario.number, name: scenario.name, participants: scenario.participants, rooms: scenario.rooms,
             noteRate: scenario.noteRate, dotRate: scenario.dotRate, seconds: scenario.seconds)
         let driver = LoadDriver(port: server.port, code: server.code, moderatorKey: server.moderatorKey)
+        driver.tracksNotes = scenario.dotRate > 0
 
         switch scenario.kind {
         case .idle:
@@ -86,14 +87,19 @@ public final class BenchRunner {
                 report.deliveredPerSecond = window.delivered
                 report.latency = window.latency
                 report.serverCPUPercent = window.cpu
+                report.benchCPUPercent = window.benchCPU
             } else {
                 for rate in scenario.sweep {
                     let window = try load(driver, server, noteRate: rate, dotRate: 0, seconds: scenario.seconds)
                     report.steps.append(BenchReport.Step(
                         noteRate: rate, acceptedPerSecond: window.accepted, deliveredPerSecond: window.delivered,
-                        latency: window.latency, serverCPUPercent: window.cpu))
-                    if window.latency.p99 > scenario.p99Limit || driver.connectionsLost > 0 { break }
-                    report.saturationDeliveredPerSecond = window.delivered
+                        latency: window.latency, serverCPUPercent: window.cpu, benchCPUPercent: window.benchCPU))
+                    if driver.connectionsLost > 0 { break }
+                    if window.latency.p99 <= scenario.p99Limit {
+                        report.saturationDeliveredPerSecond = max(report.saturationDeliveredPerSecond ?? 0, window.delivered)
+                    } else if let previous = report.steps.dropLast().last, previous.latency.p99 > scenario.p99Limit {
+                        break  // two steps in a row past the limit: a noisy moment does not end the sweep
+                    }
                 }
             }
         }
@@ -138,6 +144,7 @@ public final class BenchRunner {
         var delivered: Double
         var latency: BenchReport.Latency
         var cpu: Double
+        var benchCPU: Double
     }
 
     /// Runs the load for warmup + `seconds` and measures the last `seconds`.
@@ -149,7 +156,7 @@ public final class BenchRunner {
         let end = measureFrom + Int64(seconds * 1e9)
         var notes = 0, dots = 0, agenda = 0, nextWriter = 0, nextVoter = 0
         var measuringStarted = false
-        var cpuAtStart = 0.0
+        var cpuAtStart = 0.0, benchCPUAtStart = 0.0
         var lastProgress = start
         var lastDelivered = 0, lastAccepted = 0
         while true {
@@ -158,6 +165,7 @@ public final class BenchRunner {
             if !measuringStarted && now >= measureFrom {
                 driver.startWindow()
                 cpuAtStart = server.cpuSeconds()
+                benchCPUAtStart = Self.ownCPUSeconds()
                 measuringStarted = true
             }
             let elapsed = Double(now - start) / 1e9
@@ -202,13 +210,14 @@ public final class BenchRunner {
             driver.pump(milliseconds: 1)
         }
         let cpu = server.cpuSeconds() - cpuAtStart
+        let benchCPU = Self.ownCPUSeconds() - benchCPUAtStart
         let window = driver.endWindow()
         let span = Double(end - window.started) / 1e9
         let latency = BenchReport.Latency(window.latencies)
         progress(String(format: "measured %.0f notes/s: delivered %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms",
                         noteRate, Double(window.delivered) / span, latency.p50, latency.p99, latency.max))
         return Measured(accepted: Double(window.accepted) / span, delivered: Double(window.delivered) / span,
-                        latency: latency, cpu: cpu / span * 100)
+                        latency: latency, cpu: cpu / span * 100, benchCPU: benchCPU / span * 100)
     }
 
     /// Opens idle websocket connections in steps and reads the server's resident memory after each.
@@ -235,6 +244,14 @@ public final class BenchRunner {
     private func settle(_ driver: LoadDriver, seconds: Double) {
         let until = monotonicNanoseconds() + Int64(seconds * 1e9)
         while monotonicNanoseconds() < until { driver.pump(milliseconds: 20) }
+    }
+
+    /// CPU seconds this process (the load generator and receivers) has used.
+    static func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// How many acknowledged sequence numbers the session's log in SQLite lacks.

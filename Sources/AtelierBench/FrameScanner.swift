@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CBenchSystem
+
 /// Reads websocket frames and the few JSON fields the bench needs straight from the bytes.
 ///
 /// The server's messages are compact json-c output with known first keys (docs/PROTOCOL.md),
@@ -44,25 +49,12 @@ enum FrameScanner {
         }
     }
 
-    /// Where `needle` starts in `haystack`, searching from `from`.
+    /// Where `needle` starts in `haystack`, searching from `start` (libc's `memmem`).
     static func find(_ needle: StaticString, in haystack: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
         let count = needle.utf8CodeUnitCount
-        guard count > 0, haystack.count >= count else { return nil }
-        let first = needle.utf8Start[0]
-        var index = start
-        let last = haystack.count - count
-        while index <= last {
-            if haystack[index] == first {
-                var match = true
-                for k in 1..<count where haystack[index + k] != needle.utf8Start[k] {
-                    match = false
-                    break
-                }
-                if match { return index }
-            }
-            index += 1
-        }
-        return nil
+        guard count > 0, let base = haystack.baseAddress, haystack.count - start >= count else { return nil }
+        guard let found = bench_memmem(base + start, haystack.count - start, needle.utf8Start, count) else { return nil }
+        return UnsafeRawPointer(found) - base
     }
 
     /// The non-negative integer right after `key` (for example `"seq":`), if present.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CEpoll
+import CBenchSystem
 
 /// Simulated participants and a moderator on lean websocket connections, all served by one
 /// epoll loop on the calling thread. Senders put their monotonic send time in the note text;
@@ -32,6 +32,8 @@ public final class LoadDriver {
     private(set) var ackedSequences: [Int64] = []
     /// Acks and errors received, to wait on.
     private var answers = 0
+    /// Whether receivers remember the latest note they saw (for placing dots on it).
+    var tracksNotes = false
     /// Frames received over the whole run, to see when the server has gone quiet.
     private(set) var framesReceived = 0
 
@@ -224,9 +226,8 @@ public final class LoadDriver {
                let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
                 window.latencies.append(now - sent)
             }
-            if FrameScanner.find(#"{"noteAdded":{"#, in: payload) != nil {
-                socket.lastNote = FrameScanner.string(after: #""id":""#, in: UnsafeRawBufferPointer(
-                    rebasing: payload[(FrameScanner.find(#""noteAdded""#, in: payload) ?? 0)...]))
+            if tracksNotes, let at = FrameScanner.find(#"{"noteAdded":{"#, in: payload) {
+                socket.lastNote = FrameScanner.string(after: #""id":""#, in: UnsafeRawBufferPointer(rebasing: payload[at...]))
             }
         case .ack:
             answers += 1

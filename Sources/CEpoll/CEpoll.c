@@ -1,2 +1,0 @@
-/* Nothing to compile: the target only exports <sys/epoll.h> (include/CEpoll.h) to Swift. */
-#include "CEpoll.h"
