@@ -18,15 +18,24 @@ else
 fi
 
 port=9197
-# baseline MEMBERS PERIOD_MS SECONDS: the C broadcaster and receiver, one result line.
+# CPU ticks (user + system) a process has used.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# baseline MEMBERS PERIOD_MS SECONDS: the C broadcaster and receiver, one result line, then the
+# broadcaster's CPU and memory and the receiver's CPU over the receiver's run.
 baseline() {
   local members=$1 period=$2 seconds=$3
   rm -f "$out/baseline.db"*
   "$out/lwsroom" $port "$members" "$period" NORMAL "$out/baseline.db" & local pid=$!
   sleep 0.5
-  "$out/rcvlat" $port "$members" "$seconds" | awk -v m="$members" -v r="$((1000 / period))" -v s="$seconds" '{
-    split($2, d, "="); printf "baseline %s members @ %s/s: delivered %.0f/s, %s\n", m, r, d[2] / (s - 2), $0 }' 
-  grep VmRSS /proc/$pid/status | sed 's/^/baseline server /'
+  local before; before=$(ticks $pid)
+  local line; line=$( { TIMEFORMAT='%U %S'; time "$out/rcvlat" $port "$members" "$seconds"; } 2> "$out/receiver.time")
+  local after; after=$(ticks $pid)
+  echo "$line" | awk -v m="$members" -v r="$((1000 / period))" -v s="$seconds" '{
+    split($2, d, "="); printf "baseline %s members @ %s/s: delivered %.0f/s, %s\n", m, r, d[2] / (s - 2), $0 }'
+  awk -v b="$before" -v a="$after" -v s="$seconds" -v rss="$(awk '/VmRSS/ {print $2}' /proc/$pid/status)" \
+    '{ printf "baseline server cpu %.0f%%, rss %s KiB; receiver cpu %.0f%% (whole run, connecting included)\n",
+       (a - b) / s, rss, ($1 + $2) * 100 / s }' "$out/receiver.time"
   kill $pid; wait $pid 2>/dev/null || true
 }
 

@@ -90,12 +90,14 @@ public final class BenchRunner {
                 report.benchCPUPercent = window.benchCPU
             } else {
                 for rate in scenario.sweep {
+                    let lostBefore = driver.connectionsLost
                     let window = try load(driver, server, noteRate: rate, dotRate: 0, seconds: scenario.seconds)
                     report.steps.append(BenchReport.Step(
                         noteRate: rate, acceptedPerSecond: window.accepted, deliveredPerSecond: window.delivered,
                         latency: window.latency, serverCPUPercent: window.cpu, benchCPUPercent: window.benchCPU))
-                    if driver.connectionsLost > 0 { break }
-                    if window.latency.p99 <= scenario.p99Limit {
+                    // Dropped connections (queues overflowing) end the sweep: the server is past what it carries.
+                    if driver.connectionsLost > lostBefore { break }
+                    if window.latency.samples > 0, window.latency.p99 <= scenario.p99Limit {
                         report.saturationDeliveredPerSecond = max(report.saturationDeliveredPerSecond ?? 0, window.delivered)
                     } else if let previous = report.steps.dropLast().last, previous.latency.p99 > scenario.p99Limit {
                         break  // two steps in a row past the limit: a noisy moment does not end the sweep

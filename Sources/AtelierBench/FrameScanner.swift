@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CBenchSystem
 
 /// Reads websocket frames and the few JSON fields the bench needs straight from the bytes.
 ///
@@ -49,12 +48,20 @@ enum FrameScanner {
         }
     }
 
-    /// Where `needle` starts in `haystack`, searching from `start` (libc's `memmem`).
+    /// Where `needle` starts in `haystack`, searching from `start` (libc's `memchr` for its first
+    /// byte, then `memcmp`).
     static func find(_ needle: StaticString, in haystack: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
         let count = needle.utf8CodeUnitCount
-        guard count > 0, let base = haystack.baseAddress, haystack.count - start >= count else { return nil }
-        guard let found = bench_memmem(base + start, haystack.count - start, needle.utf8Start, count) else { return nil }
-        return UnsafeRawPointer(found) - base
+        guard count > 0, let base = haystack.baseAddress else { return nil }
+        let first = Int32(needle.utf8Start[0])
+        var index = start
+        while haystack.count - index >= count {
+            guard let hit = memchr(base + index, first, haystack.count - index - count + 1) else { return nil }
+            let at = UnsafeRawPointer(hit) - base
+            if memcmp(base + at, needle.utf8Start, count) == 0 { return at }
+            index = at + 1
+        }
+        return nil
     }
 
     /// The non-negative integer right after `key` (for example `"seq":`), if present.
