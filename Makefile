@@ -23,7 +23,7 @@ FUZZ_BUILD := $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzze
               -Xswiftc -parse-as-library
 FUZZ_BIN   := .build-fuzz/debug
 
-.PHONY: run test build release deps test-deps swift-test e2e-test check-workshops transcripts clean fuzz fuzz-smoke fuzz-build
+.PHONY: run test build release deps test-deps swift-test e2e-test check-workshops transcripts clean fuzz fuzz-smoke fuzz-build bench
 
 # Serves the default workshop (an unfinished session of it if the database has one): the participant
 # page on http://<this machine>:8080/ and the websocket for browsers and the moderator console.
@@ -42,6 +42,13 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release
+
+# The load benchmark (BENCHMARKS.md), with the bare C libwebsockets baseline from BASELINE_DIR run
+# beside each scenario when its sources are there (skipped otherwise). SCENARIOS picks some of 1-5.
+BASELINE_DIR ?= ../shared/baseline
+SCENARIOS    ?= 1 2 3 4 5
+bench: deps release
+	./Scripts/bench.sh $(RELEASE_BIN) $(BASELINE_DIR) $(SCENARIOS)
 
 check-workshops: build
 	$(DEBUG_BIN) check $(filter-out Workshops/schema.json,$(wildcard Workshops/*.json))

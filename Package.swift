@@ -34,12 +34,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierThreads", "CWebSockets"]),
+        .target(name: "CBenchSystem"),
+        .target(
+            name: "AtelierBench",
+            dependencies: ["AtelierWire", "CBenchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierWire", "AtelierClient"]),
         .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire", "AtelierStore"]),
         .executableTarget(
             name: "atelier",
             dependencies: [
                 "AtelierCore", "AtelierWire", "AtelierStore", "AtelierServer", "AtelierClient", "AtelierExport", "AtelierConsole",
+                "AtelierBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

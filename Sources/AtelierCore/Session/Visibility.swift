@@ -105,6 +105,24 @@ extension SessionState {
         disclosures.firstIndex { includes($0.audience, viewer) }
     }
 
+    /// The form every participant of the session gets, when the first disclosure reaches them
+    /// all (anything public: plenary boards, a room's board once the rooms have closed, events
+    /// for everyone); nil when who gets what depends on the viewer. Agrees with `form(for:among:)`
+    /// for every participant, and lets a fan-out skip asking for each one.
+    public func formForEveryone(among disclosures: [Disclosure]) -> Int? {
+        guard let first = disclosures.first else { return nil }
+        switch first.audience {
+        case .everyone:
+            return 0
+        case .readers(let board):
+            if board.isPlenary { return 0 }
+            if let breakout, breakout.slot == board.slot { return nil }
+            return 0
+        case .person, .room:
+            return nil
+        }
+    }
+
     /// Events on a board reach its readers; an event whose board is unknown reaches nobody.
     private func onBoard(_ board: BoardID?, _ event: Event) -> [Disclosure] {
         board.map { [Disclosure(.readers($0), event)] } ?? []

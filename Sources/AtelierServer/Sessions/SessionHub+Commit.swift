@@ -51,15 +51,23 @@ extension SessionHub {
     }
 
     /// Sends each committed event to the members who may see it, in the form they may see.
+    ///
+    /// Public events (most of a plenary) go to every member without asking who each one is; the
+    /// state is read once per batch, not copied per member (BENCHMARKS.md, "Where the time goes").
     private func fanOut(_ events: ArraySlice<LoggedEvent>, in session: LiveSession) {
-        guard !session.members.isEmpty else { return }
+        guard !session.members.isEmpty, let server else { return }
+        let state = session.state
         for entry in events {
+            if let form = state.formForEveryone(among: entry.disclosures) {
+                server.send(OutboundFrame(bytes: entry.messages[form]), to: session.members.keys)
+                continue
+            }
             var frames: [OutboundFrame?] = Array(repeating: nil, count: entry.messages.count)
             for (connection, viewer) in session.members {
-                guard let form = session.state.form(for: viewer, among: entry.disclosures) else { continue }
+                guard let form = state.form(for: viewer, among: entry.disclosures) else { continue }
                 let frame = frames[form] ?? OutboundFrame(bytes: entry.messages[form])
                 frames[form] = frame
-                server?.send(frame, to: connection)
+                server.send(frame, to: connection)
             }
         }
     }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs the load benchmark (BENCHMARKS.md): each atelier scenario, and right after it the bare C
+# libwebsockets baseline on the same scenario when its sources are present, so both see the same
+# machine at the same moment. Usage: Scripts/bench.sh ATELIER_BIN [BASELINE_DIR] [SCENARIOS...]
+set -euo pipefail
+bin=$1; baseline_dir=${2:-}; shift $(( $# >= 2 ? 2 : 1 ))
+scenarios=${*:-1 2 3 4 5}
+out=.build/bench
+mkdir -p "$out"
+
+have_baseline=
+if [ -n "$baseline_dir" ] && [ -f "$baseline_dir/lwsroom.c" ] && [ -f "$baseline_dir/rcvlat.c" ]; then
+  cc -O2 "$baseline_dir/lwsroom.c" -lwebsockets -lsqlite3 -o "$out/lwsroom"
+  cc -O2 "$baseline_dir/rcvlat.c" -o "$out/rcvlat"
+  have_baseline=1
+else
+  echo "baseline sources not found (BASELINE_DIR=$baseline_dir): atelier only"
+fi
+
+port=9197
+# CPU ticks (user + system) a process has used.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# baseline MEMBERS PERIOD_MS SECONDS: the C broadcaster and receiver, one result line, then the
+# broadcaster's CPU and memory and the receiver's CPU over the receiver's run.
+baseline() {
+  local members=$1 period=$2 seconds=$3
+  rm -f "$out/baseline.db"*
+  "$out/lwsroom" $port "$members" "$period" NORMAL "$out/baseline.db" & local pid=$!
+  sleep 0.5
+  local before; before=$(ticks $pid)
+  local line; line=$( { TIMEFORMAT='%U %S'; time "$out/rcvlat" $port "$members" "$seconds"; } 2> "$out/receiver.time")
+  local after; after=$(ticks $pid)
+  echo "$line" | awk -v m="$members" -v r="$((1000 / period))" -v s="$seconds" '{
+    split($2, d, "="); printf "baseline %s members @ %s/s: delivered %.0f/s, %s\n", m, r, d[2] / (s - 2), $0 }'
+  awk -v b="$before" -v a="$after" -v s="$seconds" -v rss="$(awk '/VmRSS/ {print $2}' /proc/$pid/status)" \
+    '{ printf "baseline server cpu %.0f%%, rss %s KiB; receiver cpu %.0f%% (whole run, connecting included)\n",
+       (a - b) / s, rss, ($1 + $2) * 100 / s }' "$out/receiver.time"
+  kill $pid; wait $pid 2>/dev/null || true
+}
+
+# baseline_idle CONNECTIONS: resident memory of the C server per idle connection.
+baseline_idle() {
+  local count=$1
+  "$out/lwsroom" $port 1000000 1000 NORMAL "$out/baseline.db" & local pid=$!
+  sleep 0.5
+  local before; before=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+  "$out/rcvlat" $port "$count" 8 > /dev/null & local receiver=$!
+  sleep 6
+  local after; after=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+  wait $receiver || true
+  kill $pid; wait $pid 2>/dev/null || true
+  echo "baseline idle: $count connections, server rss $before -> $after KiB, $(( (after - before) * 1024 / count )) bytes per connection"
+}
+
+for scenario in $scenarios; do
+  echo "== scenario $scenario"
+  "$bin" bench --scenario "$scenario" --json > "$out/atelier-$scenario.json"
+  python3 - "$out/atelier-$scenario.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"atelier: {r['name']}: {r['participants']} participants, {r['noteRate']:g} notes/s, {r['dotRate']:g} dots/s")
+if r["idle"]:
+    print(f"atelier idle: {r['idle'][-1]['connections']} connections, {r['bytesPerIdleConnection']:.0f} bytes per connection")
+else:
+    l = r["latency"]
+    print(f"atelier: accepted {r['acceptedPerSecond']:.1f}/s, delivered {r['deliveredPerSecond']:.0f}/s, "
+          f"p50 {l['p50']:.2f} ms, p99 {l['p99']:.2f} ms, max {l['max']:.1f} ms, server cpu {r['serverCPUPercent']:.0f}%, "
+          f"bench cpu {r['benchCPUPercent']:.0f}%")
+for s in r["steps"]:
+    l = s["latency"]
+    print(f"atelier step {s['noteRate']:g} notes/s: delivered {s['deliveredPerSecond']:.0f}/s, p50 {l['p50']:.2f} ms, "
+          f"p99 {l['p99']:.2f} ms, server cpu {s['serverCPUPercent']:.0f}%, bench cpu {s['benchCPUPercent']:.0f}%")
+if r.get("saturationDeliveredPerSecond"):
+    print(f"atelier saturation: {r['saturationDeliveredPerSecond']:.0f} delivered/s with p99 under 100 ms")
+print(f"atelier: server rss {r['serverRSSKiB']} KiB (peak {r['serverPeakRSSKiB']}), refused {r['refused']}, "
+      f"lost {r['connectionsLost']}, queue drops {r['queueDrops']}, acked {r['ackedActions']}, missing {r['missingFromStore']}")
+PY
+  [ -n "$have_baseline" ] || continue
+  case $scenario in
+    1) baseline 1000 50 22 ;;
+    2) echo "baseline: no rooms in the C broadcaster; compare scenario 1" ;;
+    3) baseline 2000 20 22 ;;
+    4) baseline_idle 10000 ;;
+    5) for period in 80 40 27 20 13 10; do baseline 2000 $period 8; done ;;
+  esac
+done

@@ -1,0 +1,94 @@
+/// What one bench run measured; printed as text, or as JSON with `--json`.
+public struct BenchReport: Codable, Sendable {
+    /// Latency of post-to-delivery at the receivers, in milliseconds.
+    public struct Latency: Codable, Sendable {
+        public var p50: Double
+        public var p99: Double
+        public var max: Double
+        public var samples: Int
+
+        init(_ nanoseconds: [Int64]) {
+            let sorted = nanoseconds.sorted()
+            func at(_ fraction: Double) -> Double {
+                sorted.isEmpty ? 0 : Double(sorted[min(Int(Double(sorted.count) * fraction), sorted.count - 1)]) / 1e6
+            }
+            p50 = at(0.5)
+            p99 = at(0.99)
+            max = sorted.last.map { Double($0) / 1e6 } ?? 0
+            samples = sorted.count
+        }
+    }
+
+    /// One rate of a saturation sweep.
+    public struct Step: Codable, Sendable {
+        public var noteRate: Double
+        public var acceptedPerSecond: Double
+        public var deliveredPerSecond: Double
+        public var latency: Latency
+        public var serverCPUPercent: Double
+        public var benchCPUPercent: Double
+    }
+
+    /// Resident memory with this many idle connections open.
+    public struct IdleStep: Codable, Sendable {
+        public var connections: Int
+        public var serverRSSKiB: Int
+    }
+
+    public var scenario: Int
+    public var name: String
+    public var participants: Int
+    public var rooms: Int
+    public var noteRate: Double
+    public var dotRate: Double
+    public var seconds: Double
+    public var acceptedPerSecond: Double = 0
+    public var deliveredPerSecond: Double = 0
+    public var latency: Latency = Latency([])
+    public var serverCPUPercent: Double = 0
+    /// CPU of the bench process itself (load generator and receivers), to tell when it is the bottleneck.
+    public var benchCPUPercent: Double = 0
+    public var serverRSSKiB: Int = 0
+    public var serverPeakRSSKiB: Int = 0
+    public var refused: Int = 0
+    public var refusedByCode: [String: Int] = [:]
+    public var connectionsLost: Int = 0
+    public var queueDrops: Int = 0
+    public var ackedActions: Int = 0
+    public var missingFromStore: Int = 0
+    public var steps: [Step] = []
+    public var saturationDeliveredPerSecond: Double?
+    public var idle: [IdleStep] = []
+    public var bytesPerIdleConnection: Double?
+
+    /// The report for people.
+    public var text: String {
+        func f(_ value: Double, _ digits: Int = 1) -> String {
+            let scale = Double([1, 10, 100, 1000][min(digits, 3)])
+            return String(Double((value * scale).rounded()) / scale)
+        }
+        var lines = ["scenario \(scenario): \(name)"]
+        lines.append("participants \(participants), rooms \(rooms), notes \(f(noteRate))/s, dots \(f(dotRate))/s, \(f(seconds)) s measured")
+        if idle.isEmpty && steps.isEmpty {
+            lines.append("accepted actions/s: \(f(acceptedPerSecond))")
+            lines.append("events delivered/s: \(f(deliveredPerSecond, 0))")
+            lines.append("latency ms: p50 \(f(latency.p50, 2))  p99 \(f(latency.p99, 2))  max \(f(latency.max, 2))  (\(latency.samples) samples)")
+        }
+        for step in steps {
+            lines.append("  step \(f(step.noteRate, 0)) notes/s: delivered \(f(step.deliveredPerSecond, 0))/s, "
+                + "p50 \(f(step.latency.p50, 2)) ms, p99 \(f(step.latency.p99, 2)) ms, max \(f(step.latency.max, 1)) ms, "
+                + "server cpu \(f(step.serverCPUPercent, 0))%, bench cpu \(f(step.benchCPUPercent, 0))%")
+        }
+        if let saturation = saturationDeliveredPerSecond {
+            lines.append("saturation: \(f(saturation, 0)) delivered events/s with p99 under 100 ms")
+        }
+        for step in idle { lines.append("  \(step.connections) idle connections: server rss \(step.serverRSSKiB) KiB") }
+        if let bytes = bytesPerIdleConnection { lines.append("resident memory per idle connection: \(f(bytes / 1024, 2)) KiB") }
+        if idle.isEmpty && steps.isEmpty { lines.append("bench cpu (load generator and receivers): \(f(benchCPUPercent, 0))% of one core") }
+        lines.append("server cpu: \(f(serverCPUPercent, 0))% of one core, rss \(serverRSSKiB / 1024) MiB (peak \(serverPeakRSSKiB / 1024) MiB)")
+        let codes = refusedByCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        lines.append("refused: \(refused)\(codes.isEmpty ? "" : " (\(codes))"), connections lost: \(connectionsLost), queue drops: \(queueDrops)")
+        lines.append("durability: \(ackedActions) acked actions, \(missingFromStore) missing from SQLite")
+        return lines.joined(separator: "\n")
+    }
+}

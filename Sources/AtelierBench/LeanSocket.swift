@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One websocket connection of the load generator, read and written without a library: the
+/// client under test must not be the bottleneck, so frames are parsed in place and only
+/// scanned for the few fields the bench needs (see `FrameScanner`).
+///
+/// Owned by the `EpollLoop` thread that created it.
+final class LeanSocket {
+    /// What the connection is to the scenario.
+    enum Stage { case connecting, open, joined, closed }
+
+    let fd: Int32
+    let index: Int
+    var stage: Stage = .connecting
+    /// Bytes read but not yet a whole frame.
+    var pending: [UInt8] = []
+    /// Message ids this connection sent, by the time (monotonic ns) they were sent.
+    var nextID: Int64 = 1
+    /// The participant id the welcome gave.
+    var participant: String?
+    /// Room chosen in a rooms scenario (index into the workshop's rooms).
+    var room: Int = 0
+    /// Latest note id seen on this connection's boards, and the dotted item if any.
+    var lastNote: String?
+    var dotted: String?
+
+    init(fd: Int32, index: Int) {
+        self.fd = fd
+        self.index = index
+    }
+
+    /// Opens a TCP connection to 127.0.0.1:`port` and sends the websocket upgrade.
+    static func connect(port: Int, path: String, subprotocol: String, index: Int) -> LeanSocket? {
+        guard let fd = connectRaw(port: port) else { return nil }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + "Sec-WebSocket-Protocol: \(subprotocol)\r\n\r\n"
+        let socket = LeanSocket(fd: fd, index: index)
+        guard socket.writeAll(Array(request.utf8)) else {
+            close(fd)
+            return nil
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        return socket
+    }
+
+    /// Opens a blocking TCP connection to 127.0.0.1:`port`.
+    static func connectRaw(port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(0x7f00_0001).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    /// Sends one masked text frame (mask key zero: the payload goes as is). Small frames only.
+    @discardableResult
+    func sendText(_ text: String) -> Bool {
+        let payload = Array(text.utf8)
+        var frame: [UInt8] = [0x81]
+        if payload.count < 126 {
+            frame.append(0x80 | UInt8(payload.count))
+        } else {
+            frame.append(0x80 | 126)
+            frame.append(UInt8(payload.count >> 8))
+            frame.append(UInt8(payload.count & 0xff))
+        }
+        frame.append(contentsOf: [0, 0, 0, 0])
+        frame.append(contentsOf: payload)
+        return writeAll(frame)
+    }
+
+    /// Writes every byte, waiting briefly when the socket is full (messages here are tiny).
+    func writeAll(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && (errno == EAGAIN || errno == EINTR) {
+                var pollfd = Glibc.pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&pollfd, 1, 100)
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Ends the connection but keeps the descriptor until `deinit`, so a later connection
+    /// cannot take its number while this object still writes to it.
+    func shutDown() {
+        if stage != .closed { shutdown(fd, Int32(SHUT_RDWR)) }
+        stage = .closed
+    }
+
+    deinit { close(fd) }
+}
+
+/// The monotonic clock in nanoseconds, shared by senders and receivers of one process.
+@inline(__always)
+func monotonicNanoseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+}

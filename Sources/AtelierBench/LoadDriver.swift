@@ -1,0 +1,256 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CBenchSystem
+
+/// Simulated participants and a moderator on lean websocket connections, all served by one
+/// epoll loop on the calling thread. Senders put their monotonic send time in the note text;
+/// receivers, in the same process, take the difference on arrival.
+///
+/// Confined to the thread that created it.
+public final class LoadDriver {
+    let port: Int
+    let code: String
+    let moderatorKey: String
+    private let epoll: Int32
+    private(set) var sockets: [LeanSocket] = []
+    private var scratch = [UInt8](repeating: 0, count: 1 << 16)
+
+    /// Counters of the current measuring window (reset by `startWindow`).
+    struct Window {
+        var started: Int64 = 0
+        var accepted = 0
+        var delivered = 0
+        var latencies: [Int64] = []
+    }
+    private(set) var window = Window()
+    private var measuring = false
+    /// Counters over the whole run.
+    private(set) var refusedByCode: [String: Int] = [:]
+    private(set) var connectionsLost = 0
+    /// `seq` of every acknowledged command (the last event it caused).
+    private(set) var ackedSequences: [Int64] = []
+    /// Acks and errors received, to wait on.
+    private var answers = 0
+    /// Whether receivers remember the latest note they saw (for placing dots on it).
+    var tracksNotes = false
+    /// Frames received over the whole run, to see when the server has gone quiet.
+    private(set) var framesReceived = 0
+
+    public init(port: Int, code: String, moderatorKey: String) {
+        self.port = port
+        self.code = code
+        self.moderatorKey = moderatorKey
+        epoll = epoll_create1(0)
+    }
+
+    deinit { close(epoll) }
+
+    var moderator: LeanSocket { sockets[0] }
+    var participants: ArraySlice<LeanSocket> { sockets.dropFirst() }
+    var openConnections: Int { sockets.count { $0.stage == .open || $0.stage == .joined } }
+
+    // MARK: Connecting
+
+    /// Opens `count` more websocket connections and waits until they are upgraded.
+    func connect(_ count: Int, timeoutSeconds: Double = 60) throws {
+        let first = sockets.count
+        for index in first..<(first + count) {
+            guard let socket = LeanSocket.connect(port: port, path: "/ws", subprotocol: "atelier.v1", index: index) else {
+                throw BenchError("connection \(index) to the server failed: \(String(cString: strerror(errno)))")
+            }
+            var event = epoll_event()
+            event.events = EPOLLIN.rawValue
+            event.data.u64 = UInt64(index)
+            epoll_ctl(epoll, EPOLL_CTL_ADD, socket.fd, &event)
+            sockets.append(socket)
+            if index % 64 == 63 { pump(milliseconds: 0) }
+        }
+        try wait("upgrades", timeoutSeconds: timeoutSeconds) { sockets[first...].allSatisfy { $0.stage != .connecting } }
+        let refused = sockets[first...].count { $0.stage == .closed }
+        if refused > 0 { throw BenchError("\(refused) of \(count) connections were refused by the server") }
+    }
+
+    /// The moderator enters, starts the session, and runs `setup` commands (one at a time).
+    func enterAsModerator(setup: [String]) throws {
+        try connect(1)
+        send(moderator, #"{"moderate":{"code":"\#(code)","key":"\#(moderatorKey)","name":"Moderator"}}"#)
+        try wait("the moderator's welcome") { moderator.stage == .joined }
+        for command in ["{\"start\":{}}"] + setup {
+            let before = answers
+            let refusedBefore = refusedByCode.values.reduce(0, +)
+            send(moderator, "{\"command\":\(command)}")
+            try wait("the answer to \(command)") { answers > before }
+            if refusedByCode.values.reduce(0, +) > refusedBefore {
+                throw BenchError("the server refused the moderator's \(command): \(refusedByCode)")
+            }
+        }
+    }
+
+    /// Participants join in batches (each join reaches everyone already in), then run `after`.
+    func join(_ count: Int, batch: Int = 100, progress: (Int) -> Void, after: (LeanSocket) -> String? = { _ in nil }) throws {
+        var joined = 0
+        while joined < count {
+            let size = min(batch, count - joined)
+            let first = sockets.count
+            try connect(size)
+            for socket in sockets[first...] {
+                send(socket, #"{"join":{"code":"\#(code)","name":"Bench \#(socket.index)","role":"participant","language":"en"}}"#)
+            }
+            try wait("joins") { sockets[first...].allSatisfy { $0.stage == .joined } }
+            let before = answers
+            var sent = 0
+            for socket in sockets[first...] {
+                if let command = after(socket) {
+                    send(socket, "{\"command\":\(command)}")
+                    sent += 1
+                }
+            }
+            try wait("answers after joining") { answers >= before + sent }
+            // Each join reaches everyone already in: let it arrive before the next batch, as
+            // people trickle in, rather than fill every queue at once.
+            try drain(quiet: 0.2)
+            joined += size
+            progress(joined)
+        }
+    }
+
+    // MARK: Running
+
+    /// Sends one message with the socket's next id.
+    func send(_ socket: LeanSocket, _ body: String) {
+        let id = socket.nextID
+        socket.nextID += 1
+        // Insert the id as the first key: {"id":N,<body without its opening brace>
+        let message = "{\"id\":\(id)," + body.dropFirst()
+        if !socket.sendText(message) { lose(socket) }
+    }
+
+    /// Starts a measuring window: counters and latencies from now on.
+    func startWindow() {
+        window = Window(started: monotonicNanoseconds())
+        measuring = true
+    }
+
+    /// Ends the window and returns it.
+    func endWindow() -> Window {
+        measuring = false
+        return window
+    }
+
+    /// Serves the sockets for up to `milliseconds` (0: only what is ready).
+    func pump(milliseconds: Int32) {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        let ready = epoll_wait(epoll, &events, 256, milliseconds)
+        guard ready > 0 else { return }
+        for event in events[0..<Int(ready)] {
+            readAll(sockets[Int(event.data.u64)])
+        }
+    }
+
+    /// Pumps until `done` or the timeout.
+    func wait(_ what: String, timeoutSeconds: Double = 60, until done: () -> Bool) throws {
+        let deadline = monotonicNanoseconds() + Int64(timeoutSeconds * 1e9)
+        while !done() {
+            if monotonicNanoseconds() > deadline { throw BenchError("timed out waiting for \(what)") }
+            pump(milliseconds: 10)
+        }
+    }
+
+    /// Pumps until no frame has arrived for `quiet` seconds: what joining sent has been delivered.
+    func drain(quiet: Double = 1, timeoutSeconds: Double = 120) throws {
+        let deadline = monotonicNanoseconds() + Int64(timeoutSeconds * 1e9)
+        var lastCount = framesReceived
+        var lastChange = monotonicNanoseconds()
+        while monotonicNanoseconds() - lastChange < Int64(quiet * 1e9) {
+            if monotonicNanoseconds() > deadline { throw BenchError("the server kept sending for \(timeoutSeconds) s after the joins") }
+            pump(milliseconds: 20)
+            if framesReceived != lastCount {
+                lastCount = framesReceived
+                lastChange = monotonicNanoseconds()
+            }
+        }
+    }
+
+    // MARK: Receiving
+
+    private func readAll(_ socket: LeanSocket) {
+        while socket.stage != .closed {
+            let count = scratch.withUnsafeMutableBytes { read(socket.fd, $0.baseAddress, $0.count) }
+            if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) {
+                lose(socket)
+                return
+            }
+            if count < 0 { return }
+            let now = monotonicNanoseconds()
+            if socket.pending.isEmpty {
+                let used = scratch.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[0..<count]), socket, now) }
+                if used < count { socket.pending.append(contentsOf: scratch[used..<count]) }
+            } else {
+                socket.pending.append(contentsOf: scratch[0..<count])
+                let used = socket.pending.withUnsafeBytes { consume($0, socket, now) }
+                socket.pending.removeFirst(used)
+            }
+        }
+    }
+
+    /// Handles the handshake answer and every whole frame; returns the bytes used.
+    private func consume(_ bytes: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64) -> Int {
+        var offset = 0
+        if socket.stage == .connecting {
+            guard let end = FrameScanner.find("\r\n\r\n", in: bytes) else { return 0 }
+            guard FrameScanner.find(" 101 ", in: UnsafeRawBufferPointer(rebasing: bytes[0..<end])) != nil else {
+                lose(socket)
+                return bytes.count
+            }
+            socket.stage = .open
+            offset = end + 4
+        }
+        let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+        let used = FrameScanner.frames(in: rest) { opcode, payload in
+            switch opcode {
+            case 1: message(payload, socket, now)
+            case 8: lose(socket)
+            default: break
+            }
+        }
+        return offset + used
+    }
+
+    private func message(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64) {
+        framesReceived += 1
+        switch FrameScanner.kind(of: payload) {
+        case .event:
+            if measuring { window.delivered += 1 }
+            if let at = FrameScanner.find(#""text":"bench "#, in: payload),
+               let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
+                window.latencies.append(now - sent)
+            }
+            if tracksNotes, let at = FrameScanner.find(#"{"noteAdded":{"#, in: payload) {
+                socket.lastNote = FrameScanner.string(after: #""id":""#, in: UnsafeRawBufferPointer(rebasing: payload[at...]))
+            }
+        case .ack:
+            answers += 1
+            if FrameScanner.find(#""welcome""#, in: payload) != nil {
+                socket.stage = .joined
+                socket.participant = FrameScanner.string(after: #""participant":""#, in: payload)
+            } else {
+                if measuring { window.accepted += 1 }
+                if let seq = FrameScanner.integer(after: #""seq":"#, in: payload) { ackedSequences.append(seq) }
+            }
+        case .error:
+            answers += 1
+            let code = FrameScanner.string(after: #""code":""#, in: payload) ?? "?"
+            refusedByCode[code, default: 0] += 1
+        case .events, .synced, .other:
+            break
+        }
+    }
+
+    private func lose(_ socket: LeanSocket) {
+        guard socket.stage != .closed else { return }
+        if socket.stage != .connecting { connectionsLost += 1 }
+        epoll_ctl(epoll, EPOLL_CTL_DEL, socket.fd, nil)
+        socket.shutDown()
+    }
+}

@@ -1,0 +1,91 @@
+import AtelierBench
+import AtelierWire
+import ArgumentParser
+import Foundation
+
+/// `atelier bench`: drives a real `atelier serve` with simulated participants and reports
+/// throughput, post-to-delivery latency, the server's CPU and memory, refusals, and whether every
+/// acknowledged action is in the database (BENCHMARKS.md).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Load benchmark: fan-out latency, capacity and durability of a live server.",
+        discussion: """
+            Starts `atelier serve` on a temporary database and drives it over loopback. Scenarios: \
+            1 plenary of 1,000 at 20 notes/s; 2 five rooms of 200 with notes and dots; 3 plenary of \
+            2,000 at 50 notes/s; 4 idle connections up to 10,000 (memory per connection); 5 saturation \
+            (rising note rate until p99 passes 100 ms). Options override a scenario's figures. \
+            Measures, asserts nothing.
+            """)
+
+    @Option(help: "Scenario 1 to 5.")
+    var scenario: Int = 1
+
+    @Option(help: "Participants (scenario 4: idle connections to reach).")
+    var participants: Int?
+
+    @Option(help: "Breakout rooms (0: everyone in the plenary).")
+    var rooms: Int?
+
+    @Option(help: "Notes per second over all participants.")
+    var rate: Double?
+
+    @Option(help: "Dots placed or taken back per second (rooms scenarios).")
+    var dotRate: Double?
+
+    @Option(help: "Seconds measured (per step in scenario 5).")
+    var seconds: Double?
+
+    @Option(help: "Seconds of load before measuring.")
+    var warmup: Double?
+
+    @Option(help: "Scenario 5: comma-separated note rates to try, in order.")
+    var sweep: String?
+
+    @Option(help: "The atelier binary to serve with (default: this one).")
+    var server: String?
+
+    @Flag(help: "Print the report as JSON on standard output (progress stays on standard error).")
+    var json = false
+
+    @Flag(help: "Keep the temporary folder (database, workshop, server log) and print its path.")
+    var keep = false
+
+    func validate() throws {
+        guard BenchScenario.numbered(scenario) != nil else { throw ValidationError("--scenario must be 1 to 5.") }
+    }
+
+    func run() throws {
+        var plan = BenchScenario.numbered(scenario)!
+        if let participants {
+            if plan.kind == .idle { plan.idleTarget = participants; plan.idleStep = max(participants / 5, 1) }
+            else { plan.participants = participants }
+        }
+        if let rooms { plan.rooms = rooms }
+        if let rate { plan.noteRate = rate }
+        if let dotRate { plan.dotRate = dotRate }
+        if let seconds { plan.seconds = seconds }
+        if let warmup { plan.warmup = warmup }
+        if let sweep { plan.sweep = sweep.split(separator: ",").compactMap { Double($0) } }
+
+        let binary = server ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("atelier-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer {
+            if keep { printError("kept \(directory)") } else { try? FileManager.default.removeItem(atPath: directory) }
+        }
+        let runner = BenchRunner(scenario: plan, serverBinary: binary, directory: directory) { line in
+            FileHandle.standardError.write(Data(("bench: " + line + "\n").utf8))
+        }
+        let report: BenchReport
+        do { report = try runner.run() } catch {
+            printError("bench failed: \(error)")
+            throw ExitCode.failure
+        }
+        if json {
+            print(try WireEncoder().encodeJSON(report, pretty: true))
+        } else {
+            print(report.text)
+        }
+    }
+}
