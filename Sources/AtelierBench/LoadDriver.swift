@@ -221,13 +221,14 @@ public final class LoadDriver {
         framesReceived += 1
         switch FrameScanner.kind(of: payload) {
         case .event:
-            if measuring { window.delivered += 1 }
-            if let at = FrameScanner.find(#""text":"bench "#, in: payload),
-               let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
-                window.latencies.append(now - sent)
-            }
-            if tracksNotes, let at = FrameScanner.find(#"{"noteAdded":{"#, in: payload) {
-                socket.lastNote = FrameScanner.string(after: #""id":""#, in: UnsafeRawBufferPointer(rebasing: payload[at...]))
+            event(payload, socket, now)
+        case .events:
+            // A connection that fell behind gets its waiting events in one group: each starts `{"seq":`.
+            var start = FrameScanner.find(#"{"seq":"#, in: payload)
+            while let from = start {
+                let next = FrameScanner.find(#"{"seq":"#, in: payload, from: from + 1)
+                event(UnsafeRawBufferPointer(rebasing: payload[from..<(next ?? payload.count)]), socket, now)
+                start = next
             }
         case .ack:
             answers += 1
@@ -242,8 +243,19 @@ public final class LoadDriver {
             answers += 1
             let code = FrameScanner.string(after: #""code":""#, in: payload) ?? "?"
             refusedByCode[code, default: 0] += 1
-        case .events, .synced, .other:
+        case .synced, .other:
             break
+        }
+    }
+
+    private func event(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64) {
+        if measuring { window.delivered += 1 }
+        if let at = FrameScanner.find(#""text":"bench "#, in: payload),
+           let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
+            window.latencies.append(now - sent)
+        }
+        if tracksNotes, let at = FrameScanner.find(#"{"noteAdded":{"#, in: payload) {
+            socket.lastNote = FrameScanner.string(after: #""id":""#, in: UnsafeRawBufferPointer(rebasing: payload[at...]))
         }
     }
 

@@ -84,6 +84,31 @@ struct WebSocketTests {
         #expect(eventually { server.statistics.framesSent == clients.count * 3 })
     }
 
+    @Test func groupableFramesWaitingTogetherGoOutAsOneGroupInOrder() throws {
+        let delegate = TestDelegate()
+        let server = try startServer(delegate: delegate)
+        defer { stopServer(server) }
+        let loop = try ClientLoop()
+        defer { loop.shutdown() }
+        let client = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws", loop: loop)
+        client.connect()
+        #expect(client.waitForOpen(timeout: 15))
+        #expect(eventually { delegate.openedCount == 1 })
+
+        // Queued in one service turn: the consecutive groupable frames are joined, the plain one
+        // is not, and order is kept.
+        server.post {
+            let event = { (seq: Int) in OutboundFrame(bytes: Array(#"{"seq":\#(seq)}"#.utf8), groupable: true) }
+            for frame in [event(1), event(2), event(3), OutboundFrame(text: #"{"ack":9}"#), event(4)] {
+                server.broadcast(frame)
+            }
+        }
+        #expect(client.receive(timeout: 15) == #"{"events":[{"seq":1},{"seq":2},{"seq":3}]}"#)
+        #expect(client.receive(timeout: 15) == #"{"ack":9}"#)
+        #expect(client.receive(timeout: 15) == #"{"seq":4}"#)
+        #expect(eventually { server.statistics.framesSent == 3 })
+    }
+
     @Test func largeAndFragmentedMessagesUpToTheLimit() throws {
         let limit = 256 * 1024
         let delegate = TestDelegate(echo: true)

@@ -99,7 +99,8 @@ export class LiveSession extends EventTarget {
 
   received(message) {
     if (Array.isArray(message.events)) {
-      // Catch-up and widening come grouped: apply one by one, as if they came alone.
+      // Catch-up, widening and live events that waited on a slow link come grouped: apply one by
+      // one, as if they came alone.
       let changed = false;
       for (const one of message.events) if (one && one.event && this.model.applyMessage(one)) changed = true;
       if (changed) this.scheduleChange();

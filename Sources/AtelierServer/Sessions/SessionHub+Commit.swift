@@ -59,13 +59,13 @@ extension SessionHub {
         let state = session.state
         for entry in events {
             if let form = state.formForEveryone(among: entry.disclosures) {
-                server.send(OutboundFrame(bytes: entry.messages[form]), to: session.members.keys)
+                server.send(OutboundFrame(bytes: entry.messages[form], groupable: true), to: session.members.keys)
                 continue
             }
             var frames: [OutboundFrame?] = Array(repeating: nil, count: entry.messages.count)
             for (connection, viewer) in session.members {
                 guard let form = state.form(for: viewer, among: entry.disclosures) else { continue }
-                let frame = frames[form] ?? OutboundFrame(bytes: entry.messages[form])
+                let frame = frames[form] ?? OutboundFrame(bytes: entry.messages[form], groupable: true)
                 frames[form] = frame
                 server.send(frame, to: connection)
             }

@@ -14,6 +14,12 @@ struct FrameQueue {
 
     var first: OutboundFrame? { count == 0 ? nil : slots[head] }
 
+    /// The frame `index` places from the head.
+    subscript(index: Int) -> OutboundFrame {
+        precondition(index < count)
+        return slots[(head + index) & (slots.count - 1)]!
+    }
+
     mutating func append(_ frame: OutboundFrame) {
         if count == slots.count { grow() }
         slots[(head + count) & (slots.count - 1)] = frame

@@ -27,12 +27,18 @@ public final class OutboundFrame: @unchecked Sendable {
     let storage: UnsafeMutableRawPointer
     /// Payload length in bytes.
     public let count: Int
+    /// Whether the server may send it joined with the groupable frames queued after it, as one
+    /// message (`ServerConfiguration.grouping`), when a connection has several waiting.
+    public let groupable: Bool
 
     /// Makes a frame of `count` bytes whose payload is written by `body`.
     /// This lets a serializer write straight into the frame's buffer.
-    public init(count: Int, initializingPayloadWith body: (UnsafeMutableRawBufferPointer) throws -> Void) rethrows {
+    public init(
+        count: Int, groupable: Bool = false, initializingPayloadWith body: (UnsafeMutableRawBufferPointer) throws -> Void
+    ) rethrows {
         precondition(count >= 0)
         self.count = count
+        self.groupable = groupable
         storage = UnsafeMutableRawPointer.allocate(byteCount: lwsPre + max(count, 1), alignment: 16)
         do {
             try body(UnsafeMutableRawBufferPointer(start: storage + lwsPre, count: count))
@@ -65,8 +71,8 @@ public final class OutboundFrame: @unchecked Sendable {
     }
 
     /// Makes a frame holding a copy of `bytes`.
-    public convenience init(bytes: [UInt8]) {
-        self.init(count: bytes.count) { dst in
+    public convenience init(bytes: [UInt8], groupable: Bool = false) {
+        self.init(count: bytes.count, groupable: groupable) { dst in
             bytes.withUnsafeBytes { src in
                 if let base = src.baseAddress, src.count > 0 {
                     dst.baseAddress!.copyMemory(from: base, byteCount: src.count)

@@ -48,6 +48,9 @@ public struct ServerConfiguration: Sendable {
     /// Outbound messages larger than this are sent as several websocket fragments,
     /// one per writable callback. Also the largest single `send()` lws issues.
     public var outboundFragmentBytes: Int
+    /// How groupable frames waiting on one connection are joined into one message, so a
+    /// connection that falls behind catches up with fewer, larger writes.
+    public var grouping: FrameGrouping
     /// Optional TLS: with it the port serves only https and wss.
     public var tls: TLSConfiguration?
     /// Origins (`scheme://host[:port]`) whose pages may open the websocket. Empty: any origin,
@@ -80,6 +83,7 @@ public struct ServerConfiguration: Sendable {
         slowConsumerCloseCode: UInt16 = 1008,
         rxBufferSize: Int = 1024,
         outboundFragmentBytes: Int = 32 * 1024,
+        grouping: FrameGrouping = .events,
         tls: TLSConfiguration? = nil,
         allowedOrigins: [String] = [],
         contentSecurityPolicy: String = ServerConfiguration.defaultContentSecurityPolicy,
@@ -98,6 +102,7 @@ public struct ServerConfiguration: Sendable {
         self.slowConsumerCloseCode = slowConsumerCloseCode
         self.rxBufferSize = rxBufferSize
         self.outboundFragmentBytes = outboundFragmentBytes
+        self.grouping = grouping
         self.tls = tls
         self.allowedOrigins = allowedOrigins
         self.contentSecurityPolicy = contentSecurityPolicy
@@ -123,4 +128,21 @@ extension ServerConfiguration {
         while text.first == " " { text.removeFirst() }
         return String(text)
     }
+}
+
+/// How several waiting messages become one: `prefix`, the messages with `separator` between
+/// them, `suffix`.
+public struct FrameGrouping: Sendable, Hashable {
+    public var prefix: [UInt8]
+    public var separator: [UInt8]
+    public var suffix: [UInt8]
+
+    public init(prefix: String, separator: String, suffix: String) {
+        self.prefix = Array(prefix.utf8)
+        self.separator = Array(separator.utf8)
+        self.suffix = Array(suffix.utf8)
+    }
+
+    /// Protocol `atelier.v1`'s grouped events: `{"events":[m1,m2,…]}`.
+    public static let events = FrameGrouping(prefix: #"{"events":["#, separator: ",", suffix: "]}")
 }

@@ -594,7 +594,10 @@ public final class WebSocketServer: @unchecked Sendable {
         }
         guard let frame = connection.queue.first else { return 0 }
         let fragmentLimit = configuration.outboundFragmentBytes
-        if connection.fragmentOffset == 0 && frame.count <= fragmentLimit {
+        if connection.fragmentOffset == 0, frame.groupable, connection.queue.count > 1,
+           let grouped = writeGroup(wsi, connection, limit: fragmentLimit) {
+            if grouped < 0 { return -1 }
+        } else if connection.fragmentOffset == 0 && frame.count <= fragmentLimit {
             // Common case: the whole message, straight from the shared buffer.
             let written = lws_write(wsi, frame.payload, frame.count, LWS_WRITE_TEXT)
             if written < frame.count { return -1 }
@@ -626,6 +629,40 @@ public final class WebSocketServer: @unchecked Sendable {
             lws_callback_on_writable(wsi)
         }
         return 0
+    }
+
+    /// Writes the groupable frames at the head of the queue as one message, in the scratch
+    /// buffer: the number of frames sent, -1 when the write failed, nil when fewer than two fit.
+    private func writeGroup(_ wsi: OpaquePointer, _ connection: ServerConnection, limit: Int) -> Int? {
+        let grouping = configuration.grouping
+        var size = grouping.prefix.count + grouping.suffix.count - grouping.separator.count
+        var taken = 0
+        for index in 0..<connection.queue.count {
+            let frame = connection.queue[index]
+            guard frame.groupable, size + grouping.separator.count + frame.count <= limit else { break }
+            size += grouping.separator.count + frame.count
+            taken += 1
+        }
+        guard taken > 1 else { return nil }
+        let payload = scratch! + lwsPre
+        var offset = 0
+        func put(_ pointer: UnsafeRawPointer, _ count: Int) {
+            (payload + offset).copyMemory(from: pointer, byteCount: count)
+            offset += count
+        }
+        grouping.prefix.withUnsafeBytes { put($0.baseAddress!, $0.count) }
+        for index in 0..<taken {
+            if index > 0 { grouping.separator.withUnsafeBytes { put($0.baseAddress!, $0.count) } }
+            let frame = connection.queue[index]
+            put(frame.payload, frame.count)
+        }
+        grouping.suffix.withUnsafeBytes { put($0.baseAddress!, $0.count) }
+        let written = lws_write(wsi, payload.assumingMemoryBound(to: UInt8.self), size, LWS_WRITE_TEXT)
+        if written < size { return -1 }
+        for _ in 0..<taken { connection.queue.removeFirst() }
+        counters.framesSent.bump()
+        counters.bytesSent.bump(size)
+        return taken
     }
 
     // MARK: HTTP (service thread)
