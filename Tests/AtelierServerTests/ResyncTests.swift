@@ -96,6 +96,30 @@ import Testing
         #expect(try back.waitForEvent("noteAdded")["id"] == .string("n2"))
     }
 
+    @Test func anEndedSessionIsKnownAfterARestart() throws {
+        let first = try LiveServer()
+        let moderator = try Peer(first)
+        try moderator.moderate(first)
+        try moderator.accepted(.start)
+        let anne = try Peer(first)
+        try anne.join(first, name: "Anne")
+        try moderator.accepted(.end)
+        let (token, database) = (try #require(anne.token), first.databasePath)
+        first.stop()
+
+        // Not loaded at start (it has ended), served as soon as someone names its code: people
+        // learn that it has ended rather than that the code is wrong.
+        let second = try LiveServer(database: database)
+        #expect(second.hub.servedSessions.isEmpty)
+        let visitor = try Peer(second)
+        #expect(try visitor.request(.preview(PreviewRequest(code: second.code)))["preview"]?["organiser"] == .string("Ville test"))
+        #expect(second.hub.servedSessions.map(\.joinCode) == [second.code])
+        let late = try Peer(second)
+        #expect(Peer.code(try late.request(.join(JoinRequest(code: second.code, name: "Bram", role: "elu", language: "fr"))))
+                == "session.ended")
+        #expect(Peer.code(try late.request(.rejoin(RejoinRequest(code: second.code, token: token)))) == "session.ended")
+    }
+
     @Test func aWriteTheDatabaseRefusesIsReportedAndChangesNothing() throws {
         let server = try LiveServer()
         let anne = try Peer(server)

@@ -4,6 +4,7 @@ import urllib.error
 import urllib.request
 
 from conftest import WORKSHOPS
+from console_support import run_script
 
 
 def test_serve_prints_the_link_the_code_and_the_key_once(live_server):
@@ -63,16 +64,20 @@ def test_a_broken_workshop_file_stops_serve_with_its_error(atelier, tmp_path):
     assert "broken.json" in result.stderr
 
 
+def fetch_transcript(server, query, key=None):
+    request = urllib.request.Request(f"{server.url}/export?{query}")
+    if key:
+        request.add_header("Authorization", f"Bearer {key}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read().decode("utf-8-sig")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
 def test_the_transcript_downloads_only_with_the_moderator_key(live_server):
     def fetch(query, key=None):
-        request = urllib.request.Request(f"{live_server.url}/export?{query}")
-        if key:
-            request.add_header("Authorization", f"Bearer {key}")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.headers, response.read().decode("utf-8-sig")
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read().decode()
+        return fetch_transcript(live_server, query, key)
 
     assert fetch(f"code={live_server.code}&format=md")[0] == 401
     assert fetch(f"code={live_server.code}&format=md", key="AAAA-BBBB-CCCC-DDDD")[0] == 401
@@ -83,3 +88,16 @@ def test_the_transcript_downloads_only_with_the_moderator_key(live_server):
     assert "25 ans de transversalité" in body
     status, headers, body = fetch(f"code={live_server.code}&format=csv&table=votes", key=live_server.key)
     assert status == 200 and headers["Content-Disposition"].endswith('-votes.csv"')
+
+
+def test_an_ended_session_keeps_its_transcript_after_a_restart(live_server_factory, tmp_path):
+    database = tmp_path / "ended.db"
+    first = live_server_factory(database=database)
+    ended = run_script(first, ["start", "end"], "--yes")
+    assert ended.returncode == 0, ended.stdout
+    assert first.stop()[0] == 0
+    # The next start serves a new session of the workshop; the ended one answers when named.
+    second = live_server_factory(database=database)
+    assert second.code != first.code
+    status, _, body = fetch_transcript(second, f"code={first.code}&format=md", key=first.key)
+    assert status == 200 and "25 ans de transversalité" in body

@@ -213,7 +213,7 @@ extension SessionHub {
     /// The session's transcript for its moderators: `/export?code=CODE&format=md|html|csv|json`
     /// (`&table=notes|comments|votes` for CSV) with `Authorization: Bearer <moderator key>`.
     private func export(_ request: HTTPRequest) -> HTTPResponse {
-        guard let code = request.queryValue("code"), let id = sessionByCode[code.uppercased()], let session = sessions[id] else {
+        guard let code = request.queryValue("code"), let session = served(code: code) else {
             return .text("No session has this join code.\n", status: 404)
         }
         let authorization = request.headers["authorization"] ?? ""

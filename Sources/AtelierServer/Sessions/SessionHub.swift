@@ -273,11 +273,29 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
 
     /// The session of a join code, or a `session.unknownCode` refusal.
     private func session(code: String, id: Int64, client: Client, now: Timestamp) -> LiveSession? {
-        guard let sessionID = sessionByCode[code.uppercased()], let session = sessions[sessionID] else {
+        guard let session = served(code: code) else {
             refuse(id, code: "session.unknownCode", "No session has the join code \"\(code)\"; check the code.", client, now)
             return nil
         }
         return session
+    }
+
+    /// The served session of a join code. A session of the database that is not served (it had
+    /// ended when the server started) is served from its first mention on, so its participants
+    /// can still read it and its moderators take its transcript.
+    func served(code: String) -> LiveSession? {
+        let code = code.uppercased()
+        if let id = sessionByCode[code], let session = sessions[id] { return session }
+        do {
+            guard let record = try store.session(joinCode: code), sessions[record.id] == nil else { return nil }
+            let session = try LiveSession(record: record, log: store.events(of: record.id), random: Self.freshRandom())
+            register(session)
+            logger.info("session loaded", metadata: ["session": "\(record.id)", "code": "\(record.joinCode)"])
+            return session
+        } catch {
+            logger.error("session not loaded", metadata: ["code": "\(code)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// Answers with what the join form needs; the workshop is fixed at creation, so this reads

@@ -69,7 +69,10 @@ final class LiveServer {
             let created = try hub.createSession(workshop: workshop)
             (code, moderatorKey, sessionID) = (created.record.joinCode, created.moderatorKey, created.record.id)
         } else {
-            guard let record = loaded.first else { throw StoreError(.unknownSession, "nothing to resume") }
+            // An ended session is not loaded at start; the first message naming its code serves it.
+            guard let record = try loaded.first ?? store.sessions().first else {
+                throw StoreError(.unknownSession, "nothing to resume")
+            }
             (code, moderatorKey, sessionID) = (record.joinCode, "", record.id)
         }
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
