@@ -96,7 +96,7 @@ import Testing
         #expect(try back.waitForEvent("noteAdded")["id"] == .string("n2"))
     }
 
-    @Test func anEndedSessionIsKnownAfterARestart() throws {
+    @Test func anEndedSessionIsServedReadOnlyAfterARestart() throws {
         let first = try LiveServer()
         let moderator = try Peer(first)
         try moderator.moderate(first)
@@ -107,7 +107,7 @@ import Testing
         let (token, database) = (try #require(anne.token), first.databasePath)
         first.stop()
 
-        // Not loaded at start (it has ended), served as soon as someone names its code: people
+        // Not loaded at start (it has ended), served as soon as someone names its code: newcomers
         // learn that it has ended rather than that the code is wrong.
         let second = try LiveServer(database: database)
         #expect(second.hub.servedSessions.isEmpty)
@@ -117,7 +117,13 @@ import Testing
         let late = try Peer(second)
         #expect(Peer.code(try late.request(.join(JoinRequest(code: second.code, name: "Bram", role: "elu", language: "fr"))))
                 == "session.ended")
-        #expect(Peer.code(try late.request(.rejoin(RejoinRequest(code: second.code, token: token)))) == "session.ended")
+        // Its participants come back read-only: the whole log, then every command refused.
+        let back = try Peer(second)
+        try back.rejoin(second, token: token, after: nil)
+        #expect(back.eventNames.last == "sessionEnded")
+        #expect(Peer.code(try back.command(.addNote(board: nil, prompt: "attentes", text: "Encore", colour: nil, anonymous: nil)))
+                == "session.ended")
+        #expect(Peer.code(try late.request(.rejoin(RejoinRequest(code: second.code, token: "0123")))) == "session.ended")
     }
 
     @Test func aWriteTheDatabaseRefusesIsReportedAndChangesNothing() throws {

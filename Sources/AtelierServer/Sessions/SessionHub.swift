@@ -258,7 +258,16 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
 
     private func rejoin(_ request: RejoinRequest, id: Int64, from client: Client, now: Timestamp) {
         guard let session = entry(request.code, id: id, client: client, now: now) else { return }
-        let command = Command.rejoin(credential: Secrets.credential(forToken: request.token))
+        let credential = Secrets.credential(forToken: request.token)
+        if session.state.status == .ended, let known = session.state.participant(withCredential: credential) {
+            // An ended session records nothing more, but its people may still read how it ended:
+            // welcomed without an event, every command then answers `session.ended`.
+            client.entering = true
+            session.replies.append(.welcome(client.id, id: id, participant: known.id, token: nil, after: request.after))
+            dirty.insert(session.record.id)
+            return
+        }
+        let command = Command.rejoin(credential: credential)
         enter(session, command, id: id, client: client, token: nil, after: request.after, now: now)
     }
 
