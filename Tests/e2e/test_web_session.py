@@ -393,3 +393,19 @@ def test_the_presenter_screen_opens_whatever_the_projectors_language(browser, se
     screen.wait_for_selector(".join-code")
     assert screen.locator(".join-code").inner_text() == server.code
     assert screen.errors == []
+
+
+def test_a_page_reloaded_after_the_end_shows_how_it_ended(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    anne = new_page(browser, PHONE)
+    join(anne, server, "Anne")
+    moderator.command("start")
+    moderator.command("draftRecommendation", {"text": "Light the underpass all night", "sources": []})
+    moderator.command("end")
+    anne.wait_for_selector("text=The session has ended")
+    anne.reload()
+    anne.wait_for_selector("body[data-phase=session][data-connection=online]")
+    anne.wait_for_selector("text=The session has ended")
+    assert "Light the underpass all night" in anne.locator(".recommendations").inner_text()
+    shoot(anne, "16-ended-after-reload-phone")
+    assert anne.errors == []
