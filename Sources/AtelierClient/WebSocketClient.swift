@@ -1,3 +1,4 @@
+import AtelierThreads
 import CWebSockets
 
 #if canImport(Glibc)
@@ -518,47 +519,6 @@ public final class WebSocketClient: @unchecked Sendable {
 }
 
 // MARK: - Small building blocks
-
-/// A FIFO ring that starts without storage.
-struct Ring<Element> {
-    private var slots: [Element?] = []
-    private var head = 0
-    private(set) var count = 0
-
-    var isEmpty: Bool { count == 0 }
-
-    mutating func append(_ element: Element) {
-        if count == slots.count {
-            let capacity = max(4, slots.count * 2)
-            var grown = [Element?](repeating: nil, count: capacity)
-            for i in 0..<count { grown[i] = slots[(head + i) % slots.count] }
-            slots = grown
-            head = 0
-        }
-        slots[(head + count) % slots.count] = element
-        count += 1
-    }
-
-    @discardableResult
-    mutating func popFirst() -> Element? {
-        guard count > 0 else { return nil }
-        let element = slots[head]
-        slots[head] = nil
-        head = (head + 1) % slots.count
-        count -= 1
-        if count == 0 {
-            head = 0
-            if slots.count > 64 { slots = [] }
-        }
-        return element
-    }
-
-    mutating func removeAll() {
-        slots = []
-        head = 0
-        count = 0
-    }
-}
 
 /// A pthread mutex and condition variable (monotonic clock) in stable heap memory.
 final class ConditionLock: @unchecked Sendable {
