@@ -262,10 +262,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         if session.state.status == .ended, let known = session.state.participant(withCredential: credential) {
             // An ended session records nothing more, but its people may still read how it ended:
             // welcomed without an event, every command then answers `session.ended`.
-            client.entering = true
-            session.replies.append(.welcome(client.id, id: id, participant: known.id, token: nil, after: request.after))
-            dirty.insert(session.record.id)
-            return
+            return admit(client, to: session, as: known.id, id: id, token: nil, after: request.after)
         }
         let command = Command.rejoin(credential: credential)
         enter(session, command, id: id, client: client, token: nil, after: request.after, now: now)
@@ -334,6 +331,13 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             preconditionFailure("entering commands either join or find the participant")
         }
         _ = session.accept(events, by: participant, at: now)
+        admit(client, to: session, as: participant, id: id, token: token, after: after)
+    }
+
+    /// The connection enters once this turn's events are stored: its welcome waits with the replies.
+    private func admit(
+        _ client: Client, to session: LiveSession, as participant: ParticipantID, id: Int64, token: String?, after: Int64?
+    ) {
         client.entering = true
         session.replies.append(.welcome(client.id, id: id, participant: participant, token: token, after: after))
         dirty.insert(session.record.id)
@@ -343,9 +347,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
 
     /// A moderator's transcript, answered after this turn's events are stored so it holds them.
     private func transcript(_ request: TranscriptRequest, id: Int64, from client: Client, now: Timestamp) {
-        guard let sessionID = client.session, let participant = client.participant, let session = sessions[sessionID] else {
-            return refuse(id, code: "protocol.notJoined", "Join a session first (join, moderate or rejoin).", client, now)
-        }
+        guard let (session, participant) = member(client, id: id, now: now) else { return }
         guard session.state.participants[participant]?.isModerator == true else {
             return refuse(id, code: "auth.moderatorOnly", "Only a moderator can take the transcript.", client, now)
         }
@@ -354,13 +356,20 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
                           "\"\(request.format)\" is not a transcript format; use md, html, csv or json.", client, now)
         }
         session.replies.append(.transcript(client.id, id: id, format: format))
-        dirty.insert(sessionID)
+        dirty.insert(session.record.id)
+    }
+
+    /// The session the connection is in and who it is there, or a `protocol.notJoined` refusal.
+    private func member(_ client: Client, id: Int64, now: Timestamp) -> (LiveSession, ParticipantID)? {
+        guard let sessionID = client.session, let participant = client.participant, let session = sessions[sessionID] else {
+            refuse(id, code: "protocol.notJoined", "Join a session first (join, moderate or rejoin).", client, now)
+            return nil
+        }
+        return (session, participant)
     }
 
     private func perform(_ command: Command, id: Int64, from client: Client, now: Timestamp) {
-        guard let sessionID = client.session, let participant = client.participant, let session = sessions[sessionID] else {
-            return refuse(id, code: "protocol.notJoined", "Join a session first (join, moderate or rejoin).", client, now)
-        }
+        guard let (session, participant) = member(client, id: id, now: now) else { return }
         switch command {
         case .join, .joinAsModerator, .rejoin, .expireSlot:
             return refuse(id, code: "protocol.reservedCommand",
@@ -377,7 +386,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             metrics.refused(error.code.rawValue)
             session.replies.append(.refusal(client.id, id: id, error))
         }
-        dirty.insert(sessionID)
+        dirty.insert(session.record.id)
     }
 
     /// A command of the server's clock (slot or rooms time up).
