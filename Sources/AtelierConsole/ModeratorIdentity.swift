@@ -1,4 +1,5 @@
 import AtelierClient
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -32,11 +33,9 @@ public struct ModeratorIdentity: Sendable, Hashable {
 
     /// Keeps `token` for the next run; a failure only means the next run joins anew.
     public func save(_ token: String) {
-        var folder = ""
-        for part in path.split(separator: "/", omittingEmptySubsequences: false).dropLast() {
-            folder += (folder.isEmpty && part.isEmpty ? "" : "/") + part
-            if !folder.isEmpty { mkdir(folder, 0o700) }
-        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(
+            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { return }
         defer { close(fd) }
