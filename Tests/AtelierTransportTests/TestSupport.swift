@@ -52,6 +52,8 @@ final class TestDelegate: WebSocketServerDelegate, @unchecked Sendable {
     /// Called on the service thread for each message.
     var onMessage: ((WebSocketServer, ConnectionID, String) -> Void)?
     var onHTTP: ((HTTPRequest) -> HTTPResponse?)?
+    /// Called on the service thread at the end of every turn, as the session hub commits.
+    var onTurnEnd: ((WebSocketServer) -> Void)?
     /// Messages to echo at the end of the turn (group-commit style).
     private var echoAtTurnEnd: [(ConnectionID, String)] = []
     var echo = false
@@ -79,6 +81,7 @@ final class TestDelegate: WebSocketServerDelegate, @unchecked Sendable {
 
     func serviceTurnEnded(_ server: WebSocketServer) {
         records.withLock { $0.turns += 1 }
+        onTurnEnd?(server)
         guard !echoAtTurnEnd.isEmpty else { return }
         for (id, text) in echoAtTurnEnd { server.send(OutboundFrame(text: text), to: id) }
         echoAtTurnEnd.removeAll()

@@ -109,6 +109,43 @@ struct WebSocketTests {
         #expect(eventually { server.statistics.framesSent == 3 })
     }
 
+    @Test func framesQueuedAtTheEndOfATurnArriveCompleteAndInOrderWhenTheSocketBacksUp() throws {
+        let delegate = TestDelegate()
+        // The end-of-turn work (as the session hub's commit) queues 1.2 MB at once to a reader
+        // with a 4 KiB receive buffer: the first writes go straight out, then the socket refuses
+        // part of one and the rest must wait for POLLOUT behind it.
+        let burst = Mutex(false)
+        let pad = String(repeating: "p", count: 4000)
+        delegate.onMessage = { _, _, text in if text == "burst" { burst.withLock { $0 = true } } }
+        delegate.onTurnEnd = { server in
+            guard burst.withLock({ $0 }) else { return }
+            burst.withLock { $0 = false }
+            for seq in 0..<300 {
+                let event = #"{"seq":\#(seq),"pad":"\#(pad)"}"#
+                server.broadcast(seq % 50 == 49 ? OutboundFrame(text: event) : OutboundFrame(bytes: Array(event.utf8), groupable: true))
+            }
+        }
+        let server = try startServer(delegate: delegate)
+        defer { stopServer(server) }
+        let reader = try RawSocket(port: server.port, receiveBuffer: 4096)
+        #expect(reader.webSocketHandshake()?.hasPrefix("HTTP/1.1 101") == true)
+        #expect(eventually { delegate.openedCount == 1 })
+        reader.sendFrame(opcode: 0x1, fin: true, payload: Array("burst".utf8))
+
+        var seqs: [Int] = []
+        var messages = 0
+        while seqs.count < 300, let frame = reader.readFrame() {
+            #expect(frame.opcode == 0x1 && frame.fin)
+            messages += 1
+            let text = String(decoding: frame.payload, as: UTF8.self)
+            for match in text.matches(of: /"seq":(\d+)/) { seqs.append(Int(match.1)!) }
+        }
+        #expect(seqs == Array(0..<300))
+        #expect(messages < 300)  // what waited went out grouped
+        #expect(server.statistics.slowConsumerDrops == 0)
+        #expect(delegate.closedCount == 0)
+    }
+
     @Test func largeAndFragmentedMessagesUpToTheLimit() throws {
         let limit = 256 * 1024
         let delegate = TestDelegate(echo: true)

@@ -67,6 +67,11 @@ public final class WebSocketServer: @unchecked Sendable {
     private var stopDeadlinePassed = false
     /// Set while `lws_context_destroy` runs (it still calls back): no new work.
     private var tearingDown = false
+    /// False between `lws_service` returning and the end of the turn: frames queued then (the
+    /// delegate's end-of-turn work, posted work) are written by `writeWaiting()`, not on POLLOUT.
+    private var insideService = true
+    /// Connections whose queue went from empty to not empty outside `lws_service`.
+    private var waitingWrite: [ServerConnection] = []
 
     private static let webSocketProtocolID: UInt32 = 1
 
@@ -328,11 +333,40 @@ public final class WebSocketServer: @unchecked Sendable {
         drainInbox()
         while true {
             if stopping && (connections.isEmpty || stopDeadlinePassed) { break }
+            insideService = true
             if lws_service(context, 0) < 0 { break }
+            insideService = false
             drainInbox()
             releaseFiredTimers()
             delegate?.serviceTurnEnded(self)
+            writeWaiting()
         }
+    }
+
+    /// Writes the head of each queue filled since `lws_service` returned, right away.
+    ///
+    /// Waiting for POLLOUT would cost every recipient a `poll()` slot, a pollfd change and an lws
+    /// dispatch before its `send()` (BENCHMARKS.md, "Where the time goes"). A socket that cannot
+    /// take it all is handled by lws (it keeps the unsent tail and asks for POLLOUT), and then the
+    /// rest of the queue waits for `webSocketWriteable` as usual. All frames of one turn are
+    /// queued before this runs, so a connection's events of the same turn still go out grouped.
+    private func writeWaiting() {
+        guard !waitingWrite.isEmpty else { return }
+        for connection in waitingWrite {
+            guard connection.closing == nil, connection.peerCloseCode == nil, !connection.queue.isEmpty,
+                  lws_partial_buffered(connection.wsi) == 0 else {
+                lws_callback_on_writable(connection.wsi)
+                continue
+            }
+            guard writeHead(connection) else {
+                connection.queue.removeAll()
+                connection.closing = PendingClose(code: 1006, reason: "write failed", flushQueue: false)
+                lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
+                continue
+            }
+            if !connection.queue.isEmpty { lws_callback_on_writable(connection.wsi) }
+        }
+        waitingWrite.removeAll(keepingCapacity: true)
     }
 
     private func tearDown() {
@@ -572,7 +606,12 @@ public final class WebSocketServer: @unchecked Sendable {
             return
         }
         connection.queue.append(frame)
-        if queued == 0 { lws_callback_on_writable(connection.wsi) }
+        guard queued == 0 else { return }
+        if insideService {
+            lws_callback_on_writable(connection.wsi)
+        } else {
+            waitingWrite.append(connection)
+        }
     }
 
     private func dropSlowConsumer(_ connection: ServerConnection) {
@@ -592,15 +631,27 @@ public final class WebSocketServer: @unchecked Sendable {
         if let closing = connection.closing, !closing.flushQueue || connection.queue.isEmpty {
             return closeNow(connection, code: closing.code, reason: closing.reason)
         }
-        guard let frame = connection.queue.first else { return 0 }
+        guard !connection.queue.isEmpty else { return 0 }
+        guard writeHead(connection) else { return -1 }
+        if !connection.queue.isEmpty || connection.closing != nil {
+            lws_callback_on_writable(wsi)
+        }
+        return 0
+    }
+
+    /// Writes the message at the head of the queue: a group of waiting events, one whole frame,
+    /// or the next fragment of a large one. False when lws reports the socket unusable.
+    private func writeHead(_ connection: ServerConnection) -> Bool {
+        let wsi = connection.wsi
+        let frame = connection.queue.first!
         let fragmentLimit = configuration.outboundFragmentBytes
         if connection.fragmentOffset == 0, frame.groupable, connection.queue.count > 1,
            let grouped = writeGroup(wsi, connection, limit: fragmentLimit) {
-            if grouped < 0 { return -1 }
+            if grouped < 0 { return false }
         } else if connection.fragmentOffset == 0 && frame.count <= fragmentLimit {
             // Common case: the whole message, straight from the shared buffer.
             let written = lws_write(wsi, frame.payload, frame.count, LWS_WRITE_TEXT)
-            if written < frame.count { return -1 }
+            if written < frame.count { return false }
             connection.queue.removeFirst()
             counters.framesSent.bump()
             counters.bytesSent.bump(frame.count)
@@ -615,7 +666,7 @@ public final class WebSocketServer: @unchecked Sendable {
             let flags = lws_write_ws_flags(Int32(LWS_WRITE_TEXT.rawValue), offset == 0 ? 1 : 0, isLast ? 1 : 0)
             let written = lws_write(
                 wsi, payload.assumingMemoryBound(to: UInt8.self), size, lws_write_protocol(rawValue: numericCast(flags)))
-            if written < size { return -1 }
+            if written < size { return false }
             if isLast {
                 connection.fragmentOffset = 0
                 connection.queue.removeFirst()
@@ -625,10 +676,7 @@ public final class WebSocketServer: @unchecked Sendable {
                 connection.fragmentOffset = offset + size
             }
         }
-        if !connection.queue.isEmpty || connection.closing != nil {
-            lws_callback_on_writable(wsi)
-        }
-        return 0
+        return true
     }
 
     /// Writes the groupable frames at the head of the queue as one message, in the scratch
