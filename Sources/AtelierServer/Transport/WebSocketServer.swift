@@ -361,7 +361,7 @@ public final class WebSocketServer: @unchecked Sendable {
             guard writeHead(connection) else {
                 connection.queue.removeAll()
                 connection.closing = PendingClose(code: 1006, reason: "write failed", flushQueue: false)
-                lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC)
+                atelier_kill_async(connection.wsi)
                 continue
             }
             if !connection.queue.isEmpty { lws_callback_on_writable(connection.wsi) }
