@@ -67,10 +67,13 @@ else:
     print(f"atelier: accepted {r['acceptedPerSecond']:.1f}/s, delivered {r['deliveredPerSecond']:.0f}/s, "
           f"p50 {l['p50']:.2f} ms, p99 {l['p99']:.2f} ms, max {l['max']:.1f} ms, server cpu {r['serverCPUPercent']:.0f}%, "
           f"bench cpu {r['benchCPUPercent']:.0f}%")
+    f = r["fanOut"]
+    print(f"atelier fan-out (from each note's first delivery): p50 {f['p50']:.2f} ms, p99 {f['p99']:.2f} ms, max {f['max']:.1f} ms")
 for s in r["steps"]:
     l = s["latency"]
     print(f"atelier step {s['noteRate']:g} notes/s: delivered {s['deliveredPerSecond']:.0f}/s, p50 {l['p50']:.2f} ms, "
-          f"p99 {l['p99']:.2f} ms, server cpu {s['serverCPUPercent']:.0f}%, bench cpu {s['benchCPUPercent']:.0f}%")
+          f"p99 {l['p99']:.2f} ms (fan-out p99 {s['fanOut']['p99']:.2f} ms), server cpu {s['serverCPUPercent']:.0f}%, "
+          f"bench cpu {s['benchCPUPercent']:.0f}%")
 if r.get("saturationDeliveredPerSecond"):
     print(f"atelier saturation: {r['saturationDeliveredPerSecond']:.0f} delivered/s with p99 under 100 ms")
 print(f"atelier: server rss {r['serverRSSKiB']} KiB (peak {r['serverPeakRSSKiB']}), refused {r['refused']}, "

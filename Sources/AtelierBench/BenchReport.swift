@@ -25,6 +25,7 @@ public struct BenchReport: Codable, Sendable {
         public var acceptedPerSecond: Double
         public var deliveredPerSecond: Double
         public var latency: Latency
+        public var fanOut: Latency
         public var serverCPUPercent: Double
         public var benchCPUPercent: Double
     }
@@ -45,6 +46,10 @@ public struct BenchReport: Codable, Sendable {
     public var acceptedPerSecond: Double = 0
     public var deliveredPerSecond: Double = 0
     public var latency: Latency = Latency([])
+    /// Each delivery against the note's first delivery: the fan-out alone, without the sender's
+    /// message reaching the server, waiting for the loop, parsing and storing. The C baseline
+    /// stamps its posts when its loop starts handling them, so this is the figure closest to its.
+    public var fanOut: Latency = Latency([])
     public var serverCPUPercent: Double = 0
     /// CPU of the bench process itself (load generator and receivers), to tell when it is the bottleneck.
     public var benchCPUPercent: Double = 0
@@ -73,6 +78,7 @@ public struct BenchReport: Codable, Sendable {
             lines.append("accepted actions/s: \(f(acceptedPerSecond))")
             lines.append("events delivered/s: \(f(deliveredPerSecond, 0))")
             lines.append("latency ms: p50 \(f(latency.p50, 2))  p99 \(f(latency.p99, 2))  max \(f(latency.max, 2))  (\(latency.samples) samples)")
+            lines.append("fan-out ms (from the note's first delivery): p50 \(f(fanOut.p50, 2))  p99 \(f(fanOut.p99, 2))  max \(f(fanOut.max, 2))")
         }
         for step in steps {
             lines.append("  step \(f(step.noteRate, 0)) notes/s: delivered \(f(step.deliveredPerSecond, 0))/s, "

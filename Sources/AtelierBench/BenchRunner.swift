@@ -86,6 +86,7 @@ public final class BenchRunner {
                 report.acceptedPerSecond = window.accepted
                 report.deliveredPerSecond = window.delivered
                 report.latency = window.latency
+                report.fanOut = window.fanOut
                 report.serverCPUPercent = window.cpu
                 report.benchCPUPercent = window.benchCPU
             } else {
@@ -94,7 +95,7 @@ public final class BenchRunner {
                     let window = try load(driver, server, noteRate: rate, dotRate: 0, seconds: scenario.seconds)
                     report.steps.append(BenchReport.Step(
                         noteRate: rate, acceptedPerSecond: window.accepted, deliveredPerSecond: window.delivered,
-                        latency: window.latency, serverCPUPercent: window.cpu, benchCPUPercent: window.benchCPU))
+                        latency: window.latency, fanOut: window.fanOut, serverCPUPercent: window.cpu, benchCPUPercent: window.benchCPU))
                     // Dropped connections (queues overflowing) end the sweep: the server is past what it carries.
                     if driver.connectionsLost > lostBefore { break }
                     if window.latency.samples > 0, window.latency.p99 <= scenario.p99Limit {
@@ -145,6 +146,7 @@ public final class BenchRunner {
         var accepted: Double
         var delivered: Double
         var latency: BenchReport.Latency
+        var fanOut: BenchReport.Latency
         var cpu: Double
         var benchCPU: Double
     }
@@ -219,7 +221,7 @@ public final class BenchRunner {
         progress(String(format: "measured %.0f notes/s: delivered %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms",
                         noteRate, Double(window.delivered) / span, latency.p50, latency.p99, latency.max))
         return Measured(accepted: Double(window.accepted) / span, delivered: Double(window.delivered) / span,
-                        latency: latency, cpu: cpu / span * 100, benchCPU: benchCPU / span * 100)
+                        latency: latency, fanOut: BenchReport.Latency(window.fanOut), cpu: cpu / span * 100, benchCPU: benchCPU / span * 100)
     }
 
     /// Opens idle websocket connections in steps and reads the server's resident memory after each.

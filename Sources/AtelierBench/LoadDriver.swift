@@ -22,6 +22,10 @@ public final class LoadDriver {
         var accepted = 0
         var delivered = 0
         var latencies: [Int64] = []
+        /// Each delivery against the first delivery of the same note (the fan-out alone).
+        var fanOut: [Int64] = []
+        /// When each note (by its sending time) first reached a receiver.
+        var firstDelivery: [Int64: Int64] = [:]
     }
     private(set) var window = Window()
     private var measuring = false
@@ -253,6 +257,9 @@ public final class LoadDriver {
         if let at = FrameScanner.find(#""text":"bench "#, in: payload),
            let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
             window.latencies.append(now - sent)
+            let first = window.firstDelivery[sent, default: now]
+            if first == now { window.firstDelivery[sent] = now }
+            window.fanOut.append(now - first)
         }
         if tracksNotes, let at = FrameScanner.find(#"{"noteAdded":{"#, in: payload) {
             socket.lastNote = FrameScanner.string(after: #""id":""#, in: UnsafeRawBufferPointer(rebasing: payload[at...]))
