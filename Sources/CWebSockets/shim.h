@@ -2,7 +2,6 @@
 #define ATELIER_CWEBSOCKETS_SHIM_H
 #include <libwebsockets.h>
 #include <openssl/evp.h>
-#include <ev.h>
 
 /* Swift cannot import LWS_PRE: it is a function-like macro expression. */
 static inline size_t atelier_lws_pre(void) { return LWS_PRE; }
@@ -25,18 +24,6 @@ static inline atelier_timer *atelier_timer_from_sul(lws_sorted_usec_list_t *sul)
 static inline void atelier_kill_async(struct lws *wsi)
 {
 	lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-}
-
-/* The server's event loop: libev (epoll on Linux), which lws joins as a foreign loop. */
-static inline struct ev_loop *atelier_ev_loop_new(void)
-{
-	return ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
-}
-
-/* One turn: waits for at least one event, handles what is ready, returns. */
-static inline void atelier_ev_run_once(struct ev_loop *loop)
-{
-	ev_run(loop, EVRUN_ONCE);
 }
 
 #endif

@@ -70,8 +70,6 @@ public final class WebSocketServer: @unchecked Sendable {
     /// False between `lws_service` returning and the end of the turn: frames queued then (the
     /// delegate's end-of-turn work, posted work) are written by `writeWaiting()`, not on POLLOUT.
     private var insideService = true
-    /// The libev loop lws runs in (epoll on Linux): owned by the server, destroyed after the context.
-    private var eventLoop: OpaquePointer?
     /// Connections whose queue went from empty to not empty outside `lws_service`.
     private var waitingWrite: [ServerConnection] = []
 
@@ -284,22 +282,11 @@ public final class WebSocketServer: @unchecked Sendable {
         if configuration.validateUTF8 { options |= UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8) }
         if configuration.tls != nil { options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT) }
 
-        guard let loop = atelier_ev_loop_new() else {
-            releaseSetUpResources()
-            shared.withLock { $0.phase = .finished }
-            throw TransportError.contextCreationFailed
-        }
-        eventLoop = loop
-        var foreignLoops: [UnsafeMutableRawPointer?] = [UnsafeMutableRawPointer(loop)]
         var info = lws_context_creation_info()
-        info.options = options | UInt64(LWS_SERVER_OPTION_LIBEV)
+        info.options = options
         info.port = CONTEXT_PORT_NO_LISTEN
         info.user = Unmanaged.passRetained(self).toOpaque()  // released in tearDown
-        let created = foreignLoops.withUnsafeMutableBufferPointer { loops in
-            info.foreign_loops = loops.baseAddress
-            return lws_create_context(&info)
-        }
-        guard let context = created else {
+        guard let context = lws_create_context(&info) else {
             Unmanaged.passUnretained(self).release()
             releaseSetUpResources()
             shared.withLock { $0.phase = .finished }
@@ -342,12 +329,12 @@ public final class WebSocketServer: @unchecked Sendable {
     }
 
     private func serviceLoop() {
-        guard context != nil, let eventLoop else { return }
+        guard let context else { return }
         drainInbox()
         while true {
             if stopping && (connections.isEmpty || stopDeadlinePassed) { break }
             insideService = true
-            atelier_ev_run_once(eventLoop)
+            if lws_service(context, 0) < 0 { break }
             insideService = false
             drainInbox()
             releaseFiredTimers()
@@ -418,8 +405,6 @@ public final class WebSocketServer: @unchecked Sendable {
         strings.freeAll()
         scratch?.deallocate()
         scratch = nil
-        if let eventLoop { ev_loop_destroy(eventLoop) }
-        eventLoop = nil
     }
 
     private func drainInbox() {
