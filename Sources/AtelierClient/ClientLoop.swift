@@ -76,6 +76,13 @@ public final class ClientLoop: @unchecked Sendable {
     private var deadlinePassed = false
     private var deadline: UnsafeMutablePointer<atelier_timer>?
 
+    /// The loop a connection runs on: the one it was `given`, or a private one (with TLS for a
+    /// `wss` address) that the connection owns and stops when it is done.
+    static func forConnection(_ given: ClientLoop?, useTLS: Bool) throws -> (loop: ClientLoop, owned: Bool) {
+        if let given { return (given, false) }
+        return (try ClientLoop(configuration: .init(enableTLS: useTLS)), true)
+    }
+
     /// Creates the client context and starts its service thread.
     public init(configuration: Configuration = Configuration()) throws {
         self.configuration = configuration

@@ -142,13 +142,7 @@ public final class SessionConnection: Sendable {
                 onUpdate: @escaping @Sendable (Update) -> Void) throws {
         self.configuration = configuration
         let options = try WebSocketClient.Options(url: Self.websocketURL(configuration.url))
-        if let loop {
-            self.loop = loop
-            ownsLoop = false
-        } else {
-            self.loop = try ClientLoop(configuration: .init(enableTLS: options.useTLS))
-            ownsLoop = true
-        }
+        (self.loop, ownsLoop) = try ClientLoop.forConnection(loop, useTLS: options.useTLS)
         self.onUpdate = onUpdate
         shared.withLock { $0.resuming = configuration.resumeToken != nil }
     }

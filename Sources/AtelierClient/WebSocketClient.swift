@@ -162,13 +162,7 @@ public final class WebSocketClient: @unchecked Sendable {
         onStateChange: (@Sendable (State) -> Void)? = nil
     ) throws {
         self.options = options
-        if let loop {
-            self.loop = loop
-            ownsLoop = false
-        } else {
-            self.loop = try ClientLoop(configuration: .init(enableTLS: options.useTLS))
-            ownsLoop = true
-        }
+        (self.loop, ownsLoop) = try ClientLoop.forConnection(loop, useTLS: options.useTLS)
         self.onMessage = onMessage
         self.onStateChange = onStateChange
         cAddress = UnsafePointer(strdup(options.host)!)
