@@ -72,11 +72,14 @@ let package = Package(
                 "AtelierStore", "AtelierCore", "AtelierWire", "atelier-store-crash-writer",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        // Hand-made sockets the transport and server tests share.
+        .target(name: "AtelierTestSupport", path: "Tests/AtelierTestSupport"),
         .testTarget(
-            name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient"], exclude: ["Fixtures"]),
+            name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient", "AtelierTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "AtelierServerTests",
-            dependencies: ["AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierStore"]),
+            dependencies: ["AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierStore", "AtelierTestSupport"]),
         .testTarget(name: "AtelierWorkshopTests", dependencies: ["AtelierWire", "AtelierCore"]),
         .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire", "AtelierFuzzing"]),
     ]

@@ -1,5 +1,6 @@
 import AtelierCore
 import AtelierServer
+import AtelierTestSupport
 import AtelierWire
 import Foundation
 import Testing
@@ -35,7 +36,7 @@ import Testing
         // Mallory's messages after her burst were refused, not processed.
         let limited = try mallory.wait(for: "rate.limited") { $0["code"]?.stringValue == "rate.limited" }
         #expect(limited["error"]?.int64Value != nil)
-        let metrics = try httpGet(port: server.server.port, path: "/metrics")
+        let metrics = try httpRequest(port: server.server.port, path: "/metrics").text
         let refused = metrics.split(separator: "\n").first { $0.hasPrefix(#"atelier_commands_refused_total{code="rate.limited"}"#) }
             .flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
         // Only the burst and the trickle the rate allows got through.
@@ -58,7 +59,9 @@ import Testing
         try bob.join(server, name: "Bob")
         let residentBefore = residentKilobytes()
 
-        let reader = try RawWebSocket(port: server.server.port)
+        // A reader with a small receive buffer that upgrades and then never reads.
+        let reader = try RawSocket(port: server.server.port, receiveBuffer: 4096)
+        #expect(reader.webSocketHandshake()?.hasPrefix("HTTP/1.1 101") == true)
         var sent = 0
         // Every preview is answered with several hundred bytes the reader never reads.
         while server.server.statistics.slowConsumerDrops == 0 && sent < 200_000 {
@@ -71,7 +74,7 @@ import Testing
         let statistics = server.server.statistics
         #expect(statistics.slowConsumerDrops == 1)
         #expect(statistics.connectionsOpen == 1, "the reader's connection is closed")
-        #expect(try httpGet(port: server.server.port, path: "/metrics").contains("\natelier_queue_drops_total 1\n"))
+        #expect(try httpRequest(port: server.server.port, path: "/metrics").text.contains("\natelier_queue_drops_total 1\n"))
         #expect(try bob.request(.ping)["ack"] != nil)
         #expect(try bob.command(.setLanguage(language: "en"))["ack"] != nil)
 

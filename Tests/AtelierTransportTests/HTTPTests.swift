@@ -1,4 +1,5 @@
 import AtelierServer
+import AtelierTestSupport
 import Testing
 
 @Suite(.serialized)
@@ -147,7 +148,7 @@ struct HTTPTests {
             let head = try #require(socket.read(until: Array("\r\n\r\n".utf8)))
             let text = String(decoding: head, as: UTF8.self)
             let length = text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
-                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: " ")) }
+                .flatMap { Int($0.split(separator: ":")[1].filter { $0 != " " }) }
             let count = try #require(length)
             let body = try #require(socket.read(count: count))
             #expect(!body.isEmpty)

@@ -1,5 +1,6 @@
 import AtelierClient
 import AtelierServer
+import AtelierTestSupport
 import Synchronization
 import Testing
 
