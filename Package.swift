@@ -20,7 +20,7 @@ let package = Package(
         .systemLibrary(
             name: "CWebSockets",
             pkgConfig: "libwebsockets",
-            providers: [.apt(["libwebsockets-dev", "libssl-dev"])]),
+            providers: [.apt(["libwebsockets-dev", "libev-dev", "libssl-dev"])]),
         .target(name: "AtelierCore"),
         .target(name: "AtelierThreads"),
         .target(name: "AtelierWire", dependencies: ["AtelierCore", "CJSONC"]),

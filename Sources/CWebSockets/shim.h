@@ -2,6 +2,7 @@
 #define ATELIER_CWEBSOCKETS_SHIM_H
 #include <libwebsockets.h>
 #include <openssl/evp.h>
+#include <ev.h>
 
 /* Swift cannot import LWS_PRE: it is a function-like macro expression. */
 static inline size_t atelier_lws_pre(void) { return LWS_PRE; }
@@ -24,6 +25,44 @@ static inline atelier_timer *atelier_timer_from_sul(lws_sorted_usec_list_t *sul)
 static inline void atelier_kill_async(struct lws *wsi)
 {
 	lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+/* The server's event loop: libev (epoll on Linux), which lws joins as a foreign loop. */
+static inline struct ev_loop *atelier_ev_loop_new(void)
+{
+	return ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
+}
+
+/* One turn: waits for at least one event, handles what is ready, returns. */
+static inline void atelier_ev_run_once(struct ev_loop *loop)
+{
+	ev_run(loop, EVRUN_ONCE);
+}
+
+/* A server timer on the libev loop itself. lws' own timers (lws_sul) are re-armed by its libev
+ * glue only from lws' callbacks, so one set from the end of a turn would wait for the next
+ * socket event. `timer` must stay the first member (libev hands back its address). */
+typedef struct atelier_ev_timer {
+	ev_timer timer;
+	void *owner;
+	uint64_t token;
+} atelier_ev_timer;
+
+static inline void atelier_ev_timer_start(struct ev_loop *loop, atelier_ev_timer *t, double seconds,
+					  void (*fired)(struct ev_loop *, ev_timer *, int))
+{
+	ev_timer_init(&t->timer, fired, seconds, 0.);
+	ev_timer_start(loop, &t->timer);
+}
+
+static inline void atelier_ev_timer_stop(struct ev_loop *loop, atelier_ev_timer *t)
+{
+	ev_timer_stop(loop, &t->timer);
+}
+
+static inline atelier_ev_timer *atelier_ev_timer_from(ev_timer *watcher)
+{
+	return (atelier_ev_timer *)watcher;
 }
 
 #endif

@@ -61,7 +61,6 @@ public final class WebSocketServer: @unchecked Sendable {
     private var scratch: UnsafeMutableRawPointer?
     private var scratchCapacity = 0
     private var timers: [UInt64: ScheduledTimer] = [:]
-    private var firedTimerBoxes: [UnsafeMutablePointer<atelier_timer>] = []
     private var nextTimerToken: UInt64 = 1
     private var stopping = false
     private var stopDeadlinePassed = false
@@ -70,6 +69,8 @@ public final class WebSocketServer: @unchecked Sendable {
     /// False between `lws_service` returning and the end of the turn: frames queued then (the
     /// delegate's end-of-turn work, posted work) are written by `writeWaiting()`, not on POLLOUT.
     private var insideService = true
+    /// The libev loop lws runs in (epoll on Linux): owned by the server, destroyed after the context.
+    private var eventLoop: OpaquePointer?
     /// Connections whose queue went from empty to not empty outside `lws_service`.
     private var waitingWrite: [ServerConnection] = []
 
@@ -222,18 +223,17 @@ public final class WebSocketServer: @unchecked Sendable {
         assert(isOnServiceThread, "schedule(afterMilliseconds:_:) must be called on the service thread")
         let token = nextTimerToken
         nextTimerToken += 1
-        guard let context, !tearingDown else { return TimerToken(rawValue: token) }
-        let box = UnsafeMutablePointer<atelier_timer>.allocate(capacity: 1)
-        box.initialize(to: atelier_timer())
+        guard let eventLoop, !tearingDown else { return TimerToken(rawValue: token) }
+        let box = UnsafeMutablePointer<atelier_ev_timer>.allocate(capacity: 1)
+        box.initialize(to: atelier_ev_timer())
         box.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
         box.pointee.token = token
         timers[token] = ScheduledTimer(box: box, body: body)
-        lws_sul_schedule(context, 0, &box.pointee.sul, { sul in
-            guard let sul else { return }
-            let box = atelier_timer_from_sul(sul)!
+        atelier_ev_timer_start(eventLoop, box, Double(max(0, milliseconds)) / 1000) { _, watcher, _ in
+            guard let watcher, let box = atelier_ev_timer_from(watcher) else { return }
             let server = Unmanaged<WebSocketServer>.fromOpaque(box.pointee.owner).takeUnretainedValue()
             server.timerFired(token: box.pointee.token)
-        }, lws_usec_t(max(0, milliseconds)) * 1000)
+        }
         return TimerToken(rawValue: token)
     }
 
@@ -241,7 +241,7 @@ public final class WebSocketServer: @unchecked Sendable {
     public func cancel(_ token: TimerToken) {
         assert(isOnServiceThread, "cancel(_:) must be called on the service thread")
         guard let timer = timers.removeValue(forKey: token.rawValue) else { return }
-        lws_sul_cancel(&timer.box.pointee.sul)
+        atelier_ev_timer_stop(eventLoop, timer.box)
         timer.box.deallocate()
     }
 
@@ -282,11 +282,22 @@ public final class WebSocketServer: @unchecked Sendable {
         if configuration.validateUTF8 { options |= UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8) }
         if configuration.tls != nil { options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT) }
 
+        guard let loop = atelier_ev_loop_new() else {
+            releaseSetUpResources()
+            shared.withLock { $0.phase = .finished }
+            throw TransportError.contextCreationFailed
+        }
+        eventLoop = loop
+        var foreignLoops: [UnsafeMutableRawPointer?] = [UnsafeMutableRawPointer(loop)]
         var info = lws_context_creation_info()
-        info.options = options
+        info.options = options | UInt64(LWS_SERVER_OPTION_LIBEV)
         info.port = CONTEXT_PORT_NO_LISTEN
         info.user = Unmanaged.passRetained(self).toOpaque()  // released in tearDown
-        guard let context = lws_create_context(&info) else {
+        let created = foreignLoops.withUnsafeMutableBufferPointer { loops in
+            info.foreign_loops = loops.baseAddress
+            return lws_create_context(&info)
+        }
+        guard let context = created else {
             Unmanaged.passUnretained(self).release()
             releaseSetUpResources()
             shared.withLock { $0.phase = .finished }
@@ -329,15 +340,14 @@ public final class WebSocketServer: @unchecked Sendable {
     }
 
     private func serviceLoop() {
-        guard let context else { return }
+        guard context != nil, let eventLoop else { return }
         drainInbox()
         while true {
             if stopping && (connections.isEmpty || stopDeadlinePassed) { break }
             insideService = true
-            if lws_service(context, 0) < 0 { break }
+            atelier_ev_run_once(eventLoop)
             insideService = false
             drainInbox()
-            releaseFiredTimers()
             delegate?.serviceTurnEnded(self)
             writeWaiting()
         }
@@ -376,14 +386,13 @@ public final class WebSocketServer: @unchecked Sendable {
             state.inbox.removeAll()
         }
         tearingDown = true
-        for timer in timers.values { lws_sul_cancel(&timer.box.pointee.sul) }
+        for timer in timers.values { atelier_ev_timer_stop(eventLoop, timer.box) }
         if let context {
             lws_context_destroy(context)  // may still call back (CLOSED...)
         }
         context = nil
         for timer in timers.values { timer.box.deallocate() }
         timers.removeAll()
-        releaseFiredTimers()
         for connection in connections.values {
             // lws did not report CLOSED for it: drop the reference it held.
             Unmanaged.passUnretained(connection).release()
@@ -405,6 +414,8 @@ public final class WebSocketServer: @unchecked Sendable {
         strings.freeAll()
         scratch?.deallocate()
         scratch = nil
+        if let eventLoop { ev_loop_destroy(eventLoop) }
+        eventLoop = nil
     }
 
     private func drainInbox() {
@@ -430,18 +441,9 @@ public final class WebSocketServer: @unchecked Sendable {
 
     private func timerFired(token: UInt64) {
         guard let timer = timers.removeValue(forKey: token) else { return }
-        // lws is still walking its list: free the node after this turn.
-        firedTimerBoxes.append(timer.box)
+        // libev stopped it before calling back: its memory may go now.
+        timer.box.deallocate()
         timer.body()
-        // lws runs ripe timers before it polls, and may then poll without a deadline: wake it so
-        // the turn ends (and the delegate's end-of-turn work runs) now.
-        if let context { lws_cancel_service(context) }
-    }
-
-    private func releaseFiredTimers() {
-        guard !firedTimerBoxes.isEmpty else { return }
-        for box in firedTimerBoxes { box.deallocate() }
-        firedTimerBoxes.removeAll(keepingCapacity: true)
     }
 
     // MARK: lws callback dispatch (service thread)
@@ -955,7 +957,7 @@ struct PendingHTTPBody {
 }
 
 struct ScheduledTimer {
-    let box: UnsafeMutablePointer<atelier_timer>
+    let box: UnsafeMutablePointer<atelier_ev_timer>
     let body: () -> Void
 }
 
