@@ -224,7 +224,7 @@ extension SessionHub {
         }
         let name = request.queryValue("format") ?? "md"
         guard let format = TranscriptFormat(rawValue: name) else {
-            return .text("\"\(name)\" is not a transcript format; use md, html, csv or json.\n", status: 400)
+            return .text(Self.unknownFormat(name) + "\n", status: 400)
         }
         let files = TranscriptExporter.render(state: session.state, format: format)
         let table = request.queryValue("table").map { "-\($0).csv" }
@@ -234,6 +234,11 @@ extension SessionHub {
         return HTTPResponse(
             status: 200, contentType: file.mediaType, body: file.bytes,
             headers: [("Content-Disposition", "attachment; filename=\"\(file.fileName)\"")])
+    }
+
+    /// The refusal of a transcript format the exporter does not know, for `/export` and `transcript`.
+    static func unknownFormat(_ name: String) -> String {
+        "\"\(name)\" is not a transcript format; use md, html, csv or json."
     }
 
     static func monotonicSeconds() -> Double {

@@ -352,8 +352,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             return refuse(id, code: "auth.moderatorOnly", "Only a moderator can take the transcript.", client, now)
         }
         guard let format = TranscriptFormat(rawValue: request.format) else {
-            return refuse(id, code: "transcript.unknownFormat",
-                          "\"\(request.format)\" is not a transcript format; use md, html, csv or json.", client, now)
+            return refuse(id, code: "transcript.unknownFormat", Self.unknownFormat(request.format), client, now)
         }
         session.replies.append(.transcript(client.id, id: id, format: format))
         dirty.insert(session.record.id)
