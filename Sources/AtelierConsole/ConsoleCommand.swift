@@ -177,8 +177,8 @@ public struct CommandParser: Sendable {
             return .wait(seconds: seconds)
         case "help":
             if let topic = arguments.first?.text {
-                guard CommandCatalogue.help(for: topic) != nil else { throw ConsoleInputError("There is no command \"\(topic)\".") }
-                return .help(topic: CommandCatalogue.help(for: topic)!.name)
+                guard let entry = CommandCatalogue.help(for: topic) else { throw ConsoleInputError("There is no command \"\(topic)\".") }
+                return .help(topic: entry.name)
             }
             return .help(topic: nil)
         case "quit": return .quit
