@@ -66,12 +66,12 @@ public final class WebSocketServer: @unchecked Sendable {
     private var stopDeadlinePassed = false
     /// Set while `lws_context_destroy` runs (it still calls back): no new work.
     private var tearingDown = false
-    /// False between `lws_service` returning and the end of the turn: frames queued then (the
+    /// False between the loop's turn returning and the end of the turn: frames queued then (the
     /// delegate's end-of-turn work, posted work) are written by `writeWaiting()`, not on POLLOUT.
     private var insideService = true
     /// The libev loop lws runs in (epoll on Linux): owned by the server, destroyed after the context.
     private var eventLoop: OpaquePointer?
-    /// Connections whose queue went from empty to not empty outside `lws_service`.
+    /// Connections whose queue went from empty to not empty outside the loop's turn.
     private var waitingWrite: [ServerConnection] = []
 
     private static let webSocketProtocolID: UInt32 = 1
@@ -353,12 +353,12 @@ public final class WebSocketServer: @unchecked Sendable {
         }
     }
 
-    /// Writes the head of each queue filled since `lws_service` returned, right away.
+    /// Writes the head of each queue filled since the loop's turn returned, right away.
     ///
-    /// Waiting for POLLOUT would cost every recipient a `poll()` slot, a pollfd change and an lws
-    /// dispatch before its `send()` (BENCHMARKS.md, "Where the time goes"). A socket that cannot
-    /// take it all is handled by lws (it keeps the unsent tail and asks for POLLOUT), and then the
-    /// rest of the queue waits for `webSocketWriteable` as usual. All frames of one turn are
+    /// Waiting for POLLOUT would cost every recipient a watcher change, a place in the next wait
+    /// and an lws dispatch before its `send()` (BENCHMARKS.md, "Where the time goes"). A socket
+    /// that cannot take it all is handled by lws (it keeps the unsent tail and asks for POLLOUT),
+    /// and then the rest of the queue waits for `webSocketWriteable` as usual. All frames of one turn are
     /// queued before this runs, so a connection's events of the same turn still go out grouped.
     private func writeWaiting() {
         guard !waitingWrite.isEmpty else { return }
@@ -648,8 +648,8 @@ public final class WebSocketServer: @unchecked Sendable {
         let frame = connection.queue.first!
         let fragmentLimit = configuration.outboundFragmentBytes
         if connection.fragmentOffset == 0, frame.groupable, connection.queue.count > 1,
-           let grouped = writeGroup(wsi, connection, limit: fragmentLimit) {
-            if grouped < 0 { return false }
+           let written = writeGroup(wsi, connection, limit: fragmentLimit) {
+            if !written { return false }
         } else if connection.fragmentOffset == 0 && frame.count <= fragmentLimit {
             // Common case: the whole message, straight from the shared buffer.
             let written = lws_write(wsi, frame.payload, frame.count, LWS_WRITE_TEXT)
@@ -682,8 +682,8 @@ public final class WebSocketServer: @unchecked Sendable {
     }
 
     /// Writes the groupable frames at the head of the queue as one message, in the scratch
-    /// buffer: the number of frames sent, -1 when the write failed, nil when fewer than two fit.
-    private func writeGroup(_ wsi: OpaquePointer, _ connection: ServerConnection, limit: Int) -> Int? {
+    /// buffer: false when the write failed, nil when fewer than two fit.
+    private func writeGroup(_ wsi: OpaquePointer, _ connection: ServerConnection, limit: Int) -> Bool? {
         let grouping = configuration.grouping
         var size = grouping.prefix.count + grouping.suffix.count - grouping.separator.count
         var taken = 0
@@ -708,11 +708,11 @@ public final class WebSocketServer: @unchecked Sendable {
         }
         grouping.suffix.withUnsafeBytes { put($0.baseAddress!, $0.count) }
         let written = lws_write(wsi, payload.assumingMemoryBound(to: UInt8.self), size, LWS_WRITE_TEXT)
-        if written < size { return -1 }
+        if written < size { return false }
         for _ in 0..<taken { connection.queue.removeFirst() }
         counters.framesSent.bump()
         counters.bytesSent.bump(size)
-        return taken
+        return true
     }
 
     // MARK: HTTP (service thread)
