@@ -107,8 +107,7 @@ public final class BenchRunner {
             }
         }
         // Let what is in flight arrive, then read the server's own counters.
-        let settle = monotonicNanoseconds() + 1_000_000_000
-        while monotonicNanoseconds() < settle { driver.pump(milliseconds: 20) }
+        settle(driver, seconds: 1)
         let memory = server.residentKiB()
         report.serverRSSKiB = memory.now
         report.serverPeakRSSKiB = memory.peak
