@@ -35,12 +35,8 @@ public final class ConsoleApp {
         let wakeup: Wakeup
         let connection: SessionConnection
         let terminal: Terminal
-        ClientLibraryLog.silence()
         do {
-            wakeup = try Wakeup()
-            connection = try SessionConnection(configuration: options.connection(script: false)) { [wakeup] update in
-                wakeup.push(update)
-            }
+            (wakeup, connection) = try options.open(script: false)
             terminal = try Terminal()
         } catch {
             FileHandleOutput.standardError("atelier moderate: \(error)")

@@ -41,6 +41,17 @@ public struct ConsoleOptions: Sendable {
             maximumAttempts: script ? 8 : nil, resumeToken: identity?.load())
     }
 
+    /// The session connection a console or a script runs on: its updates go to the returned
+    /// `Wakeup`, which the caller's loop waits on; the client library's own log is silenced.
+    func open(script: Bool) throws -> (Wakeup, SessionConnection) {
+        ClientLibraryLog.silence()
+        let wakeup = try Wakeup()
+        let connection = try SessionConnection(configuration: connection(script: script)) { [wakeup] update in
+            wakeup.push(update)
+        }
+        return (wakeup, connection)
+    }
+
     /// Keeps the token of a welcome (after `moderate`) for the next run.
     func remember(_ update: SessionConnection.Update) {
         if case .change(.welcomed(let welcome)) = update, let token = welcome.token { identity?.save(token) }

@@ -41,12 +41,8 @@ public final class ScriptRunner {
     public func run() -> Int32 {
         let wakeup: Wakeup
         let connection: SessionConnection
-        ClientLibraryLog.silence()
         do {
-            wakeup = try Wakeup()
-            connection = try SessionConnection(configuration: options.connection(script: true)) { [wakeup] update in
-                wakeup.push(update)
-            }
+            (wakeup, connection) = try options.open(script: true)
         } catch {
             output("error connection: \(error)")
             return 1
