@@ -186,51 +186,44 @@ public final class SessionConnection: Sendable {
     /// across a reconnection, so nothing is sent twice).
     @discardableResult
     public func send(_ command: Command) -> Int64? {
-        let prepared = shared.withLock { state -> (Int64, WebSocketClient)? in
-            guard state.status == .live || state.status == .catchingUp, let client = state.client else { return nil }
-            let id = state.nextID
-            state.nextID += 1
-            state.pending[id] = command
-            return (id, client)
-        }
-        guard let (id, client) = prepared else { return nil }
-        guard let text = try? WireEncoder().encodeJSON(ClientMessage(id: id, .command(command))), client.send(text) else {
-            _ = shared.withLock { $0.pending.removeValue(forKey: id) }
-            return nil
-        }
-        return id
+        post(.command(command), duringCatchUp: true,
+             remember: { $0.pending[$1] = command }, forget: { $0.pending.removeValue(forKey: $1) })
     }
 
     /// Asks for the session's transcript in `format` (moderators only); the answer arrives as
     /// `.transcript`. Nil when the link is not live.
     @discardableResult
     public func requestTranscript(format: String) -> Int64? {
-        let prepared = shared.withLock { state -> (Int64, WebSocketClient)? in
-            guard state.status == .live, let client = state.client else { return nil }
-            let id = state.nextID
-            state.nextID += 1
-            state.transcripts.insert(id)
-            return (id, client)
-        }
-        guard let (id, client) = prepared else { return nil }
-        let message = ClientMessage(id: id, .transcript(TranscriptRequest(format: format)))
-        guard let text = try? WireEncoder().encodeJSON(message), client.send(text) else {
-            _ = shared.withLock { $0.transcripts.remove(id) }
-            return nil
-        }
-        return id
+        post(.transcript(TranscriptRequest(format: format)),
+             remember: { $0.transcripts.insert($1) }, forget: { $0.transcripts.remove($1) })
     }
 
     /// Sends a `ping` (answered with an ack carrying the server's clock). Nil when not connected.
     @discardableResult
     public func ping() -> Int64? {
+        post(.ping)
+    }
+
+    /// Sends `body` with the next id when the link is live (or catching up, when allowed):
+    /// `remember` notes, under the lock, what its answer is matched with; `forget` undoes it when
+    /// the message could not go out. Returns the id, or nil when nothing was sent.
+    private func post(
+        _ body: ClientMessage.Body, duringCatchUp: Bool = false,
+        remember: (inout Shared, Int64) -> Void = { _, _ in }, forget: (inout Shared, Int64) -> Void = { _, _ in }
+    ) -> Int64? {
         let prepared = shared.withLock { state -> (Int64, WebSocketClient)? in
-            guard let client = state.client, state.status == .live else { return nil }
-            defer { state.nextID += 1 }
-            return (state.nextID, client)
+            guard let client = state.client,
+                  state.status == .live || (duringCatchUp && state.status == .catchingUp) else { return nil }
+            let id = state.nextID
+            state.nextID += 1
+            remember(&state, id)
+            return (id, client)
         }
-        guard let (id, client) = prepared,
-              let text = try? WireEncoder().encodeJSON(ClientMessage(id: id, .ping)), client.send(text) else { return nil }
+        guard let (id, client) = prepared else { return nil }
+        guard let text = try? WireEncoder().encodeJSON(ClientMessage(id: id, body)), client.send(text) else {
+            shared.withLock { forget(&$0, id) }
+            return nil
+        }
         return id
     }
 
