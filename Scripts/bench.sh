@@ -69,6 +69,8 @@ else:
           f"bench cpu {r['benchCPUPercent']:.0f}%")
     f = r["fanOut"]
     print(f"atelier fan-out (from each note's first delivery): p50 {f['p50']:.2f} ms, p99 {f['p99']:.2f} ms, max {f['max']:.1f} ms")
+    i = r["intake"]
+    print(f"atelier intake (post to each note's first delivery): p50 {i['p50']:.2f} ms, p99 {i['p99']:.2f} ms, max {i['max']:.1f} ms")
 for s in r["steps"]:
     l = s["latency"]
     print(f"atelier step {s['noteRate']:g} notes/s: delivered {s['deliveredPerSecond']:.0f}/s, p50 {l['p50']:.2f} ms, "

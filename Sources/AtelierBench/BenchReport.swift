@@ -50,6 +50,9 @@ public struct BenchReport: Codable, Sendable {
     /// message reaching the server, waiting for the loop, parsing and storing. The C baseline
     /// stamps its posts when its loop starts handling them, so this is the figure closest to its.
     public var fanOut: Latency = Latency([])
+    /// Each note's post to its first delivery (one sample per note): the sender's message
+    /// reaching the server, waiting for the loop, parsing, rules, storing and the first send.
+    public var intake: Latency = Latency([])
     public var serverCPUPercent: Double = 0
     /// CPU of the bench process itself (load generator and receivers), to tell when it is the bottleneck.
     public var benchCPUPercent: Double = 0
@@ -79,6 +82,7 @@ public struct BenchReport: Codable, Sendable {
             lines.append("events delivered/s: \(f(deliveredPerSecond, 0))")
             lines.append("latency ms: p50 \(f(latency.p50, 2))  p99 \(f(latency.p99, 2))  max \(f(latency.max, 2))  (\(latency.samples) samples)")
             lines.append("fan-out ms (from the note's first delivery): p50 \(f(fanOut.p50, 2))  p99 \(f(fanOut.p99, 2))  max \(f(fanOut.max, 2))")
+            lines.append("intake ms (post to the note's first delivery): p50 \(f(intake.p50, 2))  p99 \(f(intake.p99, 2))  max \(f(intake.max, 2))")
         }
         for step in steps {
             lines.append("  step \(f(step.noteRate, 0)) notes/s: delivered \(f(step.deliveredPerSecond, 0))/s, "

@@ -87,6 +87,7 @@ public final class BenchRunner {
                 report.deliveredPerSecond = window.delivered
                 report.latency = window.latency
                 report.fanOut = window.fanOut
+                report.intake = window.intake
                 report.serverCPUPercent = window.cpu
                 report.benchCPUPercent = window.benchCPU
             } else {
@@ -146,6 +147,7 @@ public final class BenchRunner {
         var delivered: Double
         var latency: BenchReport.Latency
         var fanOut: BenchReport.Latency
+        var intake: BenchReport.Latency
         var cpu: Double
         var benchCPU: Double
     }
@@ -220,7 +222,8 @@ public final class BenchRunner {
         progress(String(format: "measured %.0f notes/s: delivered %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms",
                         noteRate, Double(window.delivered) / span, latency.p50, latency.p99, latency.max))
         return Measured(accepted: Double(window.accepted) / span, delivered: Double(window.delivered) / span,
-                        latency: latency, fanOut: BenchReport.Latency(window.fanOut), cpu: cpu / span * 100, benchCPU: benchCPU / span * 100)
+                        latency: latency, fanOut: BenchReport.Latency(window.fanOut),
+                        intake: BenchReport.Latency(window.intake), cpu: cpu / span * 100, benchCPU: benchCPU / span * 100)
     }
 
     /// Opens idle websocket connections in steps and reads the server's resident memory after each.

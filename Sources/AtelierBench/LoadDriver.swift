@@ -26,6 +26,8 @@ public final class LoadDriver {
         var fanOut: [Int64] = []
         /// When each note (by its sending time) first reached a receiver.
         var firstDelivery: [Int64: Int64] = [:]
+        /// Each note's post to its first delivery: the server taking it in (one sample per note).
+        var intake: [Int64] = []
     }
     private(set) var window = Window()
     private var measuring = false
@@ -258,7 +260,10 @@ public final class LoadDriver {
            let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
             window.latencies.append(now - sent)
             let first = window.firstDelivery[sent, default: now]
-            if first == now { window.firstDelivery[sent] = now }
+            if first == now {
+                window.firstDelivery[sent] = now
+                window.intake.append(now - sent)
+            }
             window.fanOut.append(now - first)
         }
         if tracksNotes, let at = FrameScanner.find(#"{"noteAdded":{"#, in: payload) {

@@ -4,7 +4,7 @@ Nothing here asserts a timing: the bench measures, BENCHMARKS.md records, tests 
 the machinery works and that it fails loudly when it cannot run."""
 import json
 
-FIELDS = ["acceptedPerSecond", "deliveredPerSecond", "latency", "fanOut", "serverCPUPercent", "serverRSSKiB",
+FIELDS = ["acceptedPerSecond", "deliveredPerSecond", "latency", "fanOut", "intake", "serverCPUPercent", "serverRSSKiB",
           "refused", "connectionsLost", "queueDrops", "ackedActions", "missingFromStore"]
 
 
@@ -26,6 +26,9 @@ def test_plenary_bench_reports_every_figure_and_finds_every_acked_note_in_sqlite
     # The fan-out is measured from each note's first delivery: never longer than post-to-delivery.
     assert report["fanOut"]["samples"] == report["latency"]["samples"]
     assert report["fanOut"]["max"] <= report["latency"]["max"]
+    # Intake is one sample per note (its first delivery), and no longer than post to delivery.
+    assert 0 < report["intake"]["samples"] < report["latency"]["samples"]
+    assert report["intake"]["max"] <= report["latency"]["max"]
     assert report["deliveredPerSecond"] > 0
     assert report["connectionsLost"] == 0 and report["queueDrops"] == 0
     assert "joined 5/5" in progress and "measured" in progress
