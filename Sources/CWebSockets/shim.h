@@ -33,10 +33,10 @@ static inline struct ev_loop *atelier_ev_loop_new(void)
 	return ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
 }
 
-/* One turn: waits for at least one event, handles what is ready, returns. */
-static inline void atelier_ev_run_once(struct ev_loop *loop)
+/* One turn: handles what is ready and returns; waits for at least one event unless `nowait`. */
+static inline void atelier_ev_run_once(struct ev_loop *loop, int nowait)
 {
-	ev_run(loop, EVRUN_ONCE);
+	ev_run(loop, nowait ? EVRUN_NOWAIT : EVRUN_ONCE);
 }
 
 /* A server timer on the libev loop itself. lws' own timers (lws_sul) are re-armed by its libev

@@ -3,6 +3,7 @@ import AtelierServer
 import AtelierTestSupport
 import Logging
 import Synchronization
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -112,6 +113,16 @@ func startServer(
 func stopServer(_ server: WebSocketServer) {
     server.stop()
     server.wait()
+}
+
+/// `count` clients of `server` on `loop`, each open and known to `delegate`.
+func openClients(_ count: Int, to server: WebSocketServer, delegate: TestDelegate, loop: ClientLoop) throws -> [WebSocketClient] {
+    let before = delegate.openedCount
+    let clients = try (0..<count).map { _ in try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws", loop: loop) }
+    for client in clients { client.connect() }
+    for client in clients { #expect(client.waitForOpen(timeout: 15)) }
+    #expect(eventually { delegate.openedCount == before + count })
+    return clients
 }
 
 /// A collection of received messages (thread safe), for `onMessage` handlers.

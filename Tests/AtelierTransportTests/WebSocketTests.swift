@@ -65,12 +65,7 @@ struct WebSocketTests {
         let loop = try ClientLoop()
         defer { loop.shutdown() }
 
-        let clients = try (0..<8).map { _ in
-            try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws", loop: loop)
-        }
-        for client in clients { client.connect() }
-        for client in clients { #expect(client.waitForOpen(timeout: 15)) }
-        #expect(eventually { delegate.openedCount == clients.count })
+        let clients = try openClients(8, to: server, delegate: delegate, loop: loop)
 
         clients[3].send("all:first")
         clients[5].send("all:second")
@@ -145,6 +140,100 @@ struct WebSocketTests {
         #expect(messages < 300)  // what waited went out grouped
         #expect(server.statistics.slowConsumerDrops == 0)
         #expect(delegate.closedCount == 0)
+    }
+
+    @Test func aFanOutToManyIsWrittenInSlicesWithALoopTurnBetween() throws {
+        // Two connections written per turn: a fan-out to ten leaves the loop free to read after
+        // each slice, rather than keeping what arrives meanwhile waiting for all ten.
+        let delegate = TestDelegate()
+        let go = Mutex(false)
+        let sentAtTurnEnds = Mutex<[Int]?>(nil)
+        delegate.onMessage = { _, _, text in if text == "go" { go.withLock { $0 = true } } }
+        delegate.onTurnEnd = { server in
+            if go.withLock({ $0 }) {
+                go.withLock { $0 = false }
+                server.broadcast(OutboundFrame(text: "fan-out"))
+                sentAtTurnEnds.withLock { $0 = [] }
+            } else {
+                let sent = server.statistics.framesSent
+                sentAtTurnEnds.withLock { if $0 != nil && sent < 10 { $0!.append(sent) } }
+            }
+        }
+        let server = try startServer(delegate: delegate) { $0.writesPerTurn = 2 }
+        defer { stopServer(server) }
+        let loop = try ClientLoop()
+        defer { loop.shutdown() }
+        let clients = try openClients(10, to: server, delegate: delegate, loop: loop)
+
+        clients[0].send("go")
+        for client in clients { #expect(client.receive(timeout: 15) == "fan-out") }
+        #expect(sentAtTurnEnds.withLock { $0 } == [2, 4, 6, 8])
+    }
+
+    @Test func eventsQueuedDuringASlicedFanOutJoinTheQueuesItHasNotReachedYet() throws {
+        // One connection written per turn. The first event reaches one connection, then the next
+        // turn queues a second: that connection gets it alone, the two not reached yet get both
+        // in one message.
+        let delegate = TestDelegate()
+        let step = Mutex(0)
+        delegate.onMessage = { _, _, text in if text == "go" { step.withLock { $0 = 1 } } }
+        delegate.onTurnEnd = { server in
+            let seq = step.withLock { current in
+                defer { if current == 1 || current == 2 { current += 1 } }
+                return current
+            }
+            guard seq == 1 || seq == 2 else { return }
+            server.broadcast(OutboundFrame(bytes: Array(#"{"seq":\#(seq)}"#.utf8), groupable: true))
+        }
+        let server = try startServer(delegate: delegate) { $0.writesPerTurn = 1 }
+        defer { stopServer(server) }
+        let loop = try ClientLoop()
+        defer { loop.shutdown() }
+        let clients = try openClients(3, to: server, delegate: delegate, loop: loop)
+
+        clients[0].send("go")
+        var received: [[String]] = []
+        for client in clients {
+            var messages: [String] = []
+            while messages.joined().components(separatedBy: "seq").count < 3, let message = client.receive(timeout: 15) {
+                messages.append(message)
+            }
+            received.append(messages)
+        }
+        let grouped = [#"{"events":[{"seq":1},{"seq":2}]}"#]
+        #expect(received.count { $0 == [#"{"seq":1}"#, #"{"seq":2}"#] } == 1)
+        #expect(received.count { $0 == grouped } == 2)
+    }
+
+    @Test func connectionsClosedWhileASlicedFanOutWaitsToReachThemLeaveTheOthersServed() throws {
+        let delegate = TestDelegate()
+        let go = Mutex(false)
+        delegate.onMessage = { server, _, text in
+            if text == "go" { go.withLock { $0 = true } }
+            if text == "again" { server.broadcast(OutboundFrame(text: "again")) }
+        }
+        delegate.onTurnEnd = { server in
+            guard go.withLock({ $0 }) else { return }
+            go.withLock { $0 = false }
+            server.broadcast(OutboundFrame(text: "fan-out"))
+            // Closed after the fan-out queued to them, while it still waits to reach them.
+            for info in delegate.records.withLock({ $0.opened }).prefix(3) { server.close(info.id) }
+        }
+        let server = try startServer(delegate: delegate) { $0.writesPerTurn = 1 }
+        defer { stopServer(server) }
+        let loop = try ClientLoop()
+        defer { loop.shutdown() }
+        let clients = try openClients(6, to: server, delegate: delegate, loop: loop)
+        let closedIDs = delegate.records.withLock { $0.opened.prefix(3).map(\.id) }
+
+        clients[5].send("go")
+        for client in clients { #expect(client.receive(timeout: 15) == "fan-out") }
+        #expect(eventually { delegate.closedCount == 3 })
+        for id in closedIDs { #expect(delegate.closeCode(of: id) == .some(1000)) }
+        #expect(eventually { clients.count { $0.currentState.isFinal } == 3 })
+        let open = clients.filter { !$0.currentState.isFinal }
+        open[0].send("again")
+        for client in open { #expect(client.receive(timeout: 15) == "again") }
     }
 
     @Test func largeAndFragmentedMessagesUpToTheLimit() throws {

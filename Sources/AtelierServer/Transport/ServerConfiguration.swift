@@ -51,6 +51,9 @@ public struct ServerConfiguration: Sendable {
     /// How groupable frames waiting on one connection are joined into one message, so a
     /// connection that falls behind catches up with fewer, larger writes.
     public var grouping: FrameGrouping
+    /// Connections written per loop turn when a fan-out fills many queues at once; between
+    /// slices the loop reads what arrived, so a message is not kept waiting for a long fan-out.
+    public var writesPerTurn: Int
     /// Optional TLS: with it the port serves only https and wss.
     public var tls: TLSConfiguration?
     /// Origins (`scheme://host[:port]`) whose pages may open the websocket. Empty: any origin,
@@ -84,6 +87,7 @@ public struct ServerConfiguration: Sendable {
         rxBufferSize: Int = 1024,
         outboundFragmentBytes: Int = 32 * 1024,
         grouping: FrameGrouping = .events,
+        writesPerTurn: Int = 256,
         tls: TLSConfiguration? = nil,
         allowedOrigins: [String] = [],
         contentSecurityPolicy: String = ServerConfiguration.defaultContentSecurityPolicy,
@@ -103,6 +107,7 @@ public struct ServerConfiguration: Sendable {
         self.rxBufferSize = rxBufferSize
         self.outboundFragmentBytes = outboundFragmentBytes
         self.grouping = grouping
+        self.writesPerTurn = writesPerTurn
         self.tls = tls
         self.allowedOrigins = allowedOrigins
         self.contentSecurityPolicy = contentSecurityPolicy

@@ -71,8 +71,10 @@ public final class WebSocketServer: @unchecked Sendable {
     private var insideService = true
     /// The libev loop lws runs in (epoll on Linux): owned by the server, destroyed after the context.
     private var eventLoop: OpaquePointer?
-    /// Connections whose queue went from empty to not empty outside the loop's turn.
+    /// Connections whose queue went from empty to not empty outside the loop's turn, in that
+    /// order; those from `nextWaiting` on are not written yet.
     private var waitingWrite: [ServerConnection] = []
+    private var nextWaiting = 0
 
     private static let webSocketProtocolID: UInt32 = 1
 
@@ -345,7 +347,8 @@ public final class WebSocketServer: @unchecked Sendable {
         while true {
             if stopping && (connections.isEmpty || stopDeadlinePassed) { break }
             insideService = true
-            atelier_ev_run_once(eventLoop)
+            // With writes still waiting, the turn only reads what is ready: it must not sleep.
+            atelier_ev_run_once(eventLoop, nextWaiting < waitingWrite.count ? 1 : 0)
             insideService = false
             drainInbox()
             delegate?.serviceTurnEnded(self)
@@ -353,17 +356,27 @@ public final class WebSocketServer: @unchecked Sendable {
         }
     }
 
-    /// Writes the head of each queue filled since the loop's turn returned, right away.
+    /// Writes the head of each queue filled since the loop's turn returned, right away, up to
+    /// `writesPerTurn` connections a turn.
     ///
     /// Waiting for POLLOUT would cost every recipient a watcher change, a place in the next wait
     /// and an lws dispatch before its `send()` (BENCHMARKS.md, "Where the time goes"). A socket
     /// that cannot take it all is handled by lws (it keeps the unsent tail and asks for POLLOUT),
     /// and then the rest of the queue waits for `webSocketWriteable` as usual. All frames of one turn are
     /// queued before this runs, so a connection's events of the same turn still go out grouped.
+    ///
+    /// A fan-out to thousands is written in slices with a turn in between: a message arriving
+    /// meanwhile is read and applied then, and its events join the queues not written yet, which
+    /// then go out as one group, instead of waiting for the whole fan-out to end.
     private func writeWaiting() {
-        guard !waitingWrite.isEmpty else { return }
-        for connection in waitingWrite {
-            guard connection.closing == nil, connection.peerCloseCode == nil, !connection.queue.isEmpty,
+        var budget = configuration.writesPerTurn
+        while nextWaiting < waitingWrite.count && budget > 0 {
+            let connection = waitingWrite[nextWaiting]
+            nextWaiting += 1
+            // Empty: written by a writeable callback since, or closed (its wsi is gone).
+            guard !connection.queue.isEmpty else { continue }
+            budget -= 1
+            guard connection.closing == nil, connection.peerCloseCode == nil,
                   lws_partial_buffered(connection.wsi) == 0 else {
                 lws_callback_on_writable(connection.wsi)
                 continue
@@ -376,7 +389,10 @@ public final class WebSocketServer: @unchecked Sendable {
             }
             if !connection.queue.isEmpty { lws_callback_on_writable(connection.wsi) }
         }
-        waitingWrite.removeAll(keepingCapacity: true)
+        if nextWaiting == waitingWrite.count {
+            waitingWrite.removeAll(keepingCapacity: true)
+            nextWaiting = 0
+        }
     }
 
     private func tearDown() {
