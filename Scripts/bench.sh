@@ -62,7 +62,7 @@ r = json.load(open(sys.argv[1]))
 print(f"atelier: {r['name']}: {r['participants']} participants, {r['noteRate']:g} notes/s, {r['dotRate']:g} dots/s")
 if r["idle"]:
     print(f"atelier idle: {r['idle'][-1]['connections']} connections, {r['bytesPerIdleConnection']:.0f} bytes per connection")
-else:
+elif not r["steps"]:
     l = r["latency"]
     print(f"atelier: accepted {r['acceptedPerSecond']:.1f}/s, delivered {r['deliveredPerSecond']:.0f}/s, "
           f"p50 {l['p50']:.2f} ms, p99 {l['p99']:.2f} ms, max {l['max']:.1f} ms, server cpu {r['serverCPUPercent']:.0f}%, "
