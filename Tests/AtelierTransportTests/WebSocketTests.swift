@@ -86,10 +86,7 @@ struct WebSocketTests {
         defer { stopServer(server) }
         let loop = try ClientLoop()
         defer { loop.shutdown() }
-        let client = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws", loop: loop)
-        client.connect()
-        #expect(client.waitForOpen(timeout: 15))
-        #expect(eventually { delegate.openedCount == 1 })
+        let client = try openClients(1, to: server, delegate: delegate, loop: loop)[0]
 
         // Queued in one service turn: the consecutive groupable frames are joined, the plain one
         // is not, and order is kept.
@@ -245,11 +242,8 @@ struct WebSocketTests {
         let loop = try ClientLoop(configuration: .init(outboundFragmentBytes: 3000))
         defer { loop.shutdown() }
 
-        let client = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws", loop: loop)
-        let bystander = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws", loop: loop)
-        client.connect()
-        bystander.connect()
-        #expect(client.waitForOpen(timeout: 15) && bystander.waitForOpen(timeout: 15))
+        let pair = try openClients(2, to: server, delegate: delegate, loop: loop)
+        let (client, bystander) = (pair[0], pair[1])
 
         let pattern = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
         func text(_ count: Int) -> String {
@@ -395,9 +389,7 @@ struct WebSocketTests {
         defer { stopServer(server) }
         let loop = try ClientLoop()
         defer { loop.shutdown() }
-        let client = try WebSocketClient(url: "ws://127.0.0.1:\(server.port)/ws", loop: loop)
-        client.connect()
-        #expect(client.waitForOpen(timeout: 15))
+        let client = try openClients(1, to: server, delegate: delegate, loop: loop)[0]
         client.pauseReading()
         #expect(client.send("paused"))  // round trip so the pause is in effect
         #expect(eventually { delegate.records.withLock { $0.received.count } == 1 })
@@ -471,9 +463,7 @@ struct WebSocketTests {
         let port = server.port
         let loop = try ClientLoop()
         defer { loop.shutdown() }
-        let clients = try (0..<4).map { _ in try WebSocketClient(url: "ws://127.0.0.1:\(port)/ws", loop: loop) }
-        for client in clients { client.connect() }
-        for client in clients { #expect(client.waitForOpen(timeout: 15)) }
+        let clients = try openClients(4, to: server, delegate: delegate, loop: loop)
 
         server.stop()
         server.wait()
