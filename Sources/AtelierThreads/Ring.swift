@@ -1,4 +1,5 @@
-/// The FIFO both service loops keep their outbound messages in: a growable ring that starts
+/// The FIFO both service loops keep their outbound messages in (and the server its connections
+/// waiting to be written): a growable ring that starts
 /// with no storage (an idle connection costs nothing) and gives its storage back when it drains
 /// after having grown large.
 ///

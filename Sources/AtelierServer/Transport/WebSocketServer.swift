@@ -72,9 +72,8 @@ public final class WebSocketServer: @unchecked Sendable {
     /// The libev loop lws runs in (epoll on Linux): owned by the server, destroyed after the context.
     private var eventLoop: OpaquePointer?
     /// Connections whose queue went from empty to not empty outside the loop's turn, in that
-    /// order; those from `nextWaiting` on are not written yet.
-    private var waitingWrite: [ServerConnection] = []
-    private var nextWaiting = 0
+    /// order, not written yet.
+    private var waitingWrite = Ring<ServerConnection>()
 
     private static let webSocketProtocolID: UInt32 = 1
 
@@ -348,7 +347,7 @@ public final class WebSocketServer: @unchecked Sendable {
             if stopping && (connections.isEmpty || stopDeadlinePassed) { break }
             insideService = true
             // With writes still waiting, the turn only reads what is ready: it must not sleep.
-            atelier_ev_run_once(eventLoop, nextWaiting < waitingWrite.count ? 1 : 0)
+            atelier_ev_run_once(eventLoop, waitingWrite.isEmpty ? 0 : 1)
             insideService = false
             drainInbox()
             delegate?.serviceTurnEnded(self)
@@ -370,9 +369,7 @@ public final class WebSocketServer: @unchecked Sendable {
     /// then go out as one group, instead of waiting for the whole fan-out to end.
     private func writeWaiting() {
         var budget = configuration.writesPerTurn
-        while nextWaiting < waitingWrite.count && budget > 0 {
-            let connection = waitingWrite[nextWaiting]
-            nextWaiting += 1
+        while budget > 0, let connection = waitingWrite.popFirst() {
             // Empty: written by a writeable callback since, or closed (its wsi is gone).
             guard !connection.queue.isEmpty else { continue }
             budget -= 1
@@ -388,10 +385,6 @@ public final class WebSocketServer: @unchecked Sendable {
                 continue
             }
             if !connection.queue.isEmpty { lws_callback_on_writable(connection.wsi) }
-        }
-        if nextWaiting == waitingWrite.count {
-            waitingWrite.removeAll(keepingCapacity: true)
-            nextWaiting = 0
         }
     }
 
@@ -414,6 +407,7 @@ public final class WebSocketServer: @unchecked Sendable {
             Unmanaged.passUnretained(connection).release()
         }
         connections.removeAll()
+        waitingWrite.removeAll()
         pendingHTTP.removeAll()
         releaseSetUpResources()
         delegate = nil
