@@ -51,7 +51,8 @@ public struct BenchReport: Codable, Sendable {
     /// stamps its posts when its loop starts handling them, so this is the figure closest to its.
     public var fanOut: Latency = Latency([])
     /// Each note's post to its first delivery (one sample per note): the sender's message
-    /// reaching the server, waiting for the loop, parsing, rules, storing and the first send.
+    /// reaching the server, waiting for the loop, parsing, rules, storing, the first send, and
+    /// the receivers getting to that socket.
     public var intake: Latency = Latency([])
     public var serverCPUPercent: Double = 0
     /// CPU of the bench process itself (load generator and receivers), to tell when it is the bottleneck.

@@ -26,7 +26,7 @@ public final class LoadDriver {
         var fanOut: [Int64] = []
         /// When each note (by its sending time) first reached a receiver.
         var firstDelivery: [Int64: Int64] = [:]
-        /// Each note's post to its first delivery: the server taking it in (one sample per note).
+        /// Each note's post to its first delivery (one sample per note).
         var intake: [Int64] = []
     }
     private(set) var window = Window()
