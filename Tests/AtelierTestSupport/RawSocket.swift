@@ -200,7 +200,8 @@ public func residentKilobytes() -> Int {
     while fgets(&line, Int32(line.count), file) != nil {
         let text = String(cString: line)
         if text.hasPrefix("VmRSS:") {
-            return Int(text.dropFirst(6).split(separator: " ").first ?? "") ?? 0
+            // "VmRSS:\t  123456 kB": the figure sits between tabs and spaces.
+            return Int(text.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") ?? 0
         }
     }
     return 0
