@@ -39,8 +39,11 @@ final class LiveSession {
     private(set) var log: [LoggedEvent] = []
     /// Indexes in `log` of the events shown to each board's readers.
     private var boardEvents: [BoardID: [Int]] = [:]
-    /// Connections in the session and who they are.
+    /// Connections in the session and who they are: they receive each event as it is committed.
     var members: [ConnectionID: ParticipantID] = [:]
+    /// Connections being sent a part of the log, a part each time they have read the previous one;
+    /// a catch-up makes its connection a member when it reaches the end of the log.
+    var streams: [ConnectionID: Stream] = [:]
     /// Events accepted this turn, in order, not yet in the database.
     private(set) var pending: [PendingEvent] = []
     /// Answers to send once this turn's events are committed, in the order they were decided.
@@ -140,11 +143,53 @@ final class LiveSession {
         state = rebuilt
     }
 
-    /// What `viewer` may see of the log after `after`, as event messages.
-    func messages(for viewer: ParticipantID, after: Int64) -> [[UInt8]] {
-        log[Int(max(after, 0))...].compactMap { entry in
-            state.form(for: viewer, among: entry.disclosures).map { entry.messages[$0] }
+    /// What a connection still has to be sent of the log, and for whom.
+    struct Stream {
+        let viewer: ParticipantID
+        /// In the order they are sent.
+        var backlogs: [Backlog]
+    }
+
+    /// A part of the log still to send, as a position in it: a connection holds a cursor, never
+    /// a copy of the log, however long the log or slow the reader.
+    enum Backlog {
+        /// What the viewer may see from log index `next` to the end of the log, wherever it is
+        /// by then: a catch-up.
+        case catchUp(next: Int)
+        /// The events at these log indexes that the viewer may see now: the earlier events a
+        /// widening let them see.
+        case earlier([Int], next: Int)
+    }
+
+    /// The next part of `backlog` for `viewer`, event messages of about `budget` bytes at most
+    /// (one at least), and moves the backlog past it; empty when the backlog is done.
+    func nextPart(of backlog: inout Backlog, for viewer: ParticipantID, budget: Int) -> [[UInt8]] {
+        var part: [[UInt8]] = []
+        var bytes = 0
+        func take(_ index: Int) -> Bool {
+            let entry = log[index]
+            guard let form = state.form(for: viewer, among: entry.disclosures) else { return true }
+            let message = entry.messages[form]
+            guard part.isEmpty || bytes + message.count <= budget else { return false }
+            part.append(message)
+            bytes += message.count + 1
+            return true
         }
+        switch backlog {
+        case .catchUp(var next):
+            while next < log.count, take(next) { next += 1 }
+            backlog = .catchUp(next: next)
+        case .earlier(let indexes, var next):
+            while next < indexes.count, take(indexes[next]) { next += 1 }
+            backlog = .earlier(indexes, next: next)
+        }
+        return part
+    }
+
+    /// Whether a catch-up has reached the end of the log.
+    func isAtEnd(_ backlog: Backlog) -> Bool {
+        if case .catchUp(let next) = backlog { return next >= log.count }
+        return false
     }
 
     /// Whether a client back from `after` must start over: it has nothing, claims more than the
@@ -154,17 +199,14 @@ final class LiveSession {
         return log[Int(after)...].contains { $0.event.mayWidenVisibility(of: viewer) }
     }
 
-    /// Earlier events `viewer` may see now but could not in `before`, as event messages in log order.
-    func widened(for viewer: ParticipantID, since before: SessionState, below limit: Int64) -> [[UInt8]] {
+    /// Log indexes below `limit` of the earlier events `viewer` may see now but could not in
+    /// `before`, in log order.
+    func widened(for viewer: ParticipantID, since before: SessionState, below limit: Int) -> [Int] {
         guard state.participants[viewer]?.isModerator == false else { return [] }
         let gained = boardEvents.keys.filter { !before.canRead($0, as: viewer) && state.canRead($0, as: viewer) }
-        let indexes = Set(gained.flatMap { boardEvents[$0] ?? [] }).filter { Int64($0) < limit - 1 }.sorted()
-        return indexes.compactMap { index in
-            let entry = log[index]
-            guard before.form(for: viewer, among: entry.disclosures) == nil,
-                  let form = state.form(for: viewer, among: entry.disclosures) else { return nil }
-            return entry.messages[form]
-        }
+        return Set(gained.flatMap { boardEvents[$0] ?? [] }).filter { index in
+            index < limit && before.form(for: viewer, among: log[index].disclosures) == nil
+        }.sorted()
     }
 
     private func append(_ entry: LoggedEvent) {

@@ -72,14 +72,6 @@ extension SessionHub {
         }
     }
 
-    /// Sends members the earlier events they may now see (rooms closed, moved into a room).
-    private func widen(_ session: LiveSession, since before: SessionState, below first: Int64) {
-        for (connection, viewer) in session.members {
-            let messages = session.widened(for: viewer, since: before, below: first)
-            sendGrouped(messages, to: connection)
-        }
-    }
-
     private func answer(_ reply: LiveSession.Reply, in session: LiveSession, now: Timestamp) {
         switch reply {
         case let .ack(connection, id, seq):
@@ -91,15 +83,13 @@ extension SessionHub {
             client.entering = false
             client.session = session.record.id
             client.participant = participant
-            session.members[connection] = participant
             let reset = token != nil || session.needsReset(for: participant, after: after)
             let moderator = session.state.participants[participant]?.isModerator ?? false
             let welcome = ServerMessages.Welcome(
                 session: session.record.id, code: session.record.joinCode, participant: participant,
                 moderator: moderator, token: token, reset: reset)
             server?.send(ServerMessages.ack(id, now: now, welcome: welcome), to: connection)
-            sendGrouped(session.messages(for: participant, after: reset ? 0 : after ?? 0), to: connection)
-            server?.send(ServerMessages.synced(session.committedSequence, now: now), to: connection)
+            startCatchUp(connection, in: session, as: participant, from: reset ? 0 : Int(after ?? 0))
             logger.info(token == nil ? "rejoined" : "joined", metadata: [
                 "session": "\(session.record.joinCode)", "participant": "\(participant)",
                 "moderator": "\(moderator)", "reset": "\(reset)",
@@ -123,24 +113,6 @@ extension SessionHub {
                 answer(reply, in: session, now: now)
             }
         }
-    }
-
-    /// Event messages in frames of a bounded size, so a long catch-up neither fills the
-    /// connection's queue with thousands of frames nor makes one huge frame.
-    private func sendGrouped(_ messages: [[UInt8]], to connection: ConnectionID) {
-        let budget = 48 * 1024
-        var group: [[UInt8]] = []
-        var bytes = 0
-        for message in messages {
-            if !group.isEmpty && bytes + message.count > budget {
-                server?.send(ServerMessages.events(group), to: connection)
-                group = []
-                bytes = 0
-            }
-            group.append(message)
-            bytes += message.count + 1
-        }
-        if !group.isEmpty { server?.send(ServerMessages.events(group), to: connection) }
     }
 
     /// One log line per change that matters to an operator; never a secret, never a text.

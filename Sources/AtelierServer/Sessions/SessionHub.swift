@@ -166,7 +166,9 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
 
     public func server(_ server: WebSocketServer, didClose connection: ConnectionID, code: UInt16?) {
         guard let client = clients.removeValue(forKey: connection) else { return }
-        if let id = client.session, let session = sessions[id], let participant = session.members.removeValue(forKey: connection) {
+        guard let id = client.session, let session = sessions[id] else { return }
+        session.streams[connection] = nil
+        if let participant = session.members.removeValue(forKey: connection) {
             logger.info("disconnected", metadata: ["session": "\(session.record.joinCode)", "participant": "\(participant)", "close": "\(code.map(String.init) ?? "none")"])
         }
     }

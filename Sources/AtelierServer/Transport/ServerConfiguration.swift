@@ -54,6 +54,9 @@ public struct ServerConfiguration: Sendable {
     /// Connections written per loop turn when a fan-out fills many queues at once; between
     /// slices the loop reads what arrived, so a message is not kept waiting for a long fan-out.
     public var writesPerTurn: Int
+    /// How long a connection may leave a long answer unread (a catch-up, streamed as it reads,
+    /// `WebSocketServer.notifyWhenDrained`) before it is dropped as a slow consumer.
+    public var stalledReaderMilliseconds: Int
     /// Optional TLS: with it the port serves only https and wss.
     public var tls: TLSConfiguration?
     /// Origins (`scheme://host[:port]`) whose pages may open the websocket. Empty: any origin,
@@ -88,6 +91,7 @@ public struct ServerConfiguration: Sendable {
         outboundFragmentBytes: Int = 32 * 1024,
         grouping: FrameGrouping = .events,
         writesPerTurn: Int = 256,
+        stalledReaderMilliseconds: Int = 15_000,
         tls: TLSConfiguration? = nil,
         allowedOrigins: [String] = [],
         contentSecurityPolicy: String = ServerConfiguration.defaultContentSecurityPolicy,
@@ -108,6 +112,7 @@ public struct ServerConfiguration: Sendable {
         self.outboundFragmentBytes = outboundFragmentBytes
         self.grouping = grouping
         self.writesPerTurn = writesPerTurn
+        self.stalledReaderMilliseconds = stalledReaderMilliseconds
         self.tls = tls
         self.allowedOrigins = allowedOrigins
         self.contentSecurityPolicy = contentSecurityPolicy

@@ -107,10 +107,15 @@ public protocol WebSocketServerDelegate: AnyObject {
 
     /// Answer a dynamic HTTP route, or return nil to fall through to static files.
     func server(_ server: WebSocketServer, respondTo request: HTTPRequest) -> HTTPResponse?
+
+    /// A connection that asked with `notifyWhenDrained(_:)` has been written everything queued
+    /// to it: the moment to queue the next part of a long answer.
+    func server(_ server: WebSocketServer, drained connection: ConnectionID)
 }
 
 extension WebSocketServerDelegate {
     public func serviceTurnEnded(_ server: WebSocketServer) {}
+    public func server(_ server: WebSocketServer, drained connection: ConnectionID) {}
     public func server(_ server: WebSocketServer, respondTo request: HTTPRequest) -> HTTPResponse? { nil }
 }
 

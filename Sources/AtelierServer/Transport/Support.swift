@@ -30,6 +30,13 @@ struct OwnedCStrings {
 }
 
 
+/// Milliseconds of the monotonic clock: for durations, which a change of the wall clock must not bend.
+func monotonicMilliseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+}
+
 /// Errors thrown when starting the transport.
 public enum TransportError: Error, Sendable, Equatable {
     case alreadyStarted

@@ -74,6 +74,10 @@ public final class WebSocketServer: @unchecked Sendable {
     /// Connections whose queue went from empty to not empty outside the loop's turn, in that
     /// order, not written yet.
     private var waitingWrite = Ring<ServerConnection>()
+    /// Connections that asked to be told when drained, and since when (monotonic milliseconds):
+    /// one that has not read its queue within `stalledReaderMilliseconds` is dropped.
+    private var drainWaiters: [ConnectionID: Int64] = [:]
+    private var stallCheck: TimerToken?
 
     private static let webSocketProtocolID: UInt32 = 1
 
@@ -211,6 +215,19 @@ public final class WebSocketServer: @unchecked Sendable {
         connection.closing = PendingClose(code: code, reason: reason, flushQueue: true)
         lws_set_timeout(connection.wsi, PENDING_TIMEOUT_USER_OK, 10)
         lws_callback_on_writable(connection.wsi)
+    }
+
+    /// Asks for `server(_:drained:)` once everything queued to the connection so far has been
+    /// written (service thread). A long answer (a catch-up) goes out a part at a time this way,
+    /// paced by the client's reading and never held whole; a client that leaves a part unread
+    /// for `stalledReaderMilliseconds` is dropped as a slow consumer.
+    public func notifyWhenDrained(_ id: ConnectionID) {
+        assert(isOnServiceThread, "notifyWhenDrained(_:) must be called on the service thread")
+        guard let connection = connections[id], connection.closing == nil, !tearingDown else { return }
+        connection.notifyWhenDrained = true
+        drainWaiters[id] = monotonicMilliseconds()
+        if stallCheck == nil { scheduleStallCheck() }
+        if connection.queue.isEmpty { drained(connection) }
     }
 
     /// Number of frames waiting on a connection (service thread), nil if unknown.
@@ -384,7 +401,33 @@ public final class WebSocketServer: @unchecked Sendable {
                 atelier_kill_async(connection.wsi)
                 continue
             }
-            if !connection.queue.isEmpty { lws_callback_on_writable(connection.wsi) }
+            if connection.queue.isEmpty {
+                drained(connection)
+            } else {
+                lws_callback_on_writable(connection.wsi)
+            }
+        }
+    }
+
+    /// Tells the delegate a connection that asked has nothing left queued.
+    private func drained(_ connection: ServerConnection) {
+        guard connection.notifyWhenDrained, connection.queue.isEmpty, connection.closing == nil else { return }
+        connection.notifyWhenDrained = false
+        drainWaiters[connection.id] = nil
+        delegate?.server(self, drained: connection.id)
+    }
+
+    /// Drops the connections that have left a long answer unread for too long; runs while any waits.
+    private func scheduleStallCheck() {
+        let period = max(configuration.stalledReaderMilliseconds / 4, 50)
+        stallCheck = schedule(afterMilliseconds: period) { [unowned self] in
+            stallCheck = nil
+            let limit = monotonicMilliseconds() - Int64(configuration.stalledReaderMilliseconds)
+            for (id, since) in drainWaiters where since < limit {
+                drainWaiters[id] = nil
+                if let connection = connections[id], connection.closing == nil { dropSlowConsumer(connection) }
+            }
+            if !drainWaiters.isEmpty { scheduleStallCheck() }
         }
     }
 
@@ -553,6 +596,7 @@ public final class WebSocketServer: @unchecked Sendable {
         lws_set_opaque_user_data(wsi, nil)
         let connection = Unmanaged<ServerConnection>.fromOpaque(raw).takeRetainedValue()
         connections.removeValue(forKey: connection.id)
+        drainWaiters[connection.id] = nil
         connection.queue.removeAll()
         counters.connectionsOpen.bump(-1)
         let code = connection.peerCloseCode ?? connection.closing?.code
@@ -645,6 +689,7 @@ public final class WebSocketServer: @unchecked Sendable {
         }
         guard !connection.queue.isEmpty else { return 0 }
         guard writeHead(connection) else { return -1 }
+        drained(connection)
         if !connection.queue.isEmpty || connection.closing != nil {
             lws_callback_on_writable(wsi)
         }
@@ -937,6 +982,8 @@ final class ServerConnection {
     var rx: [UInt8] = []
     var closing: PendingClose?
     var peerCloseCode: UInt16?
+    /// The delegate wants `server(_:drained:)` once the queue is empty.
+    var notifyWhenDrained = false
 
     init(id: ConnectionID, wsi: OpaquePointer) {
         self.id = id

@@ -56,9 +56,11 @@ final class LiveServer {
         return logger
     }()
 
-    /// Starts a server; with `database` it serves what that database holds instead of creating a session.
+    /// Starts a server; with `database` it serves what that database holds instead of creating a session
+    /// (`moderatorKey` is then that session's key, when the test knows it).
     /// `configure` adjusts the transport settings (loopback, ephemeral port) before the server starts.
-    init(workshop: WorkshopDefinition = testWorkshop, database: String? = nil, options: SessionHub.Options = .init(),
+    init(workshop: WorkshopDefinition = testWorkshop, database: String? = nil, moderatorKey: String = "",
+         options: SessionHub.Options = .init(),
          clock: TestClock = TestClock(), configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         databasePath = database ?? NSTemporaryDirectory() + "atelier-server-\(UUID().uuidString).db"
         store = try EventStore(path: databasePath)
@@ -67,13 +69,13 @@ final class LiveServer {
         let loaded = try hub.loadSessions()
         if database == nil {
             let created = try hub.createSession(workshop: workshop)
-            (code, moderatorKey, sessionID) = (created.record.joinCode, created.moderatorKey, created.record.id)
+            (code, self.moderatorKey, sessionID) = (created.record.joinCode, created.moderatorKey, created.record.id)
         } else {
             // An ended session is not loaded at start; the first message naming its code serves it.
             guard let record = try loaded.first ?? store.sessions().first else {
                 throw StoreError(.unknownSession, "nothing to resume")
             }
-            (code, moderatorKey, sessionID) = (record.joinCode, "", record.id)
+            (code, self.moderatorKey, sessionID) = (record.joinCode, moderatorKey, record.id)
         }
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
         configure(&configuration)
