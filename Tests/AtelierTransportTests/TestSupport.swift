@@ -56,6 +56,8 @@ final class TestDelegate: WebSocketServerDelegate, @unchecked Sendable {
     var onHTTP: ((HTTPRequest) -> HTTPResponse?)?
     /// Called on the service thread at the end of every turn, as the session hub commits.
     var onTurnEnd: ((WebSocketServer) -> Void)?
+    /// Called on the service thread when a connection that asked is drained.
+    var onDrained: ((WebSocketServer, ConnectionID) -> Void)?
     /// Messages to echo at the end of the turn (group-commit style).
     private var echoAtTurnEnd: [(ConnectionID, String)] = []
     var echo = false
@@ -91,6 +93,10 @@ final class TestDelegate: WebSocketServerDelegate, @unchecked Sendable {
 
     func server(_ server: WebSocketServer, respondTo request: HTTPRequest) -> HTTPResponse? {
         onHTTP?(request)
+    }
+
+    func server(_ server: WebSocketServer, drained connection: ConnectionID) {
+        onDrained?(server, connection)
     }
 
     var openedCount: Int { records.withLock { $0.opened.count } }

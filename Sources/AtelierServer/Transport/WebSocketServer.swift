@@ -77,9 +77,14 @@ public final class WebSocketServer: @unchecked Sendable {
     /// Connections that asked to be told when drained, and since when (monotonic milliseconds):
     /// one that has not read its queue within `stalledReaderMilliseconds` is dropped.
     private var drainWaiters: [ConnectionID: Int64] = [:]
+    /// Stalled readers dropped, and when to cut their socket if the close has not gone through:
+    /// a reader that does not read cannot take the close frame either.
+    private var stalledDrops: [ConnectionID: Int64] = [:]
     private var stallCheck: TimerToken?
 
     private static let webSocketProtocolID: UInt32 = 1
+    /// How long a dropped stalled reader has to take its close frame before its socket is cut.
+    private static let stalledCloseGraceMilliseconds = 2_000
 
     /// - Parameters:
     ///   - delegate: kept strongly until the service loop ends, then released.
@@ -369,6 +374,9 @@ public final class WebSocketServer: @unchecked Sendable {
             drainInbox()
             delegate?.serviceTurnEnded(self)
             writeWaiting()
+            // A stop begins once the turn is over: what the turn decided and committed has been
+            // answered, and those answers go out before the close frame.
+            if !stopping, shared.withLock({ $0.stopRequested }) { beginStop() }
         }
     }
 
@@ -422,12 +430,20 @@ public final class WebSocketServer: @unchecked Sendable {
         let period = max(configuration.stalledReaderMilliseconds / 4, 50)
         stallCheck = schedule(afterMilliseconds: period) { [unowned self] in
             stallCheck = nil
-            let limit = monotonicMilliseconds() - Int64(configuration.stalledReaderMilliseconds)
+            let now = monotonicMilliseconds()
+            for (id, cutAt) in stalledDrops where cutAt <= now {
+                stalledDrops[id] = nil
+                // Its end of the socket reads EOF, which lws handles as any peer gone.
+                if let connection = connections[id] { shutdown(lws_get_socket_fd(connection.wsi), Int32(SHUT_RDWR)) }
+            }
+            let limit = now - Int64(configuration.stalledReaderMilliseconds)
             for (id, since) in drainWaiters where since < limit {
                 drainWaiters[id] = nil
-                if let connection = connections[id], connection.closing == nil { dropSlowConsumer(connection) }
+                guard let connection = connections[id], connection.closing == nil else { continue }
+                dropSlowConsumer(connection)
+                stalledDrops[id] = now + Int64(Self.stalledCloseGraceMilliseconds)
             }
-            if !drainWaiters.isEmpty { scheduleStallCheck() }
+            if !drainWaiters.isEmpty || !stalledDrops.isEmpty { scheduleStallCheck() }
         }
     }
 
@@ -472,13 +488,12 @@ public final class WebSocketServer: @unchecked Sendable {
     }
 
     private func drainInbox() {
-        let (work, stopRequested) = shared.withLock { state -> ([@Sendable () -> Void], Bool) in
+        let work = shared.withLock { state -> [@Sendable () -> Void] in
             let work = state.inbox
             if !work.isEmpty { state.inbox = [] }
-            return (work, state.stopRequested)
+            return work
         }
         for item in work { item() }
-        if stopRequested && !stopping { beginStop() }
     }
 
     private func beginStop() {
@@ -597,6 +612,7 @@ public final class WebSocketServer: @unchecked Sendable {
         let connection = Unmanaged<ServerConnection>.fromOpaque(raw).takeRetainedValue()
         connections.removeValue(forKey: connection.id)
         drainWaiters[connection.id] = nil
+        stalledDrops[connection.id] = nil
         connection.queue.removeAll()
         counters.connectionsOpen.bump(-1)
         let code = connection.peerCloseCode ?? connection.closing?.code
