@@ -60,7 +60,6 @@ struct RefusalCoverageTests {
         .voteMaxPerItem: VoteRulesTests.placeDots,
         .voteNoDotToRemove: VoteRulesTests.removeDot,
         .voteUnknownItem: VoteRulesTests.unknownRoundOrItem,
-        .voteNotInYourRoom: VoteRulesTests.voteOnlyInOwnRoom,
         .synthesisAlreadyPromoted: SynthesisRulesTests.noDuplicates,
         .synthesisUnknownItem: SynthesisRulesTests.demote,
         .recommendationUnknown: SynthesisRulesTests.unknownRecommendation,

@@ -30,6 +30,16 @@ import Testing
         return (server, moderator, mallory, bob)
     }
 
+    /// An error frame without its message id and clock, with `item` replaced by a placeholder.
+    private static func unstamped(_ answer: JSONValue, naming item: String) -> [String: String] {
+        guard case .object(let frame) = answer else { return [:] }
+        var members: [String: String] = [:]
+        for (key, value) in frame where key != "error" && key != "now" {
+            members[key] = value.serialized().replacingOccurrences(of: item, with: "ITEM")
+        }
+        return members
+    }
+
     @Test func invalidUTF8ClosesOnlyThatConnectionWith1007() throws {
         let (server, _, mallory, bob) = try plenary()
         let before = try #require(server.hub.state(of: server.sessionID))
@@ -157,6 +167,26 @@ import Testing
         }
         #expect(server.hub.state(of: server.sessionID) == before)
         #expect(!anne.received.contains { $0.serialized().contains("Logements vides") })
+        try stillServed(bob)
+    }
+
+    @Test func aDotOnAnotherRoomsNoteIsAnsweredAsOneOnANoteThatDoesNotExist() throws {
+        let session = try BreakoutSession()
+        let (server, moderator, anne, bob) = (session.server, session.moderator, session.anne, session.bob)
+        try bob.accepted(.addNote(board: nil, prompt: "pistes", text: "Logements vides", colour: nil, anonymous: nil))
+        try moderator.accepted(.openVote(on: .boards, dotsPerPerson: 3, maxDotsPerItem: 2, hidden: false))
+        let before = try #require(server.hub.state(of: server.sessionID))
+        let bobsNote = try #require(before.noteOrder.last)
+        let missing = "n999"
+        for command in [Command.placeDot, Command.removeDot] {
+            let elsewhere = try anne.command(command("v1", bobsNote))
+            let nowhere = try anne.command(command("v1", missing))
+            // The frames may differ only by the message id, the clock and the item named back.
+            #expect(Self.unstamped(elsewhere, naming: bobsNote) == Self.unstamped(nowhere, naming: missing),
+                    "\(elsewhere.serialized()) against \(nowhere.serialized())")
+            #expect(Peer.code(elsewhere) == "vote.unknownItem")
+        }
+        #expect(server.hub.state(of: server.sessionID) == before)
         try stillServed(bob)
     }
 

@@ -69,7 +69,6 @@ public struct Refusal: Error, Hashable, Sendable, CustomStringConvertible {
         case voteMaxPerItem = "vote.maxPerItem"
         case voteNoDotToRemove = "vote.noDotToRemove"
         case voteUnknownItem = "vote.unknownItem"
-        case voteNotInYourRoom = "vote.notInYourRoom"
         case synthesisAlreadyPromoted = "synthesis.alreadyPromoted"
         case synthesisUnknownItem = "synthesis.unknownItem"
         case recommendationUnknown = "recommendation.unknown"
