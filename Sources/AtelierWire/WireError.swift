@@ -65,6 +65,11 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         return text + message
     }
 
+    /// An error for a member the reader does not know, at its path in error notation.
+    static func unknownField(path: String) -> WireError {
+        WireError(code: .unknownField, path: path, message: "unknown field")
+    }
+
     /// An error for a value that decoded but failed a semantic rule, at a path in error notation.
     public static func invalidValue(path: String, message: String) -> WireError {
         WireError(code: .invalidValue, path: path, message: message)

@@ -152,6 +152,16 @@ import Testing
         try stillServed(bob)
     }
 
+    @Test func anUnknownMemberBesideTheMessagesKindIsAnsweredAsAnUnknownFieldWithItsPath() throws {
+        let (server, _, mallory, bob) = try plenary()
+        mallory.sendRaw(#"{"id": 41, "ping": {}, "admin": true}"#)
+        let error = try mallory.wait(for: "admin field") { $0["error"]?.int64Value == 41 }
+        #expect(error["code"]?.stringValue == "field.unknown")
+        #expect(error["path"]?.stringValue == "admin")
+        try stillServed(bob)
+        _ = server
+    }
+
     @Test func writingIntoAnotherRoomIsRefused() throws {
         let session = try BreakoutSession()
         let (server, anne, bob) = (session.server, session.anne, session.bob)
