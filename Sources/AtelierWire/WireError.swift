@@ -21,6 +21,8 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case trailingData = "json.trailingData"
         /// Valid JSON this layer cannot represent: a member name containing U+0000.
         case unsupported = "json.unsupported"
+        /// An object names the same member more than once.
+        case duplicateKey = "json.duplicateKey"
         /// A required member or array element is absent.
         case missingField = "field.missing"
         /// A value has the wrong JSON type, `null` included.

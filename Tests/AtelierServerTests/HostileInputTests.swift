@@ -162,6 +162,22 @@ import Testing
         _ = server
     }
 
+    @Test func aRepeatedMemberNameIsRefusedAsADuplicateKeyWithItsPath() throws {
+        let (server, _, mallory, bob) = try plenary()
+        let before = try #require(server.hub.state(of: server.sessionID))
+        mallory.sendRaw(#"{"id": 2, "id": 3, "ping": {}}"#)
+        let error = try mallory.wait(for: "repeated id") { $0["code"] != nil || $0["ack"] != nil }
+        #expect(error["code"]?.stringValue == "json.duplicateKey", "\(error.serialized())")
+        #expect(error["path"]?.stringValue == "id")
+        #expect(error["error"] == .null)
+        mallory.sendRaw(#"{"id": 4, "command": {"addNote": {"prompt": "attentes", "text": "Bancs", "text": "Fontaines"}}}"#)
+        let nested = try mallory.wait(for: "repeated text") { $0["code"] != nil || $0["ack"] != nil }
+        #expect(nested["code"]?.stringValue == "json.duplicateKey", "\(nested.serialized())")
+        #expect(nested["path"]?.stringValue == "command.addNote.text")
+        #expect(server.hub.state(of: server.sessionID)?.notes == before.notes)
+        try stillServed(bob)
+    }
+
     @Test func writingIntoAnotherRoomIsRefused() throws {
         let session = try BreakoutSession()
         let (server, anne, bob) = (session.server, session.anne, session.bob)
