@@ -23,6 +23,7 @@ struct RefusalCoverageTests {
         .textEmpty: ParticipantRulesTests.emptyNameRefused,
         .textTooLong: ParticipantRulesTests.longNameRefused,
         .textControlCharacters: ParticipantRulesTests.controlCharactersRefused,
+        .textBidiControl: TextRulesTests.bidiControlsRefused,
         .agendaNoNextSlot: AgendaRulesTests.noNextSlot,
         .agendaNoPreviousSlot: AgendaRulesTests.noPreviousSlot,
         .agendaUnknownSlot: AgendaRulesTests.goToUnknownSlot,

@@ -105,6 +105,23 @@ import Testing
         try stillServed(bob)
     }
 
+    @Test func invisibleTextsAreEmptyAndBidirectionalControlsAreRefusedByName() throws {
+        let (server, _, mallory, bob) = try plenary()
+        let before = try #require(server.hub.state(of: server.sessionID))
+        let invisible = try mallory.command(.addNote(board: nil, prompt: "attentes", text: "\u{200B}\u{200D} \u{FEFF}", colour: nil, anonymous: nil))
+        #expect(Peer.code(invisible) == "text.empty", "\(invisible.serialized())")
+        let reversed = try mallory.command(.addNote(board: nil, prompt: "attentes", text: "Payez \u{202E}321", colour: nil, anonymous: nil))
+        #expect(Peer.code(reversed) == "text.bidiControl", "\(reversed.serialized())")
+        #expect(reversed["message"]?.stringValue?.contains("U+202E RIGHT-TO-LEFT OVERRIDE") == true)
+        let newcomer = try Peer(server)
+        let nameless = try newcomer.request(.join(JoinRequest(code: server.code, name: "\u{2060}\u{AD}", role: "elu", language: "fr")))
+        #expect(Peer.code(nameless) == "text.empty", "\(nameless.serialized())")
+        try mallory.accepted(.addNote(board: nil, prompt: "attentes", text: "\u{200F}שלום", colour: nil, anonymous: nil))
+        #expect(server.hub.state(of: server.sessionID)?.participants.count == before.participants.count)
+        #expect(server.hub.state(of: server.sessionID)?.notes.count == before.notes.count + 1)
+        try stillServed(bob)
+    }
+
     @Test func aFramePastTheMaximumSizeClosesOnlyThatConnectionWith1009() throws {
         let (server, _, mallory, bob) = try plenary()
         let before = try #require(server.hub.state(of: server.sessionID))

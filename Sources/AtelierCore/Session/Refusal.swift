@@ -32,6 +32,7 @@ public struct Refusal: Error, Hashable, Sendable, CustomStringConvertible {
         case textEmpty = "text.empty"
         case textTooLong = "text.tooLong"
         case textControlCharacters = "text.controlCharacters"
+        case textBidiControl = "text.bidiControl"
         case agendaNoNextSlot = "agenda.noNextSlot"
         case agendaNoPreviousSlot = "agenda.noPreviousSlot"
         case agendaUnknownSlot = "agenda.unknownSlot"
