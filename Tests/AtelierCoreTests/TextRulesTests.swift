@@ -65,6 +65,9 @@ struct TextRulesTests {
                 #expect(try session.refusalCode(make("Payez \(scalar)ici"), by: actor) == .textBidiControl, "U+\(String(scalar.value, radix: 16))")
             }
         }
+        #expect(try session.refusalCode(
+            .join(name: "Eve", role: "citoyen", organisation: "Ville\u{2067}", language: "fr", credential: "new"), by: .guest)
+            == .textBidiControl)
         #expect(try session.refused(.note("Payez \u{202E}321 erèinrev", prompt: "constats"), by: .ana)
             == Refusal(.textBidiControl,
                        "The note contains U+202E RIGHT-TO-LEFT OVERRIDE, a control that changes the order in which text is shown; remove it."))
@@ -77,16 +80,5 @@ struct TextRulesTests {
             try session.when(.note(text, prompt: "constats"), by: .ana)
         }
         try session.when(.join(name: "دانا\u{200F}", role: "elu", organisation: nil, language: "fr", credential: "new"), by: .guest)
-    }
-
-    @Test("An organisation made only of invisible characters is recorded as none, as a blank one is")
-    func invisibleOrganisationIsNone() throws {
-        var session = try Scenario()
-        try session.when(
-            .join(name: "Bob", role: "citoyen", organisation: "\u{200B}\u{FEFF} ", language: "fr", credential: "h1"), by: .guest)
-        #expect(session.state.participants["p1"]?.organisation == nil)
-        #expect(try session.refusalCode(
-            .join(name: "Eve", role: "citoyen", organisation: "Ville\u{2067}", language: "fr", credential: "h2"), by: .guest)
-            == .textBidiControl)
     }
 }
