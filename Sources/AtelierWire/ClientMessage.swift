@@ -37,6 +37,18 @@ public struct ClientMessage: Hashable, Sendable {
         public var code: String
         public var path: String
         public var message: String
+
+        init(id: Int64?, code: String, path: String, message: String) {
+            self.id = id
+            self.code = code
+            self.path = path
+            self.message = message
+        }
+
+        /// The refusal of message `id` for a wire error, reported at `path`.
+        init(id: Int64, _ error: WireError, path: String) {
+            self.init(id: id, code: error.code.rawValue, path: path, message: error.message)
+        }
     }
 
     /// Reads a parsed frame. Unknown members anywhere are refused, so misspelt fields are reported.
@@ -50,10 +62,16 @@ public struct ClientMessage: Hashable, Sendable {
                 message: "A message needs an \"id\": an integer from 1 to 2^53 - 1.")
         }
         let others = object.keys.filter { $0 != "id" }
-        guard others.count == 1, let kind = others.first, let payload = object[kind], kinds.contains(kind) else {
+        let named = others.filter(kinds.contains)
+        guard named.count == 1, let kind = named.first, let payload = object[kind] else {
             throw ReadError(
-                id: id, code: "protocol.badMessage", path: others.first { !kinds.contains($0) } ?? "",
+                id: id, code: "protocol.badMessage", path: named.isEmpty ? others.first ?? "" : "",
                 message: "A message has an \"id\" and exactly one of: \(kinds.joined(separator: ", ")).")
+        }
+        // Beside a known kind, any other member is a misspelt or unsupported field.
+        if let unknown = others.first(where: { $0 != kind }) {
+            let error = WireError.unknownField(path: WirePath(components: [.key(unknown)]).text)
+            throw ReadError(id: id, error, path: error.path)
         }
         do throws(WireError) {
             let decoder = WireDecoder(rejectUnknownKeys: true)
@@ -74,7 +92,7 @@ public struct ClientMessage: Hashable, Sendable {
             }
         } catch {
             let path = error.path.isEmpty ? kind : kind + (error.path.hasPrefix("[") ? "" : ".") + error.path
-            throw ReadError(id: id, code: error.code.rawValue, path: path, message: error.message)
+            throw ReadError(id: id, error, path: path)
         }
     }
 }

@@ -59,7 +59,7 @@ final class DecodingState {
         for (path, object) in firstReads {
             let consulted = consultedByPath[path.text] ?? []
             if let name = object.keys.first(where: { !consulted.contains($0) }) {
-                return WireError(code: .unknownField, path: path.appending(.key(name)).text, message: "unknown field")
+                return WireError.unknownField(path: path.appending(.key(name)).text)
             }
         }
         return nil

@@ -9,7 +9,8 @@ enum JSONCParser {
             return .failure(WireError(
                 code: .tooLarge, message: "the text is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)"))
         }
-        let issue = JSONInputCheck.firstIssue(in: bytes, maxDepth: limits.maxDepth)
+        let findings = JSONInputCheck.findings(in: bytes, maxDepth: limits.maxDepth)
+        let issue = findings.issue
         let tokener = Tokener(maxDepth: limits.maxDepth)
         switch tokener.parse(bytes) {
         case .failed(let offset, let error):
@@ -26,7 +27,16 @@ enum JSONCParser {
                     code: .trailingData, message: "unexpected data after the JSON value", position: trailing, in: bytes))
             }
             do throws(ConversionFailure) {
-                return .success(try convert(object, maxStringBytes: limits.maxStringBytes))
+                var members = 0
+                let value = try convert(object, maxStringBytes: limits.maxStringBytes, members: &members)
+                // json-c kept one member per name: fewer members than names means a name was repeated.
+                if members < findings.memberNames, let repeated = JSONSourceMap(scanning: bytes).firstRepeatedMember {
+                    return .failure(WireError(
+                        code: .duplicateKey, path: repeated.path,
+                        message: "the member \"\(repeated.name)\" appears more than once in one object",
+                        line: repeated.location.line, column: repeated.location.column))
+                }
+                return .success(value)
             } catch {
                 let path = WirePath(components: error.reversedPath.reversed())
                 let wireError = WireError(code: error.code, path: path.text, message: error.message)
@@ -82,9 +92,12 @@ enum JSONCParser {
         var reversedPath: [PathComponent] = []
     }
 
-    /// Converts a json-c tree it does not own; `JSONInputCheck` already rejected integers that
-    /// json-c would have saturated, so `json_object_get_int64` is exact here.
-    private static func convert(_ object: OpaquePointer?, maxStringBytes: Int) throws(ConversionFailure) -> JSONValue {
+    /// Converts a json-c tree it does not own, adding the members of its objects to `members`;
+    /// `JSONInputCheck` already rejected integers that json-c would have saturated, so
+    /// `json_object_get_int64` is exact here.
+    private static func convert(
+        _ object: OpaquePointer?, maxStringBytes: Int, members: inout Int
+    ) throws(ConversionFailure) -> JSONValue {
         switch json_object_get_type(object) {
         case json_type_null:
             return .null
@@ -112,7 +125,8 @@ enum JSONCParser {
             for index in 0..<count {
                 // json_object_array_get_idx: "ownership of the returned object remains with obj".
                 do throws(ConversionFailure) {
-                    elements.append(try convert(json_object_array_get_idx(object, index), maxStringBytes: maxStringBytes))
+                    elements.append(try convert(
+                        json_object_array_get_idx(object, index), maxStringBytes: maxStringBytes, members: &members))
                 } catch {
                     var failure = error
                     failure.reversedPath.append(.index(index))
@@ -121,8 +135,10 @@ enum JSONCParser {
             }
             return .array(elements)
         case json_type_object:
+            let count = Int(json_object_object_length(object))
+            members += count
             var entries: [JSONObject.Element] = []
-            entries.reserveCapacity(Int(json_object_object_length(object)))
+            entries.reserveCapacity(count)
             var iterator = json_object_iter_begin(object)
             var end = json_object_iter_end(object)
             while json_object_iter_equal(&iterator, &end) == 0 {
@@ -132,7 +148,8 @@ enum JSONCParser {
                 }
                 // json_object_iter_peek_value: "the value's reference count is not changed".
                 do throws(ConversionFailure) {
-                    let value = try convert(json_object_iter_peek_value(&iterator), maxStringBytes: maxStringBytes)
+                    let value = try convert(
+                        json_object_iter_peek_value(&iterator), maxStringBytes: maxStringBytes, members: &members)
                     entries.append((key, value))
                 } catch {
                     var failure = error

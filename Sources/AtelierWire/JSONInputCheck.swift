@@ -6,7 +6,8 @@
 /// 64-bit range silently saturate (to INT64_MIN, or to UINT64_MAX as an unsigned value); a
 /// member name containing `\u0000` is cut at the NUL. Its depth limit also counts scalars but
 /// not empty containers. This check finds those, and nesting past `maxDepth`, and reports the
-/// first with its byte offset.
+/// first with its byte offset. json-c also keeps only the last of members with the same name;
+/// the check counts member names, so that a tree with fewer members tells a name was repeated.
 struct JSONInputCheck {
     /// A rejected construct and the byte offset where it starts.
     struct Issue {
@@ -18,16 +19,26 @@ struct JSONInputCheck {
         let message: String
     }
 
+    /// What one pass found.
+    struct Findings {
+        /// The first issue, or nil when json-c can be trusted with the bytes.
+        let issue: Issue?
+        /// How many member names the objects hold; complete only when there is no issue.
+        let memberNames: Int
+    }
+
     private let bytes: UnsafeBufferPointer<UInt8>
     private let maxDepth: Int
     private var position = 0
     private var containerIsObject: [Bool] = []
     private var expectingKey = false
+    private var memberNames = 0
 
-    /// The first issue in `bytes`, or nil when json-c can be trusted with them.
-    static func firstIssue(in bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Issue? {
+    /// What `bytes` hold that json-c would let through or alter.
+    static func findings(in bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Findings {
         var check = JSONInputCheck(bytes: bytes, maxDepth: maxDepth)
-        return check.run()
+        let issue = check.run()
+        return Findings(issue: issue, memberNames: check.memberNames)
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
@@ -62,6 +73,7 @@ struct JSONInputCheck {
             case UInt8(ascii: "\""):
                 let isKey = expectingKey
                 expectingKey = false
+                if isKey { memberNames += 1 }
                 if let issue = checkString(isKey: isKey) { return issue }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 if let issue = checkNumber() { return issue }

@@ -33,7 +33,19 @@ public struct JSONSourceMap: Sendable {
         }
     }
 
+    /// A member whose object already had a member of that name, where the name is written again.
+    struct RepeatedMember: Sendable {
+        /// The path of the member, as `agenda[1].minutes`.
+        let path: String
+        /// The repeated name.
+        let name: String
+        /// Where the name is written the second time.
+        let location: Location
+    }
+
     private let locations: [String: Location]
+    /// The first member, in text order, whose object already had a member of its name.
+    let firstRepeatedMember: RepeatedMember?
 
     /// Maps the values of a JSON text.
     public init(_ text: String) {
@@ -50,6 +62,7 @@ public struct JSONSourceMap: Sendable {
         var scanner = SourceScanner(bytes: bytes)
         scanner.run()
         locations = scanner.locations
+        firstRepeatedMember = scanner.firstRepeatedMember
     }
 
     /// Where the value at `path` starts, or nil when the text has no such value.
@@ -81,6 +94,7 @@ private struct SourceScanner {
 
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var locations: [String: Location] = [:]
+    private(set) var firstRepeatedMember: JSONSourceMap.RepeatedMember?
     private var position = 0
     private var line = 1
     private var column = 1
@@ -118,7 +132,12 @@ private struct SourceScanner {
                     frames[last].expectingKey = false
                     var path = frames[last].path
                     WirePath.append(.key(key), to: &path)
-                    if locations[path] == nil { locations[path] = location }
+                    // Paths name one value each, so a member path seen before is a repeated name.
+                    if locations[path] == nil {
+                        locations[path] = location
+                    } else if firstRepeatedMember == nil {
+                        firstRepeatedMember = .init(path: path, name: key, location: location)
+                    }
                 } else {
                     record(valuePath())
                     _ = readString()

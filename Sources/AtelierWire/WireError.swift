@@ -21,6 +21,8 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case trailingData = "json.trailingData"
         /// Valid JSON this layer cannot represent: a member name containing U+0000.
         case unsupported = "json.unsupported"
+        /// An object names the same member more than once.
+        case duplicateKey = "json.duplicateKey"
         /// A required member or array element is absent.
         case missingField = "field.missing"
         /// A value has the wrong JSON type, `null` included.
@@ -63,6 +65,11 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         }
         if !path.isEmpty { text += path + ": " }
         return text + message
+    }
+
+    /// An error for a member the reader does not know, at its path in error notation.
+    static func unknownField(path: String) -> WireError {
+        WireError(code: .unknownField, path: path, message: "unknown field")
     }
 
     /// An error for a value that decoded but failed a semantic rule, at a path in error notation.

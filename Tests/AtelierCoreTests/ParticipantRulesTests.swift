@@ -19,12 +19,15 @@ struct ParticipantRulesTests {
         #expect(session.state.activeParticipants.map(\.id) == ["p1"])
     }
 
-    @Test("A blank organisation is recorded as none")
+    @Test("A blank organisation, of spaces or invisible characters only, is recorded as none")
     func blankOrganisationIsNone() throws {
         var session = try Scenario()
-        try session.when(
-            .join(name: "Bob", role: "citoyen", organisation: "   ", language: "fr", credential: "h1"), by: .guest)
-        #expect(session.state.participants["p1"]?.organisation == nil)
+        for (index, blank) in ["   ", "\u{200B}\u{FEFF} "].enumerated() {
+            let events = try session.when(
+                .join(name: "Bob", role: "citoyen", organisation: blank, language: "fr", credential: "h\(index)"), by: .guest)
+            guard case let .participantJoined(id, _, _, _, _, _, _, _)? = events.first else { throw Unexpected(events: events) }
+            #expect(session.state.participants[id]?.organisation == nil)
+        }
     }
 
     @Test("Participants get ids in the order they join")

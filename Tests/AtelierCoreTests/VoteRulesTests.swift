@@ -177,9 +177,21 @@ struct VoteRulesTests {
         let round = try #require(session.state.votes["v1"])
         #expect(session.state.items(of: round, for: Cast.bob) == [bus])
         #expect(session.state.items(of: round) == [bus, loyers])
-        #expect(try session.refused(.placeDot(vote: "v1", item: loyers), by: .bob)
-            == Refusal(.voteNotInYourRoom, "You can only vote on your own room's notes."))
+        #expect(try session.refusalCode(.placeDot(vote: "v1", item: loyers), by: .bob) == .voteUnknownItem)
         try session.when(.placeDot(vote: "v1", item: bus), by: .bob)
+    }
+
+    @Test("A dot on another room's note is refused exactly as one on a note that does not exist")
+    func otherRoomItemsAreUnknown() throws {
+        var session = try Scenario.inBreakout()
+        let loyers = try session.note("Loyers", prompt: "besoins", by: .chloe)
+        try session.when(.openVote(on: .boards, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: true), by: .moderator)
+        for command in [Command.placeDot, Command.removeDot] {
+            let elsewhere = try session.refused(command("v1", loyers), by: .bob)
+            let nowhere = try session.refused(command("v1", "n99"), by: .bob)
+            #expect(elsewhere == Refusal(.voteUnknownItem, "\"\(loyers)\" is not one of this vote's items."))
+            #expect(nowhere == Refusal(.voteUnknownItem, "\"n99\" is not one of this vote's items."))
+        }
     }
 
     @Test("Closing a round stops the dots")

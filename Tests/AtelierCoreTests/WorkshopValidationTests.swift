@@ -39,6 +39,12 @@ struct WorkshopValidationTests {
             == [issue("title.nl", "must not be empty")])
     }
 
+    @Test("A workshop text made only of invisible characters is empty, as in sessions")
+    func invisibleWorkshopTextIsEmpty() {
+        #expect(issues { $0.title = LocalizedText("\u{200B}\u{FEFF}") } == [issue("title", "must not be empty")])
+        #expect(issues { $0.organiser = " \u{2060}" } == [issue("organiser", "must not be empty")])
+    }
+
     @Test("A text is given only in the workshop's languages")
     func localizedTextLanguages() {
         #expect(issues { $0.title = LocalizedText(translations: ["fr": "Titre", "en": "Title"]) }

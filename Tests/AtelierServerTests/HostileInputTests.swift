@@ -30,6 +30,16 @@ import Testing
         return (server, moderator, mallory, bob)
     }
 
+    /// An error frame without its message id and clock, with `item` replaced by a placeholder.
+    private static func unstamped(_ answer: JSONValue, naming item: String) -> [String: String] {
+        guard case .object(let frame) = answer else { return [:] }
+        var members: [String: String] = [:]
+        for (key, value) in frame where key != "error" && key != "now" {
+            members[key] = value.serialized().replacingOccurrences(of: item, with: "ITEM")
+        }
+        return members
+    }
+
     @Test func invalidUTF8ClosesOnlyThatConnectionWith1007() throws {
         let (server, _, mallory, bob) = try plenary()
         let before = try #require(server.hub.state(of: server.sessionID))
@@ -95,6 +105,23 @@ import Testing
         try stillServed(bob)
     }
 
+    @Test func invisibleTextsAreEmptyAndBidirectionalControlsAreRefusedByName() throws {
+        let (server, _, mallory, bob) = try plenary()
+        let before = try #require(server.hub.state(of: server.sessionID))
+        let invisible = try mallory.command(.addNote(board: nil, prompt: "attentes", text: "\u{200B}\u{200D} \u{FEFF}", colour: nil, anonymous: nil))
+        #expect(Peer.code(invisible) == "text.empty", "\(invisible.serialized())")
+        let reversed = try mallory.command(.addNote(board: nil, prompt: "attentes", text: "Payez \u{202E}321", colour: nil, anonymous: nil))
+        #expect(Peer.code(reversed) == "text.bidiControl", "\(reversed.serialized())")
+        #expect(reversed["message"]?.stringValue?.contains("U+202E RIGHT-TO-LEFT OVERRIDE") == true)
+        let newcomer = try Peer(server)
+        let nameless = try newcomer.request(.join(JoinRequest(code: server.code, name: "\u{2060}\u{AD}", role: "elu", language: "fr")))
+        #expect(Peer.code(nameless) == "text.empty", "\(nameless.serialized())")
+        try mallory.accepted(.addNote(board: nil, prompt: "attentes", text: "\u{200F}שלום", colour: nil, anonymous: nil))
+        #expect(server.hub.state(of: server.sessionID)?.participants.count == before.participants.count)
+        #expect(server.hub.state(of: server.sessionID)?.notes.count == before.notes.count + 1)
+        try stillServed(bob)
+    }
+
     @Test func aFramePastTheMaximumSizeClosesOnlyThatConnectionWith1009() throws {
         let (server, _, mallory, bob) = try plenary()
         let before = try #require(server.hub.state(of: server.sessionID))
@@ -142,6 +169,32 @@ import Testing
         try stillServed(bob)
     }
 
+    @Test func anUnknownMemberBesideTheMessagesKindIsAnsweredAsAnUnknownFieldWithItsPath() throws {
+        let (server, _, mallory, bob) = try plenary()
+        mallory.sendRaw(#"{"id": 41, "ping": {}, "admin": true}"#)
+        let error = try mallory.wait(for: "admin field") { $0["error"]?.int64Value == 41 }
+        #expect(error["code"]?.stringValue == "field.unknown")
+        #expect(error["path"]?.stringValue == "admin")
+        try stillServed(bob)
+        _ = server
+    }
+
+    @Test func aRepeatedMemberNameIsRefusedAsADuplicateKeyWithItsPath() throws {
+        let (server, _, mallory, bob) = try plenary()
+        let before = try #require(server.hub.state(of: server.sessionID))
+        mallory.sendRaw(#"{"id": 2, "id": 3, "ping": {}}"#)
+        let error = try mallory.wait(for: "repeated id") { $0["code"] != nil || $0["ack"] != nil }
+        #expect(error["code"]?.stringValue == "json.duplicateKey", "\(error.serialized())")
+        #expect(error["path"]?.stringValue == "id")
+        #expect(error["error"] == .null)
+        mallory.sendRaw(#"{"id": 4, "command": {"addNote": {"prompt": "attentes", "text": "Bancs", "text": "Fontaines"}}}"#)
+        let nested = try mallory.wait(for: "repeated text") { $0["code"] != nil || $0["ack"] != nil }
+        #expect(nested["code"]?.stringValue == "json.duplicateKey", "\(nested.serialized())")
+        #expect(nested["path"]?.stringValue == "command.addNote.text")
+        #expect(server.hub.state(of: server.sessionID)?.notes == before.notes)
+        try stillServed(bob)
+    }
+
     @Test func writingIntoAnotherRoomIsRefused() throws {
         let session = try BreakoutSession()
         let (server, anne, bob) = (session.server, session.anne, session.bob)
@@ -157,6 +210,26 @@ import Testing
         }
         #expect(server.hub.state(of: server.sessionID) == before)
         #expect(!anne.received.contains { $0.serialized().contains("Logements vides") })
+        try stillServed(bob)
+    }
+
+    @Test func aDotOnAnotherRoomsNoteIsAnsweredAsOneOnANoteThatDoesNotExist() throws {
+        let session = try BreakoutSession()
+        let (server, moderator, anne, bob) = (session.server, session.moderator, session.anne, session.bob)
+        try bob.accepted(.addNote(board: nil, prompt: "pistes", text: "Logements vides", colour: nil, anonymous: nil))
+        try moderator.accepted(.openVote(on: .boards, dotsPerPerson: 3, maxDotsPerItem: 2, hidden: false))
+        let before = try #require(server.hub.state(of: server.sessionID))
+        let bobsNote = try #require(before.noteOrder.last)
+        let missing = "n999"
+        for command in [Command.placeDot, Command.removeDot] {
+            let elsewhere = try anne.command(command("v1", bobsNote))
+            let nowhere = try anne.command(command("v1", missing))
+            // The frames may differ only by the message id, the clock and the item named back.
+            #expect(Self.unstamped(elsewhere, naming: bobsNote) == Self.unstamped(nowhere, naming: missing),
+                    "\(elsewhere.serialized()) against \(nowhere.serialized())")
+            #expect(Peer.code(elsewhere) == "vote.unknownItem")
+        }
+        #expect(server.hub.state(of: server.sessionID) == before)
         try stillServed(bob)
     }
 

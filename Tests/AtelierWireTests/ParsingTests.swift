@@ -200,6 +200,23 @@ func expectRejection(
         expectRejection(#"{"abcde": 1}"#, .stringTooLong, limits: limits)
     }
 
+    @Test func aRepeatedMemberNameIsRefusedAtItsPathAndLineInsteadOfTheLastValueWinning() {
+        let error = expectRejection(#"{"id": 2, "id": 3}"#, .duplicateKey, line: 1, column: 11)
+        #expect(error?.path == "id")
+        #expect(error?.message == #"the member "id" appears more than once in one object"#)
+        let nested = expectRejection("{\"a\": [{\"b\": 1},\n  {\"b\": 2, \"c\": 0, \"b\": 3}]}", .duplicateKey, line: 2, column: 20)
+        #expect(nested?.path == "a[1].b")
+    }
+
+    @Test func aNameRepeatedThroughAnEscapeIsTheSameName() {
+        #expect(expectRejection(#"{"é": 1, "\u00e9": 2}"#, .duplicateKey)?.path == #"["é"]"#)
+    }
+
+    @Test func theSameNameInDifferentObjectsIsNotRepeated() throws {
+        #expect(try JSONValue.parse(#"[{"a": 1}, {"a": 2}]"#) == [["a": 1], ["a": 2]])
+        #expect(try JSONValue.parse(#"{"a": {"a": {"a": 1}}}"#) == ["a": ["a": ["a": 1]]])
+    }
+
     @Test func theEarliestProblemIsReported() {
         expectRejection("[1 2, \"\u{1}\"]", .syntax, column: 4)
         expectRejection("[\"\u{1}\", 1 2]", .syntax, column: 3)

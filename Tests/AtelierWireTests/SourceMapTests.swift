@@ -102,7 +102,7 @@ import AtelierWire
     @Test func codesHaveStableNames() {
         #expect(WireError.Code.allCases.map(\.rawValue) == [
             "json.syntax", "json.invalidUTF8", "json.tooDeep", "json.tooLarge", "json.stringTooLong",
-            "json.numberOutOfRange", "json.trailingData", "json.unsupported", "field.missing", "field.wrongType",
+            "json.numberOutOfRange", "json.trailingData", "json.unsupported", "json.duplicateKey", "field.missing", "field.wrongType",
             "field.unknown", "field.invalidValue", "field.unknownCase",
         ])
     }

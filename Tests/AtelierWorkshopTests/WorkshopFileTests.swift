@@ -80,6 +80,17 @@ private func problems(_ bytes: [UInt8]) -> [WorkshopFileError.Problem] {
         #expect(found.map(\.path) == ["agenda[1].minutes"])
     }
 
+    @Test("A key written twice in one object is an error naming it and the line of the second")
+    func repeatedKeyIsReported() {
+        let bytes = Array(validFile.replacingOccurrences(of: #""minutes": 60,"#, with: "\"minutes\": 60,\n     \"minutes\": 90,").utf8)
+        do {
+            _ = try WorkshopFile.decode(bytes, file: "x.json")
+            Issue.record("a file with a repeated key was accepted")
+        } catch {
+            #expect(error.description == #"x.json:15: agenda[1].minutes: the member "minutes" appears more than once in one object"#)
+        }
+    }
+
     @Test("A syntax error gives the line where json-c stopped")
     func syntaxErrorHasLine() {
         let found = problems(variant(#""organiser": "BeFUS asbl","#, #""organiser": "BeFUS asbl""#))

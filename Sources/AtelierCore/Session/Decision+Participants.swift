@@ -9,8 +9,7 @@ extension Decision {
             throw Refusal(.participantUnknownRole, "\"\(role)\" is not a role of this workshop; choose one of: \(roles).")
         }
         let organisation = try organisation.flatMap { text throws(Refusal) -> String? in
-            text.trimmingWhitespace().isEmpty
-                ? nil : try cleanText(text, field: "organisation", limit: TextLimits.organisation)
+            text.isBlank ? nil : try cleanText(text, field: "organisation", limit: TextLimits.organisation)
         }
         try requireLanguage(language)
         let credential = try requireCredential(credential)

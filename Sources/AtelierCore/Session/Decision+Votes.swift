@@ -79,11 +79,9 @@ extension Decision {
         if person.isModerator { throw Refusal(.participantIsModerator, "Moderators do not place dots.") }
         let round = try requireRound(vote)
         guard round.status == .open else { throw Refusal(.voteNotOpen, "This vote is closed.") }
-        guard state.items(of: round).contains(item) else {
-            throw Refusal(.voteUnknownItem, "\"\(item)\" is not one of this vote's items.")
-        }
+        // Another room's note gets the answer a missing one gets, so a refusal never tells it exists.
         guard state.items(of: round, for: person.id).contains(item) else {
-            throw Refusal(.voteNotInYourRoom, "You can only vote on your own room's notes.")
+            throw Refusal(.voteUnknownItem, "\"\(item)\" is not one of this vote's items.")
         }
         return (person, round)
     }

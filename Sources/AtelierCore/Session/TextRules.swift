@@ -12,19 +12,29 @@ public enum TextLimits {
     public static let credential = 256
 }
 
-/// Trims `text` and checks it is non-empty, within `limit` characters and free of control characters.
+/// Trims `text` and checks it shows something, is within `limit` characters and is free of
+/// control characters and bidirectional controls.
 ///
 /// `field` names the text in the refusal sentence ("The note is empty.").
 func cleanText(_ text: String, field: String, limit: Int) throws(Refusal) -> String {
     let trimmed = text.trimmingWhitespace()
-    if trimmed.isEmpty { throw Refusal(.textEmpty, "The \(field) is empty.") }
+    if trimmed.isBlank { throw Refusal(.textEmpty, "The \(field) is empty.") }
     if trimmed.count > limit {
         throw Refusal(.textTooLong, "The \(field) is longer than \(limit) characters.")
     }
-    let control = trimmed.unicodeScalars.contains { scalar in
-        scalar != "\n" && scalar != "\t" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
+    for scalar in trimmed.unicodeScalars {
+        if scalar != "\n" && scalar != "\t" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) {
+            throw Refusal(.textControlCharacters, "The \(field) contains control characters.")
+        }
+        // Overrides, embeddings and isolates reorder what is shown, so a text could display
+        // differently from what it says; the marks U+200E and U+200F only nudge neutral characters.
+        if (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
+            let code = "U+" + String(scalar.value, radix: 16, uppercase: true)
+            let name = scalar.properties.name.map { " \($0)" } ?? ""
+            throw Refusal(.textBidiControl,
+                          "The \(field) contains \(code)\(name), a control that changes the order in which text is shown; remove it.")
+        }
     }
-    if control { throw Refusal(.textControlCharacters, "The \(field) contains control characters.") }
     return trimmed
 }
 
@@ -35,5 +45,14 @@ extension String {
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         return String(scalars[first...last])
+    }
+
+    /// Whether the string shows nothing: only whitespace and characters that render invisibly
+    /// (zero-width spaces and joiners, word joiner, byte order mark, soft hyphen, fillers).
+    var isBlank: Bool {
+        unicodeScalars.allSatisfy { scalar in
+            let properties = scalar.properties
+            return properties.isWhitespace || properties.isDefaultIgnorableCodePoint || properties.generalCategory == .format
+        }
     }
 }

@@ -22,7 +22,7 @@ private struct WorkshopValidator {
         if workshop.format != 1 { flag("format", "must be 1 (the only version of the format)") }
         identifier(workshop.id, at: "id")
         text(workshop.title, at: "title")
-        if workshop.organiser.trimmingWhitespace().isEmpty { flag("organiser", "must not be empty") }
+        if workshop.organiser.isBlank { flag("organiser", "must not be empty") }
         if !isDate(workshop.date) { flag("date", "must be a date written YYYY-MM-DD") }
         if !isTimeZone(workshop.timezone) { flag("timezone", "must be a time zone name such as Europe/Brussels") }
         languages()
@@ -59,7 +59,7 @@ private struct WorkshopValidator {
             if !key.isEmpty && !workshop.languages.contains(key) {
                 flag(where_, "\"\(key)\" is not one of the workshop's languages (\(workshop.languages.joined(separator: ", ")))")
             }
-            if text.values[key]?.trimmingWhitespace().isEmpty ?? true { flag(where_, "must not be empty") }
+            if text.values[key]?.isBlank ?? true { flag(where_, "must not be empty") }
         }
     }
 
