@@ -127,6 +127,12 @@ extension ServerConfiguration {
         return allowedOrigins.contains { Self.normalizedOrigin($0) == normalized }
     }
 
+    /// Whether a `Sec-WebSocket-Protocol` header (a comma-separated list) offers `subprotocol`.
+    public func offersSubprotocol(_ header: String?) -> Bool {
+        guard let header else { return false }
+        return header.split(separator: ",").contains { String($0.filter { $0 != " " && $0 != "\t" }) == subprotocol }
+    }
+
     static func normalizedOrigin(_ origin: String) -> String {
         var text = Substring(origin.lowercased())
         while let last = text.last, last == "/" || last == " " { text.removeLast() }
