@@ -322,6 +322,8 @@ public final class WebSocketServer: @unchecked Sendable {
             vhostInfo.ssl_private_key_filepath = strings.own(tls.privateKeyPath)
             // HTTP/1.1 only: websocket upgrades and our header writing stay on h1.
             vhostInfo.alpn = strings.own("http/1.1")
+            vhostInfo.ssl_cipher_list = strings.own(ServerConfiguration.tls12CipherList)
+            vhostInfo.ssl_options_set = atelier_ssl_options_no_tls_before_1_2()
         }
         guard let vhost = lws_create_vhost(context, &vhostInfo) else {
             lws_context_destroy(context)
@@ -881,6 +883,12 @@ public final class WebSocketServer: @unchecked Sendable {
             addHeader(wsi, "x-content-type-options:", "nosniff", &p, end),
             addHeader(wsi, "referrer-policy:", "no-referrer", &p, end)
         else { return false }
+        // Over plain HTTP the header would be ignored (RFC 6797), and it would be a lie.
+        if configuration.tls != nil,
+            !addHeader(wsi, "strict-transport-security:", ServerConfiguration.strictTransportSecurity, &p, end)
+        {
+            return false
+        }
         if let cacheControl { return addHeader(wsi, "cache-control:", cacheControl, &p, end) }
         return true
     }
