@@ -197,6 +197,22 @@ def test_no_response_sets_a_cookie(live_server):
     assert b"set-cookie" not in anne.handshake.lower()
 
 
+def test_wrong_export_keys_are_logged_with_the_address_and_never_the_key(live_server):
+    guesses = ["AAAA-BBBB-CCCC-DDDD", "EEEE-FFFF-GGGG-HHHH", "JJJJ-KKKK-LLLL-MMMM"]
+    for guess in guesses:
+        request = urllib.request.Request(f"{live_server.url}/export?code={live_server.code}&format=md")
+        request.add_header("Authorization", f"Bearer {guess}")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 401
+    _, log = live_server.stop()
+    logged = [line for line in log.splitlines() if "wrong moderator key" in line]
+    assert len(logged) == 3
+    assert all("peer=127.0.0.1" in line and f"session={live_server.code}" in line for line in logged), logged
+    for guess in guesses:
+        assert guess not in log
+
+
 def test_the_moderator_key_never_appears_in_logs_exports_or_the_database(live_server_factory, tmp_path):
     """Nor a participant's reconnect token: both are stored only as hashes."""
     server = live_server_factory(extra=["--log-level", "trace"])

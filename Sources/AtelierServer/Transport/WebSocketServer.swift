@@ -765,7 +765,7 @@ public final class WebSocketServer: @unchecked Sendable {
         let request = HTTPRequest(
             method: method, path: path, query: queryItems(wsi), peerAddress: peerAddress(wsi), headers: headers)
         if let response = delegate?.server(self, respondTo: request) {
-            return respond(wsi, response, headOnly: method == "HEAD", closeAfter: false)
+            return respond(wsi, response, headOnly: method == "HEAD", closeAfter: response.closesConnection)
         }
         guard method == "GET" || method == "HEAD" else {
             return respond(wsi, .text("method not allowed\n", status: 405), headOnly: false, closeAfter: true)
