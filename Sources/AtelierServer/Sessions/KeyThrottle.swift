@@ -3,10 +3,10 @@ import AtelierCore
 /// How often moderator keys are checked for `/export`, where there is no connection to close
 /// after five wrong keys as the websocket does.
 ///
-/// An address that gave `wrongKeysPerAddress` wrong keys has no key checked for `pause`; every
-/// address together has keys checked at most `everyone`'s rate, so guessing from many addresses
-/// is slow too. Only key checks are counted: participants behind the same address (a venue's
-/// NAT) never use `/export`, and their websockets are not concerned.
+/// An address that gave `wrongKeysPerAddress` wrong keys has no key checked for
+/// `pauseMilliseconds`; all addresses together have keys checked at most at `everyone`'s rate,
+/// so guessing from many addresses is slow too. Only key checks are counted: participants behind
+/// the same address (a venue's NAT) never use `/export`, and their websockets are not concerned.
 struct KeyThrottle {
     static let wrongKeysPerAddress = 5
     static let pauseMilliseconds: Int64 = 60_000

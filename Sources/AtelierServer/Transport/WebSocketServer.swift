@@ -75,8 +75,6 @@ public final class WebSocketServer: @unchecked Sendable {
     /// order, not written yet.
     private var waitingWrite = Ring<ServerConnection>()
 
-    private static let webSocketProtocolID: UInt32 = 1
-
     /// - Parameters:
     ///   - delegate: kept strongly until the service loop ends, then released.
     public init(configuration: ServerConfiguration, delegate: any WebSocketServerDelegate, logger: Logger) {
@@ -273,7 +271,6 @@ public final class WebSocketServer: @unchecked Sendable {
         list[1].name = strings.own(configuration.subprotocol)
         list[1].callback = serverCallback
         list[1].rx_buffer_size = configuration.rxBufferSize
-        list[1].id = WebSocketServer.webSocketProtocolID
         // Whole fragments go out in one send(); without this lws would cap each
         // send() at rx_buffer_size and buffer (copy) the remainder.
         list[1].tx_packet_size = configuration.outboundFragmentBytes
@@ -560,8 +557,9 @@ public final class WebSocketServer: @unchecked Sendable {
     }
 
     /// A close frame from the peer: echoed when RFC 6455 allows it (return 0), else answered
-    /// 1002. lws 4.1 echoes any code from 3000 up, 5000 and 65535 included, and a 1-byte
-    /// payload; a close reason set here and a nonzero return make it send that close instead.
+    /// 1002. lws 4.1 itself turns only codes below 3000 it knows to be invalid into 1002, and
+    /// echoes 5000-65535 and a 1-byte payload; a close reason set here and a nonzero return make
+    /// it send that close instead.
     private func peerClosed(_ wsi: OpaquePointer, _ payload: UnsafeRawBufferPointer) -> Int32 {
         guard let connection = connection(of: wsi) else { return 0 }
         guard CloseFrame.isValid(payload) else {
