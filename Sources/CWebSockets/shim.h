@@ -20,6 +20,13 @@ static inline atelier_timer *atelier_timer_from_sul(lws_sorted_usec_list_t *sul)
 	return lws_container_of(sul, atelier_timer, sul);
 }
 
+/* OpenSSL options refusing protocols before TLS 1.2 (macros built from SSL_OP_BIT, which Swift
+ * cannot import). */
+static inline long atelier_ssl_options_no_tls_before_1_2(void)
+{
+	return (long)(SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1);
+}
+
 /* Kill a connection from the service thread on the next turn, without
  * waiting for anything (LWS_TO_KILL_ASYNC is a macro Swift may not see). */
 static inline void atelier_kill_async(struct lws *wsi)

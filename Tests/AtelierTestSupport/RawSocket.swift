@@ -8,9 +8,24 @@ public final class RawSocket {
     public let fd: Int32
     private var pending: [UInt8] = []
 
-    public init(port: Int, receiveBuffer: Int? = nil) throws {
+    /// - Parameter source: a loopback address to connect from (`127.0.0.2`…), as another machine would.
+    public init(port: Int, receiveBuffer: Int? = nil, from source: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawSocketError.failed("socket") }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                Glibc.close(fd)
+                throw RawSocketError.failed("bind")
+            }
+        }
         if let receiveBuffer {
             var size = Int32(receiveBuffer)
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
@@ -166,21 +181,29 @@ public func httpRequest(
     let socket = try RawSocket(port: port)
     let extra = headers.map { $0 + "\r\n" }.joined()
     socket.write("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(extra)Connection: close\r\n\r\n")
-    guard let head = socket.read(until: Array("\r\n\r\n".utf8)) else { throw RawSocketError.failed("no response") }
-    let lines = String(decoding: head, as: UTF8.self).split(separator: "\r\n")
-    guard let statusLine = lines.first, statusLine.split(separator: " ").count >= 2,
-        let status = Int(statusLine.split(separator: " ")[1])
-    else { throw RawSocketError.failed("bad status line") }
-    var headers: [String: String] = [:]
-    for line in lines.dropFirst() {
-        guard let colon = line.firstIndex(of: ":") else { continue }
-        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: " ")
+    guard let response = try socket.readResponse(method: method) else { throw RawSocketError.failed("no response") }
+    return response
+}
+
+extension RawSocket {
+    /// Reads one HTTP response (head, then a body of its Content-Length); nil once the connection has ended.
+    public func readResponse(method: String = "GET") throws -> RawHTTPResponse? {
+        guard let head = read(until: Array("\r\n\r\n".utf8)) else { return nil }
+        let lines = String(decoding: head, as: UTF8.self).split(separator: "\r\n")
+        guard let statusLine = lines.first, statusLine.split(separator: " ").count >= 2,
+            let status = Int(statusLine.split(separator: " ")[1])
+        else { throw RawSocketError.failed("bad status line") }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: " ")
+        }
+        var body: [UInt8] = []
+        if method != "HEAD", status != 304, let length = headers["content-length"].flatMap({ Int($0) }), length > 0 {
+            body = read(count: length) ?? []
+        }
+        return RawHTTPResponse(status: status, headers: headers, body: body)
     }
-    var body: [UInt8] = []
-    if method != "HEAD", status != 304, let length = headers["content-length"].flatMap({ Int($0) }), length > 0 {
-        body = socket.read(count: length) ?? []
-    }
-    return RawHTTPResponse(status: status, headers: headers, body: body)
 }
 
 extension Substring {

@@ -55,6 +55,61 @@ def test_tls_serves_https_and_wss_with_a_self_signed_certificate(live_server_fac
         plain.getresponse().read()
 
 
+def tls_handshake(server, version, ciphers):
+    """Opens a TLS connection offering only `version` and `ciphers`; returns the cipher agreed."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = context.maximum_version = version
+    # Level 0 lets this client offer what a careless or old one would; the server must refuse it.
+    context.set_ciphers(ciphers + ":@SECLEVEL=0")
+    port = urllib.parse.urlparse(server.url).port
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        with context.wrap_socket(sock) as tls:
+            return tls.cipher()[0]
+
+
+def test_tls_1_2_offers_only_forward_secret_aead_suites(live_server_factory, tmp_path):
+    cert, key = self_signed(tmp_path)
+    server = live_server_factory(extra=["--tls-cert", cert, "--tls-key", key])
+    v12 = ssl.TLSVersion.TLSv1_2
+    assert tls_handshake(server, v12, "ECDHE-RSA-AES128-GCM-SHA256") == "ECDHE-RSA-AES128-GCM-SHA256"
+    assert tls_handshake(server, v12, "ECDHE-RSA-CHACHA20-POLY1305") == "ECDHE-RSA-CHACHA20-POLY1305"
+    # RSA key exchange (no forward secrecy), CBC with SHA-1, both.
+    for weak in ["AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA", "AES128-SHA256"]:
+        with pytest.raises(ssl.SSLError):
+            tls_handshake(server, v12, weak)
+
+
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1:DeprecationWarning")
+def test_tls_before_1_2_is_refused(live_server_factory, tmp_path):
+    cert, key = self_signed(tmp_path)
+    server = live_server_factory(extra=["--tls-cert", cert, "--tls-key", key])
+    for old in [ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1]:
+        with pytest.raises(ssl.SSLError):
+            tls_handshake(server, old, "ECDHE-RSA-AES128-SHA")
+    assert tls_handshake(server, ssl.TLSVersion.TLSv1_3, "DEFAULT").startswith("TLS_")
+
+
+def test_https_responses_ask_browsers_to_keep_to_https(live_server_factory, tmp_path):
+    cert, key = self_signed(tmp_path)
+    server = live_server_factory(extra=["--tls-cert", cert, "--tls-key", key])
+    trusted = ssl.create_default_context(cafile=str(cert))
+    for path in ["/", "/healthz", "/missing"]:
+        try:
+            with urllib.request.urlopen(server.url + path, timeout=10, context=trusted) as response:
+                headers = response.headers
+        except urllib.error.HTTPError as error:
+            headers = error.headers
+        assert headers["Strict-Transport-Security"] == "max-age=31536000", path
+
+
+def test_plain_http_responses_carry_no_hsts(live_server):
+    for path in ["/", "/healthz"]:
+        status, headers, _ = live_server.get(path)
+        assert status == 200 and headers["Strict-Transport-Security"] is None, path
+
+
 def test_the_console_drives_a_tls_server_whose_certificate_it_trusts(live_server_factory, tmp_path):
     cert, key = self_signed(tmp_path)
     server = live_server_factory(extra=["--tls-cert", cert, "--tls-key", key])
@@ -140,6 +195,22 @@ def test_no_response_sets_a_cookie(live_server):
         assert headers.get_all("Set-Cookie") is None, path
     anne = Participant(live_server.ws_url, live_server.code, "Anne", "elu-local", language="fr")
     assert b"set-cookie" not in anne.handshake.lower()
+
+
+def test_wrong_export_keys_are_logged_with_the_address_and_never_the_key(live_server):
+    guesses = ["AAAA-BBBB-CCCC-DDDD", "EEEE-FFFF-GGGG-HHHH", "JJJJ-KKKK-LLLL-MMMM"]
+    for guess in guesses:
+        request = urllib.request.Request(f"{live_server.url}/export?code={live_server.code}&format=md")
+        request.add_header("Authorization", f"Bearer {guess}")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 401
+    _, log = live_server.stop()
+    logged = [line for line in log.splitlines() if "wrong moderator key" in line]
+    assert len(logged) == 3
+    assert all("peer=127.0.0.1" in line and f"session={live_server.code}" in line for line in logged), logged
+    for guess in guesses:
+        assert guess not in log
 
 
 def test_the_moderator_key_never_appears_in_logs_exports_or_the_database(live_server_factory, tmp_path):

@@ -184,14 +184,28 @@ extension SessionHub {
 
     /// The session's transcript for its moderators: `/export?code=CODE&format=md|html|csv|json`
     /// (`&table=notes|comments|votes` for CSV) with `Authorization: Bearer <moderator key>`.
+    ///
+    /// An unknown code is answered as a wrong key, so the answer does not tell which codes exist.
+    /// Wrong keys are logged and throttled by address (`KeyThrottle`).
     private func export(_ request: HTTPRequest) -> HTTPResponse {
-        guard let code = request.queryValue("code"), let session = served(code: code) else {
-            return .text("No session has this join code.\n", status: 404)
+        let now = clock()
+        if case .wait(let seconds) = exportKeys.admit(request.peerAddress, at: now) {
+            metrics.refused("auth.tooManyKeys")
+            return HTTPResponse(
+                status: 429, contentType: "text/plain; charset=utf-8",
+                body: Array("Too many wrong moderator keys; try again in \(seconds) s.\n".utf8),
+                headers: [("Retry-After", String(seconds))], closesConnection: true)
         }
         let authorization = request.headers["authorization"] ?? ""
         let key = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst("Bearer ".count)) : ""
-        guard Secrets.isModeratorKey(key, of: session.record) else {
+        let session = request.queryValue("code").flatMap { served(code: $0) }
+        guard let session, Secrets.isModeratorKey(key, of: session.record) else {
             metrics.refused("auth.badKey")
+            let paused = exportKeys.wrongKey(from: request.peerAddress, at: now)
+            logger.notice("wrong moderator key", metadata: [
+                "session": "\(session?.record.joinCode ?? "unknown")", "peer": "\(request.peerAddress)", "over": "http",
+                "paused": "\(paused)",
+            ])
             return .text("The transcript needs the session's moderator key: Authorization: Bearer KEY.\n", status: 401)
         }
         let name = request.queryValue("format") ?? "md"

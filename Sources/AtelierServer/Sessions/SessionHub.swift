@@ -51,6 +51,8 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// Sessions with events or answers waiting for the end of the turn.
     var dirty: Set<SessionID> = []
     var metrics = HubMetrics()
+    /// Moderator keys tried over HTTP (`/export`), by address.
+    var exportKeys = KeyThrottle()
 
     /// A connection and what it has done.
     final class Client {

@@ -72,6 +72,16 @@ public struct ServerConfiguration: Sendable {
     /// How much of lws' own log goes to the logger.
     public var libraryLogLevel: LibraryLogLevel
 
+    /// TLS 1.2 suites offered: ECDHE key exchange (forward secrecy) and AEAD ciphers only.
+    /// TLS 1.3's suites all are; TLS 1.0 and 1.1 are refused.
+    public static let tls12CipherList =
+        "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+        + "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+
+    /// Value of the Strict-Transport-Security header on HTTPS responses: browsers that saw it come
+    /// back over https only, for a year. Without subdomains: the server does not own its domain's.
+    public static let strictTransportSecurity = "max-age=31536000"
+
     public static let defaultContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -130,6 +140,12 @@ extension ServerConfiguration {
         guard !allowedOrigins.isEmpty, let origin else { return true }
         let normalized = Self.normalizedOrigin(origin)
         return allowedOrigins.contains { Self.normalizedOrigin($0) == normalized }
+    }
+
+    /// Whether a `Sec-WebSocket-Protocol` header (a comma-separated list) offers `subprotocol`.
+    public func offersSubprotocol(_ header: String?) -> Bool {
+        guard let header else { return false }
+        return header.split(separator: ",").contains { String($0.filter { $0 != " " && $0 != "\t" }) == subprotocol }
     }
 
     static func normalizedOrigin(_ origin: String) -> String {

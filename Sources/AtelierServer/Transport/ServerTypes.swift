@@ -65,12 +65,19 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// Extra headers (for example Content-Disposition). Names are case-insensitive.
     public var headers: [(name: String, value: String)]
+    /// Close the connection after this response (`Connection: close`): requests pipelined
+    /// behind it are not read.
+    public var closesConnection: Bool
 
-    public init(status: Int = 200, contentType: String, body: [UInt8], headers: [(name: String, value: String)] = []) {
+    public init(
+        status: Int = 200, contentType: String, body: [UInt8], headers: [(name: String, value: String)] = [],
+        closesConnection: Bool = false
+    ) {
         self.status = status
         self.contentType = contentType
         self.body = body
         self.headers = headers
+        self.closesConnection = closesConnection
     }
 
     public static func text(_ text: String, status: Int = 200) -> HTTPResponse {

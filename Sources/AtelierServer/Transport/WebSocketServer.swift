@@ -82,7 +82,6 @@ public final class WebSocketServer: @unchecked Sendable {
     private var stalledDrops: [ConnectionID: Int64] = [:]
     private var stallCheck: TimerToken?
 
-    private static let webSocketProtocolID: UInt32 = 1
     /// How long a dropped stalled reader has to take its close frame before its socket is cut.
     private static let stalledCloseGraceMilliseconds = 2_000
 
@@ -295,7 +294,6 @@ public final class WebSocketServer: @unchecked Sendable {
         list[1].name = strings.own(configuration.subprotocol)
         list[1].callback = serverCallback
         list[1].rx_buffer_size = configuration.rxBufferSize
-        list[1].id = WebSocketServer.webSocketProtocolID
         // Whole fragments go out in one send(); without this lws would cap each
         // send() at rx_buffer_size and buffer (copy) the remainder.
         list[1].tx_packet_size = configuration.outboundFragmentBytes
@@ -344,6 +342,8 @@ public final class WebSocketServer: @unchecked Sendable {
             vhostInfo.ssl_private_key_filepath = strings.own(tls.privateKeyPath)
             // HTTP/1.1 only: websocket upgrades and our header writing stay on h1.
             vhostInfo.alpn = strings.own("http/1.1")
+            vhostInfo.ssl_cipher_list = strings.own(ServerConfiguration.tls12CipherList)
+            vhostInfo.ssl_options_set = atelier_ssl_options_no_tls_before_1_2()
         }
         guard let vhost = lws_create_vhost(context, &vhostInfo) else {
             lws_context_destroy(context)
@@ -538,11 +538,7 @@ public final class WebSocketServer: @unchecked Sendable {
             webSocketOpened(wsi)
             return 0
         case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
-            if let connection = connection(of: wsi), let input, length >= 2 {
-                let bytes = input.assumingMemoryBound(to: UInt8.self)
-                connection.peerCloseCode = UInt16(bytes[0]) << 8 | UInt16(bytes[1])
-            }
-            return 0
+            return peerClosed(wsi, UnsafeRawBufferPointer(start: input, count: input == nil ? 0 : length))
         case LWS_CALLBACK_CLOSED:
             webSocketClosed(wsi)
             return 0
@@ -565,24 +561,32 @@ public final class WebSocketServer: @unchecked Sendable {
         return Unmanaged<ServerConnection>.fromOpaque(raw).takeUnretainedValue()
     }
 
-    /// Refuses, with a 403 the browser can see, a websocket upgrade from an origin that is not
-    /// on the allow-list. lws: "Return <0 to just hang up the connection, or >0 if you have
-    /// rejected the connection by returning http headers and response code yourself."
+    /// Refuses, before the 101 and with a status the client can see, a websocket upgrade on
+    /// another path (404), without our subprotocol (400) or from an origin that is not on the
+    /// allow-list (403). Left to lws, the first two would be a bare hang-up. lws: "Return <0 to
+    /// just hang up the connection, or >0 if you have rejected the connection by returning http
+    /// headers and response code yourself."
     private func confirmUpgrade(_ wsi: OpaquePointer) -> Int32 {
+        guard header(wsi, WSI_TOKEN_GET_URI) == configuration.webSocketPath else {
+            return refuseUpgrade(wsi, 404, "no websocket on this path")
+        }
+        guard configuration.offersSubprotocol(header(wsi, WSI_TOKEN_PROTOCOL)) else {
+            return refuseUpgrade(wsi, 400, "the websocket subprotocol must be \(configuration.subprotocol)")
+        }
         let origin = header(wsi, WSI_TOKEN_ORIGIN)
         guard !configuration.allowsOrigin(origin) else { return 0 }
         counters.originRefusals.bump()
         logger.notice("websocket refused: origin not allowed", metadata: ["origin": "\(origin ?? "")", "peer": "\(peerAddress(wsi))"])
-        return lws_return_http_status(wsi, 403, "origin not allowed") == 0 ? 1 : -1
+        return refuseUpgrade(wsi, 403, "origin not allowed")
     }
 
+    private func refuseUpgrade(_ wsi: OpaquePointer, _ status: UInt32, _ text: String) -> Int32 {
+        lws_return_http_status(wsi, status, text) == 0 ? 1 : -1
+    }
+
+    /// Path and subprotocol were checked in `confirmUpgrade`; a stopping server takes no one.
     private func filterUpgrade(_ wsi: OpaquePointer) -> Int32 {
-        if stopping { return 1 }
-        guard let proto = lws_get_protocol(wsi), proto.pointee.id == WebSocketServer.webSocketProtocolID else {
-            return 1  // no or unknown subprotocol
-        }
-        guard header(wsi, WSI_TOKEN_GET_URI) == configuration.webSocketPath else { return 1 }
-        return 0
+        stopping ? 1 : 0
     }
 
     private func webSocketOpened(_ wsi: OpaquePointer) {
@@ -590,6 +594,11 @@ public final class WebSocketServer: @unchecked Sendable {
         nextConnectionID += 1
         let connection = ServerConnection(id: id, wsi: wsi)
         lws_set_opaque_user_data(wsi, Unmanaged.passRetained(connection).toOpaque())  // released on CLOSED
+        // lws fails some protocol errors (a control frame past 125 bytes, a close reason that is
+        // not UTF-8) without a close reason, which is a bare hang-up: this one is sent then. Every
+        // close atelier or lws decides on sets its own over it (SECURITY.md, "Known weaknesses").
+        var reason = Array("protocol error".utf8)
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR, &reason, reason.count)
         connections[id] = connection
         counters.connectionsOpen.bump()
         counters.connectionsAccepted.bump()
@@ -604,6 +613,19 @@ public final class WebSocketServer: @unchecked Sendable {
             lws_callback_on_writable(wsi)
         }
         delegate?.server(self, didOpen: info)
+    }
+
+    /// A close frame from the peer: echoed when RFC 6455 allows it (return 0), else answered
+    /// 1002. lws 4.1 itself turns only codes below 3000 it knows to be invalid into 1002, and
+    /// echoes 5000-65535 and a 1-byte payload; a close reason set here and a nonzero return make
+    /// it send that close instead.
+    private func peerClosed(_ wsi: OpaquePointer, _ payload: UnsafeRawBufferPointer) -> Int32 {
+        guard let connection = connection(of: wsi) else { return 0 }
+        guard CloseFrame.isValid(payload) else {
+            return closeNow(connection, code: 1002, reason: "invalid close code")
+        }
+        connection.peerCloseCode = CloseFrame.code(payload)
+        return 0
     }
 
     private func webSocketClosed(_ wsi: OpaquePointer) {
@@ -803,7 +825,7 @@ public final class WebSocketServer: @unchecked Sendable {
         let request = HTTPRequest(
             method: method, path: path, query: queryItems(wsi), peerAddress: peerAddress(wsi), headers: headers)
         if let response = delegate?.server(self, respondTo: request) {
-            return respond(wsi, response, headOnly: method == "HEAD", closeAfter: false)
+            return respond(wsi, response, headOnly: method == "HEAD", closeAfter: response.closesConnection)
         }
         guard method == "GET" || method == "HEAD" else {
             return respond(wsi, .text("method not allowed\n", status: 405), headOnly: false, closeAfter: true)
@@ -921,6 +943,12 @@ public final class WebSocketServer: @unchecked Sendable {
             addHeader(wsi, "x-content-type-options:", "nosniff", &p, end),
             addHeader(wsi, "referrer-policy:", "no-referrer", &p, end)
         else { return false }
+        // Over plain HTTP the header would be ignored (RFC 6797), and it would be a lie.
+        if configuration.tls != nil,
+            !addHeader(wsi, "strict-transport-security:", ServerConfiguration.strictTransportSecurity, &p, end)
+        {
+            return false
+        }
         if let cacheControl { return addHeader(wsi, "cache-control:", cacheControl, &p, end) }
         return true
     }

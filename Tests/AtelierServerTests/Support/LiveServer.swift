@@ -32,11 +32,16 @@ let testWorkshop: WorkshopDefinition = {
     }
 }()
 
-/// A clock the tests can move forward, on top of the real one.
+/// A clock the tests can move forward, on top of the real one, or stopped (`frozen`) so that only
+/// `advance` moves it.
 final class TestClock: Sendable {
     private let offset = Mutex<Int64>(0)
+    private let frozenAt: Timestamp?
+
+    init(frozen: Bool = false) { frozenAt = frozen ? SessionHub.wallClock() : nil }
+
     func advance(seconds: Int64) { offset.withLock { $0 += seconds * 1000 } }
-    var now: Timestamp { SessionHub.wallClock().adding(milliseconds: offset.withLock { $0 }) }
+    var now: Timestamp { (frozenAt ?? SessionHub.wallClock()).adding(milliseconds: offset.withLock { $0 }) }
 }
 
 /// A real server on an ephemeral port with one session of `workshop`, over a temporary database.
