@@ -78,6 +78,9 @@ if r.get("flood"):
     q, b = f["quietAck"], f["floodedAck"]
     print(f"atelier writers' ack without the flooder: p50 {q['p50']:.2f} ms, p99 {q['p99']:.2f} ms, max {q['max']:.1f} ms; "
           f"beside it: p50 {b['p50']:.2f} ms, p99 {b['p99']:.2f} ms, max {b['max']:.1f} ms; p99 ratio {f['p99Ratio']:.2f}")
+    q = f["quietLatency"]
+    print(f"atelier post to delivery without the flooder: p50 {q['p50']:.2f} ms, p99 {q['p99']:.2f} ms, max {q['max']:.1f} ms; "
+          f"p99 ratio beside it {f['latencyP99Ratio']:.2f}")
     print(f"atelier flooder: {f['flooderReconnectsPerSecond']:.0f} reconnects/s, {f['flooderNotesPerSecond']:.0f} notes/s sent, "
           f"{f['flooderAcceptedPerSecond']:.1f}/s accepted; server cpu {f['quietServerCPUPercent']:.0f}% without it, "
           f"{r['serverCPUPercent']:.0f}% beside it")

@@ -17,6 +17,9 @@ public struct BenchReport: Codable, Sendable {
             max = sorted.last.map { Double($0) / 1e6 } ?? 0
             samples = sorted.count
         }
+
+        /// This p99 over `other`'s (0 without a p99 to compare with).
+        func p99(over other: Latency) -> Double { other.p99 > 0 ? p99 / other.p99 : 0 }
     }
 
     /// One rate of a saturation sweep.
@@ -31,26 +34,28 @@ public struct BenchReport: Codable, Sendable {
     }
 
     /// Scenario 6: the same writers' ack times without, then beside, a participant who floods
-    /// and reconnects with its token (`Flooder`).
+    /// and reconnects with its token (`Flooder`); the report's other figures are those beside it.
     public struct Flood: Codable, Sendable {
         public var quietAck: Latency
         public var floodedAck: Latency
-        /// The flooded p99 over the quiet one.
+        /// The flooded ack p99 over the quiet one.
         public var p99Ratio: Double
+        /// Post to delivery without the flooder, and the report's p99 over its.
+        public var quietLatency: Latency
+        public var latencyP99Ratio: Double
         public var quietServerCPUPercent: Double
         public var flooderReconnectsPerSecond: Double
         public var flooderNotesPerSecond: Double
         public var flooderAcceptedPerSecond: Double
 
-        init(quietAck: Latency, floodedAck: Latency, quietServerCPUPercent: Double, flooderReconnectsPerSecond: Double,
-             flooderNotesPerSecond: Double, flooderAcceptedPerSecond: Double) {
-            self.quietAck = quietAck
-            self.floodedAck = floodedAck
-            p99Ratio = quietAck.p99 > 0 ? floodedAck.p99 / quietAck.p99 : 0
-            self.quietServerCPUPercent = quietServerCPUPercent
-            self.flooderReconnectsPerSecond = flooderReconnectsPerSecond
-            self.flooderNotesPerSecond = flooderNotesPerSecond
-            self.flooderAcceptedPerSecond = flooderAcceptedPerSecond
+        init(quiet: BenchRunner.Measured, flooded: BenchRunner.Measured) {
+            quietAck = quiet.ack
+            floodedAck = flooded.ack
+            p99Ratio = flooded.ack.p99(over: quiet.ack)
+            quietLatency = quiet.latency
+            latencyP99Ratio = flooded.latency.p99(over: quiet.latency)
+            quietServerCPUPercent = quiet.cpu
+            (flooderReconnectsPerSecond, flooderNotesPerSecond, flooderAcceptedPerSecond) = flooded.flooder
         }
     }
 
@@ -130,6 +135,8 @@ public struct BenchReport: Codable, Sendable {
                 + "max \(f(flood.quietAck.max, 2)) (server cpu \(f(flood.quietServerCPUPercent, 0))%)")
             lines.append("writers' ack ms beside it: p50 \(f(flood.floodedAck.p50, 2))  p99 \(f(flood.floodedAck.p99, 2))  "
                 + "max \(f(flood.floodedAck.max, 2)); p99 ratio \(f(flood.p99Ratio, 2))")
+            lines.append("post to delivery ms without the flooder: p50 \(f(flood.quietLatency.p50, 2))  p99 \(f(flood.quietLatency.p99, 2))  "
+                + "max \(f(flood.quietLatency.max, 2)); p99 ratio beside it \(f(flood.latencyP99Ratio, 2))")
             lines.append("flooder: \(f(flood.flooderReconnectsPerSecond, 0)) reconnects/s, \(f(flood.flooderNotesPerSecond, 0)) notes/s sent, "
                 + "\(f(flood.flooderAcceptedPerSecond, 1))/s accepted")
         }

@@ -90,10 +90,7 @@ public final class BenchRunner {
             progress("the flooder joined; the same load again beside it")
             let flooded = try load(driver, server, noteRate: scenario.noteRate, dotRate: 0, seconds: scenario.seconds)
             report.measured(flooded)
-            report.flood = BenchReport.Flood(
-                quietAck: quiet.ack, floodedAck: flooded.ack, quietServerCPUPercent: quiet.cpu,
-                flooderReconnectsPerSecond: flooded.flooder.reconnects, flooderNotesPerSecond: flooded.flooder.notes,
-                flooderAcceptedPerSecond: flooded.flooder.accepted)
+            report.flood = BenchReport.Flood(quiet: quiet, flooded: flooded)
         case .load, .saturation:
             try populate(driver)
             if scenario.kind == .load {

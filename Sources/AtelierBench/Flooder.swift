@@ -1,7 +1,8 @@
 /// One participant who writes as fast as the server lets it: on each connection it comes back
-/// with its token (`rejoin`, after the last `seq` it was acked, so the catch-up stays short),
-/// sends a batch of notes at once, and as soon as they are all answered drops the connection
-/// and opens the next. The well-behaved writers beside it measure what that costs them.
+/// with its token (`rejoin` after the last `seq` it received, as a client should, so the
+/// catch-up stays short), sends a batch of notes at once, and as soon as they are all answered
+/// drops the connection and opens the next. The well-behaved writers beside it measure what
+/// that costs them.
 final class Flooder {
     private(set) var socket: LeanSocket
     let token: String
@@ -30,7 +31,7 @@ final class Flooder {
         case .connecting:
             return
         case .open where !rejoinSent:
-            driver.send(socket, #"{"rejoin":{"code":"\#(driver.code)","token":"\#(token)","after":\#(socket.lastAckedSeq)}}"#)
+            driver.send(socket, #"{"rejoin":{"code":"\#(driver.code)","token":"\#(token)","after":\#(socket.lastSeq)}}"#)
             rejoinSent = true
         case .open:
             if socket.answers > 0 { throw BenchError("the server refused the flooder's rejoin: \(driver.refusedByCode)") }
@@ -48,9 +49,9 @@ final class Flooder {
 
     private func next(_ driver: LoadDriver) throws {
         acceptedBefore += socket.accepted
-        let lastSeq = socket.lastAckedSeq
+        let lastSeq = socket.lastSeq
         socket = try driver.reconnect(socket)
-        socket.lastAckedSeq = lastSeq
+        socket.lastSeq = lastSeq
         reconnects += 1
         rejoinSent = false
         notesSentHere = 0

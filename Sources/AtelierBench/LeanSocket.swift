@@ -23,10 +23,11 @@ final class LeanSocket {
     var token: String?
     /// Send times (monotonic ns) of the messages whose ack is timed, by message id.
     var sentAt: [Int64: Int64] = [:]
-    /// Acks and errors this connection received, its acks but welcomes, and the highest `seq` an ack carried.
+    /// Acks and errors this connection received, and its acks but welcomes.
     var answers = 0
     var accepted = 0
-    var lastAckedSeq: Int64 = 0
+    /// The highest `seq` of the events received, for a `rejoin` after it.
+    var lastSeq: Int64 = 0
     /// Room chosen in a rooms scenario (index into the workshop's rooms).
     var room: Int = 0
     /// Latest note id seen on this connection's boards, and the dotted item if any.

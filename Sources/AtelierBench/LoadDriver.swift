@@ -275,10 +275,7 @@ public final class LoadDriver {
             } else {
                 if measuring { window.accepted += 1 }
                 socket.accepted += 1
-                if let seq = FrameScanner.integer(after: #""seq":"#, in: payload) {
-                    ackedSequences.append(seq)
-                    socket.lastAckedSeq = max(socket.lastAckedSeq, seq)
-                }
+                if let seq = FrameScanner.integer(after: #""seq":"#, in: payload) { ackedSequences.append(seq) }
             }
         case .error:
             answered(payload, socket, now, key: #"{"error":"#)
@@ -300,6 +297,8 @@ public final class LoadDriver {
 
     private func event(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64) {
         if measuring { window.delivered += 1 }
+        // An event message starts with its `seq`: {"seq":N,
+        if let seq = FrameScanner.digits(in: payload, at: 7) { socket.lastSeq = max(socket.lastSeq, seq) }
         if let at = FrameScanner.find(#""text":"bench "#, in: payload),
            let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
             window.latencies.append(now - sent)
