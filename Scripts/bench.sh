@@ -4,7 +4,7 @@
 # machine at the same moment. Usage: Scripts/bench.sh ATELIER_BIN [BASELINE_DIR] [SCENARIOS...]
 set -euo pipefail
 bin=$1; baseline_dir=${2:-}; shift $(( $# >= 2 ? 2 : 1 ))
-scenarios=${*:-1 2 3 4 5}
+scenarios=${*:-1 2 3 4 5 6}
 out=.build/bench
 mkdir -p "$out"
 
@@ -71,6 +71,19 @@ elif not r["steps"]:
     print(f"atelier fan-out (from each note's first delivery): p50 {f['p50']:.2f} ms, p99 {f['p99']:.2f} ms, max {f['max']:.1f} ms")
     i = r["intake"]
     print(f"atelier intake (post to each note's first delivery): p50 {i['p50']:.2f} ms, p99 {i['p99']:.2f} ms, max {i['max']:.1f} ms")
+    a = r["ack"]
+    print(f"atelier ack (post to the writer's ack): p50 {a['p50']:.2f} ms, p99 {a['p99']:.2f} ms, max {a['max']:.1f} ms")
+if r.get("flood"):
+    f = r["flood"]
+    q, b = f["quietAck"], f["floodedAck"]
+    print(f"atelier writers' ack without the flooder: p50 {q['p50']:.2f} ms, p99 {q['p99']:.2f} ms, max {q['max']:.1f} ms; "
+          f"beside it: p50 {b['p50']:.2f} ms, p99 {b['p99']:.2f} ms, max {b['max']:.1f} ms; p99 ratio {f['p99Ratio']:.2f}")
+    q = f["quietLatency"]
+    print(f"atelier post to delivery without the flooder: p50 {q['p50']:.2f} ms, p99 {q['p99']:.2f} ms, max {q['max']:.1f} ms; "
+          f"p99 ratio beside it {f['latencyP99Ratio']:.2f}")
+    print(f"atelier flooder: {f['flooderReconnectsPerSecond']:.0f} reconnects/s, {f['flooderNotesPerSecond']:.0f} notes/s sent, "
+          f"{f['flooderAcceptedPerSecond']:.1f}/s accepted; server cpu {f['quietServerCPUPercent']:.0f}% without it, "
+          f"{r['serverCPUPercent']:.0f}% beside it")
 for s in r["steps"]:
     l = s["latency"]
     print(f"atelier step {s['noteRate']:g} notes/s: delivered {s['deliveredPerSecond']:.0f}/s, p50 {l['p50']:.2f} ms, "
@@ -88,5 +101,6 @@ PY
     3) baseline 2000 20 22 ;;
     4) baseline_idle 10000 ;;
     5) for period in 80 40 27 20 13 10; do baseline 2000 $period 8; done ;;
+    6) echo "baseline: no rate limit in the C broadcaster; scenario 6 compares atelier with itself" ;;
   esac
 done

@@ -17,6 +17,9 @@ public struct BenchReport: Codable, Sendable {
             max = sorted.last.map { Double($0) / 1e6 } ?? 0
             samples = sorted.count
         }
+
+        /// This p99 over `other`'s (0 without a p99 to compare with).
+        func p99(over other: Latency) -> Double { other.p99 > 0 ? p99 / other.p99 : 0 }
     }
 
     /// One rate of a saturation sweep.
@@ -28,6 +31,32 @@ public struct BenchReport: Codable, Sendable {
         public var fanOut: Latency
         public var serverCPUPercent: Double
         public var benchCPUPercent: Double
+    }
+
+    /// Scenario 6: the same writers' ack times without, then beside, a participant who floods
+    /// and reconnects with its token (`Flooder`); the report's other figures are those beside it.
+    public struct Flood: Codable, Sendable {
+        public var quietAck: Latency
+        public var floodedAck: Latency
+        /// The flooded ack p99 over the quiet one.
+        public var p99Ratio: Double
+        /// Post to delivery without the flooder, and the report's p99 over its.
+        public var quietLatency: Latency
+        public var latencyP99Ratio: Double
+        public var quietServerCPUPercent: Double
+        public var flooderReconnectsPerSecond: Double
+        public var flooderNotesPerSecond: Double
+        public var flooderAcceptedPerSecond: Double
+
+        init(quiet: BenchRunner.Measured, flooded: BenchRunner.Measured) {
+            quietAck = quiet.ack
+            floodedAck = flooded.ack
+            p99Ratio = flooded.ack.p99(over: quiet.ack)
+            quietLatency = quiet.latency
+            latencyP99Ratio = flooded.latency.p99(over: quiet.latency)
+            quietServerCPUPercent = quiet.cpu
+            (flooderReconnectsPerSecond, flooderNotesPerSecond, flooderAcceptedPerSecond) = flooded.flooder
+        }
     }
 
     /// Resident memory with this many idle connections open.
@@ -54,6 +83,8 @@ public struct BenchReport: Codable, Sendable {
     /// reaching the server, waiting for the loop, parsing, rules, storing, the first send, and
     /// the receivers getting to that socket.
     public var intake: Latency = Latency([])
+    /// Each writer's note from its post to its ack, at the writer.
+    public var ack: Latency = Latency([])
     public var serverCPUPercent: Double = 0
     /// CPU of the bench process itself (load generator and receivers), to tell when it is the bottleneck.
     public var benchCPUPercent: Double = 0
@@ -69,6 +100,19 @@ public struct BenchReport: Codable, Sendable {
     public var saturationDeliveredPerSecond: Double?
     public var idle: [IdleStep] = []
     public var bytesPerIdleConnection: Double?
+    public var flood: Flood?
+
+    /// Takes a load window's figures.
+    mutating func measured(_ window: BenchRunner.Measured) {
+        acceptedPerSecond = window.accepted
+        deliveredPerSecond = window.delivered
+        latency = window.latency
+        fanOut = window.fanOut
+        intake = window.intake
+        ack = window.ack
+        serverCPUPercent = window.cpu
+        benchCPUPercent = window.benchCPU
+    }
 
     /// The report for people.
     public var text: String {
@@ -84,6 +128,17 @@ public struct BenchReport: Codable, Sendable {
             lines.append("latency ms: p50 \(f(latency.p50, 2))  p99 \(f(latency.p99, 2))  max \(f(latency.max, 2))  (\(latency.samples) samples)")
             lines.append("fan-out ms (from the note's first delivery): p50 \(f(fanOut.p50, 2))  p99 \(f(fanOut.p99, 2))  max \(f(fanOut.max, 2))")
             lines.append("intake ms (post to the note's first delivery): p50 \(f(intake.p50, 2))  p99 \(f(intake.p99, 2))  max \(f(intake.max, 2))")
+            lines.append("ack ms (post to the writer's ack): p50 \(f(ack.p50, 2))  p99 \(f(ack.p99, 2))  max \(f(ack.max, 2))")
+        }
+        if let flood {
+            lines.append("writers' ack ms without the flooder: p50 \(f(flood.quietAck.p50, 2))  p99 \(f(flood.quietAck.p99, 2))  "
+                + "max \(f(flood.quietAck.max, 2)) (server cpu \(f(flood.quietServerCPUPercent, 0))%)")
+            lines.append("writers' ack ms beside it: p50 \(f(flood.floodedAck.p50, 2))  p99 \(f(flood.floodedAck.p99, 2))  "
+                + "max \(f(flood.floodedAck.max, 2)); p99 ratio \(f(flood.p99Ratio, 2))")
+            lines.append("post to delivery ms without the flooder: p50 \(f(flood.quietLatency.p50, 2))  p99 \(f(flood.quietLatency.p99, 2))  "
+                + "max \(f(flood.quietLatency.max, 2)); p99 ratio beside it \(f(flood.latencyP99Ratio, 2))")
+            lines.append("flooder: \(f(flood.flooderReconnectsPerSecond, 0)) reconnects/s, \(f(flood.flooderNotesPerSecond, 0)) notes/s sent, "
+                + "\(f(flood.flooderAcceptedPerSecond, 1))/s accepted")
         }
         for step in steps {
             lines.append("  step \(f(step.noteRate, 0)) notes/s: delivered \(f(step.deliveredPerSecond, 0))/s, "

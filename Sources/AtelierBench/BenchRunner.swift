@@ -7,7 +7,7 @@ import Glibc
 
 /// A load scenario: who is in the session and what they do.
 public struct BenchScenario: Sendable {
-    public enum Kind: Sendable { case load, idle, saturation }
+    public enum Kind: Sendable { case load, idle, saturation, flood }
 
     public var number: Int
     public var name: String
@@ -29,8 +29,10 @@ public struct BenchScenario: Sendable {
     /// Note rates of a saturation sweep, and the p99 that ends it (ms).
     public var sweep: [Double] = []
     public var p99Limit: Double = 100
+    /// Notes the flooder sends on each connection (flood scenario).
+    public var floodBatch: Int = 60
 
-    /// The five scenarios of the benchmark.
+    /// The six scenarios of the benchmark.
     public static func numbered(_ number: Int) -> BenchScenario? {
         switch number {
         case 1: return BenchScenario(number: 1, name: "plenary, every event to everyone", kind: .load,
@@ -44,6 +46,8 @@ public struct BenchScenario: Sendable {
         case 5: return BenchScenario(number: 5, name: "saturation (plenary, rising note rate)", kind: .saturation,
                                      participants: 2000, rooms: 0, noteRate: 0, dotRate: 0, seconds: 6,
                                      sweep: [25, 50, 75, 100, 150, 200, 300, 400])
+        case 6: return BenchScenario(number: 6, name: "writers beside a participant who floods and reconnects", kind: .flood,
+                                     participants: 50, rooms: 0, noteRate: 50, dotRate: 0, seconds: 10)
         default: return nil
         }
     }
@@ -79,17 +83,18 @@ public final class BenchRunner {
         switch scenario.kind {
         case .idle:
             try idle(driver, server, &report)
+        case .flood:
+            try populate(driver)
+            let quiet = try load(driver, server, noteRate: scenario.noteRate, dotRate: 0, seconds: scenario.seconds)
+            try driver.startFlooder(batch: scenario.floodBatch)
+            progress("the flooder joined; the same load again beside it")
+            let flooded = try load(driver, server, noteRate: scenario.noteRate, dotRate: 0, seconds: scenario.seconds)
+            report.measured(flooded)
+            report.flood = BenchReport.Flood(quiet: quiet, flooded: flooded)
         case .load, .saturation:
             try populate(driver)
             if scenario.kind == .load {
-                let window = try load(driver, server, noteRate: scenario.noteRate, dotRate: scenario.dotRate, seconds: scenario.seconds)
-                report.acceptedPerSecond = window.accepted
-                report.deliveredPerSecond = window.delivered
-                report.latency = window.latency
-                report.fanOut = window.fanOut
-                report.intake = window.intake
-                report.serverCPUPercent = window.cpu
-                report.benchCPUPercent = window.benchCPU
+                report.measured(try load(driver, server, noteRate: scenario.noteRate, dotRate: scenario.dotRate, seconds: scenario.seconds))
             } else {
                 for rate in scenario.sweep {
                     let lostBefore = driver.connectionsLost
@@ -148,8 +153,11 @@ public final class BenchRunner {
         var latency: BenchReport.Latency
         var fanOut: BenchReport.Latency
         var intake: BenchReport.Latency
+        var ack: BenchReport.Latency
         var cpu: Double
         var benchCPU: Double
+        /// What the flooder did per second, when one ran.
+        var flooder: (reconnects: Double, notes: Double, accepted: Double)
     }
 
     /// Runs the load for warmup + `seconds` and measures the last `seconds`.
@@ -162,6 +170,7 @@ public final class BenchRunner {
         var notes = 0, dots = 0, agenda = 0, nextWriter = 0, nextVoter = 0
         var measuringStarted = false
         var cpuAtStart = 0.0, benchCPUAtStart = 0.0
+        var flooderAtStart = (reconnects: 0, notes: 0, accepted: 0)
         var lastProgress = start
         var lastDelivered = 0, lastAccepted = 0
         while true {
@@ -171,6 +180,7 @@ public final class BenchRunner {
                 driver.startWindow()
                 cpuAtStart = server.cpuSeconds()
                 benchCPUAtStart = Self.ownCPUSeconds()
+                if let flooder = driver.flooder { flooderAtStart = (flooder.reconnects, flooder.notesSent, flooder.accepted) }
                 measuringStarted = true
             }
             let elapsed = Double(now - start) / 1e9
@@ -179,7 +189,7 @@ public final class BenchRunner {
                 nextWriter += 7919  // a stride coprime with the sizes used, so writers spread over rooms
                 notes += 1
                 guard writer.stage == .joined else { continue }
-                driver.send(writer, #"{"command":{"addNote":{"prompt":"ideas","text":"bench \#(monotonicNanoseconds())"}}}"#)
+                driver.send(writer, #"{"command":{"addNote":{"prompt":"ideas","text":"bench \#(monotonicNanoseconds())"}}}"#, timed: true)
             }
             while Double(dots) < dotRate * elapsed {
                 let voter = participants[nextVoter % participants.count]
@@ -212,6 +222,7 @@ public final class BenchRunner {
             } else if !measuringStarted {
                 lastProgress = now
             }
+            try driver.flooder?.step(driver)
             driver.pump(milliseconds: 1)
         }
         let cpu = server.cpuSeconds() - cpuAtStart
@@ -219,11 +230,18 @@ public final class BenchRunner {
         let window = driver.endWindow()
         let span = Double(end - window.started) / 1e9
         let latency = BenchReport.Latency(window.latencies)
-        progress(String(format: "measured %.0f notes/s: delivered %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms",
-                        noteRate, Double(window.delivered) / span, latency.p50, latency.p99, latency.max))
+        let ack = BenchReport.Latency(window.acks)
+        progress(String(format: "measured %.0f notes/s: delivered %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms; ack p99 %.2f ms",
+                        noteRate, Double(window.delivered) / span, latency.p50, latency.p99, latency.max, ack.p99))
+        let flooder = driver.flooder.map { flooder in
+            (reconnects: Double(flooder.reconnects - flooderAtStart.reconnects) / span,
+             notes: Double(flooder.notesSent - flooderAtStart.notes) / span,
+             accepted: Double(flooder.accepted - flooderAtStart.accepted) / span)
+        } ?? (0, 0, 0)
         return Measured(accepted: Double(window.accepted) / span, delivered: Double(window.delivered) / span,
                         latency: latency, fanOut: BenchReport.Latency(window.fanOut),
-                        intake: BenchReport.Latency(window.intake), cpu: cpu / span * 100, benchCPU: benchCPU / span * 100)
+                        intake: BenchReport.Latency(window.intake), ack: ack, cpu: cpu / span * 100, benchCPU: benchCPU / span * 100,
+                        flooder: flooder)
     }
 
     /// Opens idle websocket connections in steps and reads the server's resident memory after each.

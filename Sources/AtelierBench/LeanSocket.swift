@@ -16,10 +16,18 @@ final class LeanSocket {
     var stage: Stage = .connecting
     /// Bytes read but not yet a whole frame.
     var pending: [UInt8] = []
-    /// Message ids this connection sent, by the time (monotonic ns) they were sent.
+    /// The id of the next message this connection sends.
     var nextID: Int64 = 1
-    /// The participant id the welcome gave.
+    /// The participant id the welcome gave, and the reconnect token when it gave one.
     var participant: String?
+    var token: String?
+    /// Send times (monotonic ns) of the messages whose ack is timed, by message id.
+    var sentAt: [Int64: Int64] = [:]
+    /// Acks and errors this connection received, and its acks but welcomes.
+    var answers = 0
+    var accepted = 0
+    /// The highest `seq` of the events received, for a `rejoin` after it.
+    var lastSeq: Int64 = 0
     /// Room chosen in a rooms scenario (index into the workshop's rooms).
     var room: Int = 0
     /// Latest note id seen on this connection's boards, and the dotted item if any.

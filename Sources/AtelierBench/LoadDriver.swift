@@ -28,6 +28,8 @@ public final class LoadDriver {
         var firstDelivery: [Int64: Int64] = [:]
         /// Each note's post to its first delivery (one sample per note).
         var intake: [Int64] = []
+        /// Each timed message's post to its ack or error, at its sender.
+        var acks: [Int64] = []
     }
     private(set) var window = Window()
     private var measuring = false
@@ -42,6 +44,8 @@ public final class LoadDriver {
     var tracksNotes = false
     /// Frames received over the whole run, to see when the server has gone quiet.
     private(set) var framesReceived = 0
+    /// The participant reconnecting in a loop, when one runs (`startFlooder`).
+    var flooder: Flooder?
 
     public init(port: Int, code: String, moderatorKey: String) {
         self.port = port
@@ -53,7 +57,8 @@ public final class LoadDriver {
     deinit { close(epoll) }
 
     var moderator: LeanSocket { sockets[0] }
-    var participants: ArraySlice<LeanSocket> { sockets.dropFirst() }
+    /// Everyone who joined but the flooder.
+    var participants: [LeanSocket] { sockets.dropFirst().filter { $0.index != flooder?.socket.index } }
     var openConnections: Int { sockets.count { $0.stage == .open || $0.stage == .joined } }
 
     // MARK: Connecting
@@ -62,19 +67,33 @@ public final class LoadDriver {
     func connect(_ count: Int, timeoutSeconds: Double = 60) throws {
         let first = sockets.count
         for index in first..<(first + count) {
-            guard let socket = LeanSocket.connect(port: port, path: "/ws", subprotocol: "atelier.v1", index: index) else {
-                throw BenchError("connection \(index) to the server failed: \(String(cString: strerror(errno)))")
-            }
-            var event = epoll_event()
-            event.events = EPOLLIN.rawValue
-            event.data.u64 = UInt64(index)
-            epoll_ctl(epoll, EPOLL_CTL_ADD, socket.fd, &event)
-            sockets.append(socket)
+            sockets.append(try open(index))
             if index % 64 == 63 { pump(milliseconds: 0) }
         }
         try wait("upgrades", timeoutSeconds: timeoutSeconds) { sockets[first...].allSatisfy { $0.stage != .connecting } }
         let refused = sockets[first...].count { $0.stage == .closed }
         if refused > 0 { throw BenchError("\(refused) of \(count) connections were refused by the server") }
+    }
+
+    /// A new connection for slot `index`, read by the epoll loop.
+    private func open(_ index: Int) throws -> LeanSocket {
+        guard let socket = LeanSocket.connect(port: port, path: "/ws", subprotocol: "atelier.v1", index: index) else {
+            throw BenchError("connection \(index) to the server failed: \(String(cString: strerror(errno)))")
+        }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = UInt64(index)
+        epoll_ctl(epoll, EPOLL_CTL_ADD, socket.fd, &event)
+        return socket
+    }
+
+    /// Ends the connection in `socket`'s slot (not counted as lost) and opens a new one there.
+    func reconnect(_ socket: LeanSocket) throws -> LeanSocket {
+        if socket.stage != .closed { epoll_ctl(epoll, EPOLL_CTL_DEL, socket.fd, nil) }
+        socket.shutDown()
+        let fresh = try open(socket.index)
+        sockets[socket.index] = fresh
+        return fresh
     }
 
     /// The moderator enters, starts the session, and runs `setup` commands (one at a time).
@@ -121,12 +140,23 @@ public final class LoadDriver {
         }
     }
 
+    /// One more participant joins and from now on floods (see `Flooder`); `step` drives it.
+    func startFlooder(batch: Int) throws {
+        try connect(1)
+        let socket = sockets[sockets.count - 1]
+        send(socket, #"{"join":{"code":"\#(code)","name":"Flooder","role":"participant","language":"en"}}"#)
+        try wait("the flooder's welcome") { socket.stage == .joined }
+        guard let token = socket.token else { throw BenchError("the flooder's welcome has no token") }
+        flooder = Flooder(socket: socket, token: token, batch: batch)
+    }
+
     // MARK: Running
 
-    /// Sends one message with the socket's next id.
-    func send(_ socket: LeanSocket, _ body: String) {
+    /// Sends one message with the socket's next id; with `timed`, its ack time is measured.
+    func send(_ socket: LeanSocket, _ body: String, timed: Bool = false) {
         let id = socket.nextID
         socket.nextID += 1
+        if timed { socket.sentAt[id] = monotonicNanoseconds() }
         // Insert the id as the first key: {"id":N,<body without its opening brace>
         let message = "{\"id\":\(id)," + body.dropFirst()
         if !socket.sendText(message) { lose(socket) }
@@ -237,16 +267,18 @@ public final class LoadDriver {
                 start = next
             }
         case .ack:
-            answers += 1
+            answered(payload, socket, now, key: #"{"ack":"#)
             if FrameScanner.find(#""welcome""#, in: payload) != nil {
                 socket.stage = .joined
                 socket.participant = FrameScanner.string(after: #""participant":""#, in: payload)
+                socket.token = FrameScanner.string(after: #""token":""#, in: payload)
             } else {
                 if measuring { window.accepted += 1 }
+                socket.accepted += 1
                 if let seq = FrameScanner.integer(after: #""seq":"#, in: payload) { ackedSequences.append(seq) }
             }
         case .error:
-            answers += 1
+            answered(payload, socket, now, key: #"{"error":"#)
             let code = FrameScanner.string(after: #""code":""#, in: payload) ?? "?"
             refusedByCode[code, default: 0] += 1
         case .synced, .other:
@@ -254,8 +286,19 @@ public final class LoadDriver {
         }
     }
 
+    /// Counts an ack or error and, for a timed message, its post-to-answer time.
+    private func answered(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64, key: StaticString) {
+        answers += 1
+        socket.answers += 1
+        guard !socket.sentAt.isEmpty, let id = FrameScanner.integer(after: key, in: payload),
+              let sent = socket.sentAt.removeValue(forKey: id) else { return }
+        if measuring { window.acks.append(now - sent) }
+    }
+
     private func event(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64) {
         if measuring { window.delivered += 1 }
+        // An event message starts with its `seq`: {"seq":N,
+        if let seq = FrameScanner.digits(in: payload, at: 7) { socket.lastSeq = max(socket.lastSeq, seq) }
         if let at = FrameScanner.find(#""text":"bench "#, in: payload),
            let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
             window.latencies.append(now - sent)

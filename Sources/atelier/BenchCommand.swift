@@ -14,14 +14,15 @@ struct BenchCommand: ParsableCommand {
             Starts `atelier serve` on a temporary database and drives it over loopback. Scenarios: \
             1 plenary of 1,000 at 20 notes/s; 2 five rooms of 200 with notes and dots; 3 plenary of \
             2,000 at 50 notes/s; 4 idle connections up to 10,000 (memory per connection); 5 saturation \
-            (rising note rate until p99 passes 100 ms). Options override a scenario's figures. \
+            (rising note rate until p99 passes 100 ms); 6 50 writers' ack times without, then beside, a \
+            participant who floods and reconnects with its token. Options override a scenario's figures. \
             Measures, asserts nothing.
             """)
 
-    @Option(help: "Scenario 1 to 5.")
+    @Option(help: "Scenario 1 to 6.")
     var scenario: Int = 1
 
-    @Option(help: "Participants (scenario 4: idle connections to reach).")
+    @Option(help: "Participants (scenario 4: idle connections to reach; scenario 6: writers beside the flooder).")
     var participants: Int?
 
     @Option(help: "Breakout rooms (0: everyone in the plenary).")
@@ -33,7 +34,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Dots placed or taken back per second (rooms scenarios).")
     var dotRate: Double?
 
-    @Option(help: "Seconds measured (per step in scenario 5).")
+    @Option(help: "Seconds measured (per step in scenario 5, per phase in scenario 6).")
     var seconds: Double?
 
     @Option(help: "Seconds of load before measuring.")
@@ -52,7 +53,7 @@ struct BenchCommand: ParsableCommand {
     var keep = false
 
     func validate() throws {
-        guard BenchScenario.numbered(scenario) != nil else { throw ValidationError("--scenario must be 1 to 5.") }
+        guard BenchScenario.numbered(scenario) != nil else { throw ValidationError("--scenario must be 1 to 6.") }
     }
 
     func run() throws {

@@ -177,6 +177,7 @@ import Testing
         let bob = try Peer(server)
         try bob.join(server, name: "Bob")
         let mallory = try Peer(server)
+        try mallory.join(server, name: "Mallory")
         let cases: [(frame: String, code: String, id: Int64?, path: String?)] = [
             ("{not json", "json.syntax", nil, nil),
             ("[1, 2]", "protocol.badMessage", nil, nil),
@@ -209,6 +210,48 @@ import Testing
         let server = try LiveServer()
         let mallory = try Peer(server)
         for _ in 1...20 { mallory.sendRaw("nonsense") }
+        #expect(mallory.client.waitForClose(timeout: 15) == .closed(code: 1008, reason: "too many unreadable messages"))
+    }
+
+    /// Unreadable frames take tokens like any other: past the burst they are refused for rate.
+    @Test func unreadableMessagesDrawFromTheRateLimit() throws {
+        let options = SessionHubOptions.tight
+        let server = try LiveServer(options: options)
+        let mallory = try Peer(server)
+        for _ in 1...8 { mallory.sendRaw("nonsense") }
+        var codes: [String] = []
+        for _ in 1...8 { codes.append(Peer.code(try mallory.wait(for: "an error") { $0["code"] != nil }) ?? "") }
+        #expect(codes == Array(repeating: "json.syntax", count: 5) + Array(repeating: "rate.limited", count: 3))
+    }
+
+    /// A message read takes one unreadable message off the count, not all of them.
+    @Test func aValidMessageForgivesOneUnreadableMessageNotAll() throws {
+        let server = try LiveServer()
+        let mallory = try Peer(server)
+        try mallory.join(server, name: "Mallory")
+        for _ in 1...19 { mallory.sendRaw("nonsense") }
+        mallory.send(.ping)
+        // 19 − 1 + 2: the twentieth.
+        for _ in 1...2 { mallory.sendRaw("nonsense") }
+        #expect(mallory.client.waitForClose(timeout: 15) == .closed(code: 1008, reason: "too many unreadable messages"))
+    }
+
+    /// Junk alternating with pings: past the burst both are refused for rate, the refused pings
+    /// forgive nothing, and the junk closes the connection.
+    @Test func junkAlternatingWithValidMessagesIsRateLimitedAndClosed() throws {
+        // No refill, so exactly the burst is read.
+        let options = AtelierServer.SessionHub.Options(rateLimit: .init(burst: 40, perSecond: 0))
+        let server = try LiveServer(options: options)
+        let mallory = try Peer(server)
+        try mallory.join(server, name: "Mallory")
+        // 20 pairs read, then 19 pairs and a last junk refused: the fortieth junk is the twentieth
+        // unreadable one counted (no more, so nothing is written after the close).
+        for _ in 1...39 {
+            mallory.sendRaw("nonsense")
+            mallory.send(.ping)
+        }
+        mallory.sendRaw("nonsense")
+        try mallory.wait(for: "rate.limited") { Peer.code($0) == "rate.limited" }
         #expect(mallory.client.waitForClose(timeout: 15) == .closed(code: 1008, reason: "too many unreadable messages"))
     }
 
@@ -265,5 +308,5 @@ import Testing
 /// Limits small enough to reach in a test; no refill, so counts are exact.
 enum SessionHubOptions {
     static let tight = AtelierServer.SessionHub.Options(
-        rateLimit: .init(burst: 5, perSecond: 0), rateRefusalsBeforeClose: 15)
+        rateLimit: .init(burst: 5, perSecond: 0), guestRateLimit: .init(burst: 5, perSecond: 0), rateRefusalsBeforeClose: 15)
 }

@@ -4,8 +4,8 @@ Nothing here asserts a timing: the bench measures, BENCHMARKS.md records, tests 
 the machinery works and that it fails loudly when it cannot run."""
 import json
 
-FIELDS = ["acceptedPerSecond", "deliveredPerSecond", "latency", "fanOut", "intake", "serverCPUPercent", "serverRSSKiB",
-          "refused", "connectionsLost", "queueDrops", "ackedActions", "missingFromStore"]
+FIELDS = ["acceptedPerSecond", "deliveredPerSecond", "latency", "fanOut", "intake", "ack", "serverCPUPercent",
+          "serverRSSKiB", "refused", "connectionsLost", "queueDrops", "ackedActions", "missingFromStore"]
 
 
 def bench(atelier, *args):
@@ -29,6 +29,8 @@ def test_plenary_bench_reports_every_figure_and_finds_every_acked_note_in_sqlite
     # Intake is one sample per note (its first delivery), and no longer than post to delivery.
     assert 0 < report["intake"]["samples"] < report["latency"]["samples"]
     assert report["intake"]["max"] <= report["latency"]["max"]
+    # Every note is acked to its writer, and that is timed.
+    assert report["ack"]["samples"] > 0
     assert report["deliveredPerSecond"] > 0
     assert report["connectionsLost"] == 0 and report["queueDrops"] == 0
     assert "joined 5/5" in progress and "measured" in progress
@@ -40,6 +42,19 @@ def test_rooms_bench_places_dots_and_checks_durability(atelier):
     assert report["rooms"] == 2
     assert report["ackedActions"] > 0
     assert report["missingFromStore"] == 0
+
+
+def test_flood_bench_measures_the_writers_acks_without_and_beside_a_reconnecting_flooder(atelier):
+    report, progress = bench(atelier, "--scenario", "6", "--participants", "5", "--rate", "10", "--seconds", "1.5")
+    flood = report["flood"]
+    assert flood["quietAck"]["samples"] > 0 and flood["floodedAck"]["samples"] > 0
+    assert flood["p99Ratio"] > 0
+    # The flooder comes back again and again, and most of what it sends is refused for rate.
+    assert flood["flooderReconnectsPerSecond"] > 0
+    assert 0 < flood["flooderAcceptedPerSecond"] < flood["flooderNotesPerSecond"]
+    assert report["refusedByCode"]["rate.limited"] > 0
+    assert report["missingFromStore"] == 0
+    assert "joined 5/5" in progress and "the flooder joined" in progress
 
 
 def test_idle_bench_reports_memory_per_connection(atelier):

@@ -1,6 +1,6 @@
 import AtelierCore
 
-/// How many messages a connection may send: a burst, then a steady rate.
+/// How many messages may be sent: a burst, then a steady rate.
 public struct RateLimit: Sendable, Equatable {
     /// Messages accepted at once after a quiet time.
     public var burst: Int
@@ -11,6 +11,19 @@ public struct RateLimit: Sendable, Equatable {
         self.burst = burst
         self.perSecond = perSecond
     }
+
+    /// A connection's own budget before it enters a session: a page's preview, join and pings
+    /// with a few retries, and no more, since opening another connection costs nothing.
+    public static let guest = RateLimit(burst: 10, perSecond: 1)
+}
+
+/// Whose bucket a message draws from once its connection has entered a session: the
+/// participant's, shared by all their connections and kept across reconnects.
+struct RateHolder: Hashable {
+    let session: SessionID
+    /// Nil for the session's moderators, who share one bucket: the moderator key makes a new
+    /// moderator at every `moderate`, so a bucket per moderator would let the key multiply it.
+    let participant: ParticipantID?
 }
 
 /// A token bucket over a millisecond clock.

@@ -19,19 +19,23 @@ import Glibc
 public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// Limits a connection lives with.
     public struct Options: Sendable {
+        /// Each participant's rate over all their connections, once one has entered a session.
         public var rateLimit: RateLimit
+        /// Each connection's own rate before it has entered a session.
+        public var guestRateLimit: RateLimit
         /// Messages refused for rate past which the connection is closed (1008).
         public var rateRefusalsBeforeClose: Int
-        /// Unreadable messages in a row after which the connection is closed (1008).
+        /// Unreadable messages, less one per message read since, at which the connection is closed (1008).
         public var badMessagesBeforeClose: Int
         /// Wrong moderator keys on one connection after which it is closed (1008).
         public var badKeysBeforeClose: Int
 
         public init(
-            rateLimit: RateLimit = RateLimit(), rateRefusalsBeforeClose: Int = 200,
+            rateLimit: RateLimit = RateLimit(), guestRateLimit: RateLimit = .guest, rateRefusalsBeforeClose: Int = 200,
             badMessagesBeforeClose: Int = 20, badKeysBeforeClose: Int = 5
         ) {
             self.rateLimit = rateLimit
+            self.guestRateLimit = guestRateLimit
             self.rateRefusalsBeforeClose = rateRefusalsBeforeClose
             self.badMessagesBeforeClose = badMessagesBeforeClose
             self.badKeysBeforeClose = badKeysBeforeClose
@@ -48,6 +52,9 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     var sessions: [SessionID: LiveSession] = [:]
     var sessionByCode: [String: SessionID] = [:]
     var clients: [ConnectionID: Client] = [:]
+    /// The rate buckets of everyone who has entered a session, kept while the server runs so a
+    /// reconnect does not refill them.
+    var buckets: [RateHolder: TokenBucket] = [:]
     /// Sessions with events or answers waiting for the end of the turn.
     var dirty: Set<SessionID> = []
     var metrics = HubMetrics()
@@ -62,15 +69,16 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         var participant: ParticipantID?
         /// True from an accepted join until its welcome, so a second join waits for nothing.
         var entering = false
-        var bucket: TokenBucket
+        /// Its own budget until it enters a session; then it draws from its participant's.
+        var guestBucket: TokenBucket
         var rateRefusals = 0
         var badMessages = 0
         var badKeys = 0
 
-        init(id: ConnectionID, peer: String, bucket: TokenBucket) {
+        init(id: ConnectionID, peer: String, guestBucket: TokenBucket) {
             self.id = id
             self.peer = peer
-            self.bucket = bucket
+            self.guestBucket = guestBucket
         }
     }
 
@@ -163,7 +171,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
 
     public func server(_ server: WebSocketServer, didOpen connection: ConnectionInfo) {
         clients[connection.id] = Client(
-            id: connection.id, peer: connection.peerAddress, bucket: TokenBucket(options.rateLimit, now: clock()))
+            id: connection.id, peer: connection.peerAddress, guestBucket: TokenBucket(options.guestRateLimit, now: clock()))
     }
 
     public func server(_ server: WebSocketServer, didClose connection: ConnectionID, code: UInt16?) {
@@ -178,28 +186,22 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     public func server(_ server: WebSocketServer, didReceive message: UnsafeRawBufferPointer, from connection: ConnectionID) {
         guard let client = clients[connection] else { return }
         let now = clock()
+        // Every frame costs a token, readable or not, so junk is no cheaper to send than commands.
+        let allowed = takeToken(client, at: now)
         let parsed: ClientMessage
         do {
             let value = try JSONValue.parse(message)
             parsed = try ClientMessage.read(value)
         } catch let error as WireError {
-            return unreadable(client, id: nil, code: error.code.rawValue, path: error.path, message: error.message, now: now)
+            return unreadable(client, id: nil, code: error.code.rawValue, path: error.path, message: error.message, allowed: allowed, now: now)
         } catch let error as ClientMessage.ReadError {
-            return unreadable(client, id: error.id, code: error.code, path: error.path, message: error.message, now: now)
+            return unreadable(client, id: error.id, code: error.code, path: error.path, message: error.message, allowed: allowed, now: now)
         } catch {
-            return unreadable(client, id: nil, code: "protocol.badMessage", path: "", message: "\(error)", now: now)
+            return unreadable(client, id: nil, code: "protocol.badMessage", path: "", message: "\(error)", allowed: allowed, now: now)
         }
-        client.badMessages = 0
-        guard client.bucket.take(at: now) else {
-            client.rateRefusals += 1
-            metrics.refused("rate.limited")
-            if client.rateRefusals >= options.rateRefusalsBeforeClose {
-                server.close(connection, code: 1008, reason: "too many messages")
-            } else {
-                send(ServerMessages.error(parsed.id, code: "rate.limited", message: "Too many messages; slow down and send this again.", now: now), to: client)
-            }
-            return
-        }
+        guard allowed else { return rateLimited(client, id: parsed.id, now: now) }
+        // A message read forgives one unreadable message, not all: junk between valid messages still adds up.
+        client.badMessages = max(client.badMessages - 1, 0)
         switch parsed.body {
         case .ping:
             send(ServerMessages.ack(parsed.id, now: now), to: client)
@@ -218,15 +220,42 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         }
     }
 
-    /// Answers a message that could not be read; too many in a row close the connection.
-    private func unreadable(_ client: Client, id: Int64?, code: String, path: String, message: String, now: Timestamp) {
+    /// Answers a message that could not be read; too many close the connection, also when they
+    /// came past the rate limit.
+    private func unreadable(
+        _ client: Client, id: Int64?, code: String, path: String, message: String, allowed: Bool, now: Timestamp
+    ) {
         client.badMessages += 1
-        metrics.refused(code)
         if client.badMessages >= options.badMessagesBeforeClose {
+            metrics.refused(code)
             server?.close(client.id, code: 1008, reason: "too many unreadable messages")
             return
         }
+        guard allowed else { return rateLimited(client, id: id, now: now) }
+        metrics.refused(code)
         send(ServerMessages.error(id, code: code, message: message, path: path, now: now), to: client)
+    }
+
+    /// Refuses a message past the rate limit; too many such refusals close the connection.
+    private func rateLimited(_ client: Client, id: Int64?, now: Timestamp) {
+        client.rateRefusals += 1
+        metrics.refused("rate.limited")
+        if client.rateRefusals >= options.rateRefusalsBeforeClose {
+            server?.close(client.id, code: 1008, reason: "too many messages")
+        } else {
+            send(ServerMessages.error(id, code: "rate.limited", message: "Too many messages; slow down and send this again.", now: now), to: client)
+        }
+    }
+
+    /// Takes a token from the participant's bucket once the connection has entered a session,
+    /// else from the connection's own.
+    private func takeToken(_ client: Client, at now: Timestamp) -> Bool {
+        guard let session = client.session, let participant = client.participant else {
+            return client.guestBucket.take(at: now)
+        }
+        let moderator = sessions[session]?.state.participants[participant]?.isModerator == true
+        let holder = RateHolder(session: session, participant: moderator ? nil : participant)
+        return buckets[holder, default: TokenBucket(options.rateLimit, now: now)].take(at: now)
     }
 
     // MARK: Entering a session
