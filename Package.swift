@@ -79,7 +79,9 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AtelierServerTests",
-            dependencies: ["AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierStore", "AtelierTestSupport"]),
+            dependencies: [
+                "AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierStore", "AtelierTestSupport", "AtelierBench",
+            ]),
         .testTarget(name: "AtelierWorkshopTests", dependencies: ["AtelierWire", "AtelierCore"]),
         .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire", "AtelierFuzzing"]),
     ]

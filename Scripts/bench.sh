@@ -4,7 +4,7 @@
 # machine at the same moment. Usage: Scripts/bench.sh ATELIER_BIN [BASELINE_DIR] [SCENARIOS...]
 set -euo pipefail
 bin=$1; baseline_dir=${2:-}; shift $(( $# >= 2 ? 2 : 1 ))
-scenarios=${*:-1 2 3 4 5 6}
+scenarios=${*:-1 2 3 4 5 6 7}
 out=.build/bench
 mkdir -p "$out"
 
@@ -60,7 +60,11 @@ for scenario in $scenarios; do
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(f"atelier: {r['name']}: {r['participants']} participants, {r['noteRate']:g} notes/s, {r['dotRate']:g} dots/s")
-if r["idle"]:
+if r.get("joinStorm"):
+    s = r["joinStorm"]
+    print(f"atelier join storm: {s['welcomed']} welcomed, {s['synced']} caught up, {s['lost']} lost; the last caught up "
+          f"after {s['seconds']:.2f} s; server peak rss {r['serverPeakRSSKiB'] // 1024} MiB")
+elif r["idle"]:
     print(f"atelier idle: {r['idle'][-1]['connections']} connections, {r['bytesPerIdleConnection']:.0f} bytes per connection")
 elif not r["steps"]:
     l = r["latency"]
@@ -102,5 +106,6 @@ PY
     4) baseline_idle 10000 ;;
     5) for period in 80 40 27 20 13 10; do baseline 2000 $period 8; done ;;
     6) echo "baseline: no rate limit in the C broadcaster; scenario 6 compares atelier with itself" ;;
+    7) echo "baseline: no joins in the C broadcaster; scenario 7 compares atelier builds" ;;
   esac
 done

@@ -101,6 +101,15 @@ public struct BenchReport: Codable, Sendable {
     public var idle: [IdleStep] = []
     public var bytesPerIdleConnection: Double?
     public var flood: Flood?
+    public var joinStorm: JoinStorm?
+
+    /// People joining at once: how many were welcomed and caught up, and how long until the last was.
+    public struct JoinStorm: Codable, Sendable {
+        public var welcomed: Int
+        public var synced: Int
+        public var lost: Int
+        public var seconds: Double
+    }
 
     /// Takes a load window's figures.
     mutating func measured(_ window: BenchRunner.Measured) {
@@ -122,7 +131,10 @@ public struct BenchReport: Codable, Sendable {
         }
         var lines = ["scenario \(scenario): \(name)"]
         lines.append("participants \(participants), rooms \(rooms), notes \(f(noteRate))/s, dots \(f(dotRate))/s, \(f(seconds)) s measured")
-        if idle.isEmpty && steps.isEmpty {
+        if let storm = joinStorm {
+            lines.append("joined at once: \(storm.welcomed) welcomed, \(storm.synced) caught up, \(storm.lost) lost, "
+                + "the last caught up after \(f(storm.seconds, 2)) s")
+        } else if idle.isEmpty && steps.isEmpty {
             lines.append("accepted actions/s: \(f(acceptedPerSecond))")
             lines.append("events delivered/s: \(f(deliveredPerSecond, 0))")
             lines.append("latency ms: p50 \(f(latency.p50, 2))  p99 \(f(latency.p99, 2))  max \(f(latency.max, 2))  (\(latency.samples) samples)")

@@ -7,7 +7,7 @@ import Glibc
 
 /// A load scenario: who is in the session and what they do.
 public struct BenchScenario: Sendable {
-    public enum Kind: Sendable { case load, idle, saturation, flood }
+    public enum Kind: Sendable { case load, idle, saturation, flood, joinStorm }
 
     public var number: Int
     public var name: String
@@ -48,6 +48,8 @@ public struct BenchScenario: Sendable {
                                      sweep: [25, 50, 75, 100, 150, 200, 300, 400])
         case 6: return BenchScenario(number: 6, name: "writers beside a participant who floods and reconnects", kind: .flood,
                                      participants: 50, rooms: 0, noteRate: 50, dotRate: 0, seconds: 10)
+        case 7: return BenchScenario(number: 7, name: "a plenary opening: everyone joins at once", kind: .joinStorm,
+                                     participants: 5000, rooms: 0, noteRate: 0, dotRate: 0, seconds: 0)
         default: return nil
         }
     }
@@ -83,6 +85,12 @@ public final class BenchRunner {
         switch scenario.kind {
         case .idle:
             try idle(driver, server, &report)
+        case .joinStorm:
+            try driver.enterAsModerator(setup: [])
+            progress("\(scenario.participants) joins sent at once")
+            let storm = try driver.joinAtOnce(scenario.participants)
+            report.joinStorm = BenchReport.JoinStorm(
+                welcomed: storm.welcomed, synced: storm.synced, lost: storm.lost, seconds: storm.seconds)
         case .flood:
             try populate(driver)
             let quiet = try load(driver, server, noteRate: scenario.noteRate, dotRate: 0, seconds: scenario.seconds)

@@ -28,6 +28,8 @@ final class LeanSocket {
     var accepted = 0
     /// The highest `seq` of the events received, for a `rejoin` after it.
     var lastSeq: Int64 = 0
+    /// Whether the catch-up after the welcome has ended (`synced`).
+    var synced = false
     /// Room chosen in a rooms scenario (index into the workshop's rooms).
     var room: Int = 0
     /// Latest note id seen on this connection's boards, and the dotted item if any.

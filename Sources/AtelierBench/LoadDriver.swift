@@ -281,7 +281,9 @@ public final class LoadDriver {
             answered(payload, socket, now, key: #"{"error":"#)
             let code = FrameScanner.string(after: #""code":""#, in: payload) ?? "?"
             refusedByCode[code, default: 0] += 1
-        case .synced, .other:
+        case .synced:
+            socket.synced = true
+        case .other:
             break
         }
     }

@@ -15,14 +15,15 @@ struct BenchCommand: ParsableCommand {
             1 plenary of 1,000 at 20 notes/s; 2 five rooms of 200 with notes and dots; 3 plenary of \
             2,000 at 50 notes/s; 4 idle connections up to 10,000 (memory per connection); 5 saturation \
             (rising note rate until p99 passes 100 ms); 6 50 writers' ack times without, then beside, a \
-            participant who floods and reconnects with its token. Options override a scenario's figures. \
+            participant who floods and reconnects with its token; 7 5,000 people joining at once (a plenary \
+            opening). Options override a scenario's figures. \
             Measures, asserts nothing.
             """)
 
-    @Option(help: "Scenario 1 to 6.")
+    @Option(help: "Scenario 1 to 7.")
     var scenario: Int = 1
 
-    @Option(help: "Participants (scenario 4: idle connections to reach; scenario 6: writers beside the flooder).")
+    @Option(help: "Participants (scenario 4: idle connections to reach; scenario 6: writers beside the flooder; scenario 7: people joining at once).")
     var participants: Int?
 
     @Option(help: "Breakout rooms (0: everyone in the plenary).")
@@ -53,7 +54,7 @@ struct BenchCommand: ParsableCommand {
     var keep = false
 
     func validate() throws {
-        guard BenchScenario.numbered(scenario) != nil else { throw ValidationError("--scenario must be 1 to 6.") }
+        guard BenchScenario.numbered(scenario) != nil else { throw ValidationError("--scenario must be 1 to 7.") }
     }
 
     func run() throws {

@@ -54,14 +54,30 @@ extension SessionHub {
     ///
     /// Public events (most of a plenary) go to every member without asking who each one is; the
     /// state is read once per batch, not copied per member (BENCHMARKS.md, "Where the time goes").
+    /// Public events of the same turn in a row go out as one shared `{"events":[…]}` frame: when
+    /// a hall joins at once, each member's queue grows by a frame a turn, not a frame a join.
     private func fanOut(_ events: ArraySlice<LoggedEvent>, in session: LiveSession) {
         guard !session.members.isEmpty, let server else { return }
         let state = session.state
+        var everyone: [[UInt8]] = []
+        var everyoneBytes = 0
+        func sendEveryone() {
+            guard !everyone.isEmpty else { return }
+            let frame = everyone.count == 1
+                ? OutboundFrame(bytes: everyone[0], groupable: true) : ServerMessages.events(everyone)
+            server.send(frame, to: session.members.keys)
+            everyone = []
+            everyoneBytes = 0
+        }
         for entry in events {
             if let form = state.formForEveryone(among: entry.disclosures) {
-                server.send(OutboundFrame(bytes: entry.messages[form], groupable: true), to: session.members.keys)
+                let message = entry.messages[form]
+                if everyoneBytes + message.count > Self.catchUpPartBytes { sendEveryone() }
+                everyone.append(message)
+                everyoneBytes += message.count + 1
                 continue
             }
+            sendEveryone()
             var frames: [OutboundFrame?] = Array(repeating: nil, count: entry.messages.count)
             for (connection, viewer) in session.members {
                 guard let form = state.form(for: viewer, among: entry.disclosures) else { continue }
@@ -70,6 +86,7 @@ extension SessionHub {
                 server.send(frame, to: connection)
             }
         }
+        sendEveryone()
     }
 
     private func answer(_ reply: LiveSession.Reply, in session: LiveSession, now: Timestamp) {
