@@ -45,6 +45,12 @@ public final class EventStore: Sendable {
         self.queue = queue
     }
 
+    /// Sets how long a write waits for a lock held elsewhere from now on; a live server keeps it
+    /// short, so its one thread is never held by an organiser's open transaction.
+    public func waitForLocks(upTo milliseconds: Int) throws(StoreError) {
+        try StoreError.check(.io) { try queue.inDatabase { db in try db.execute(sql: "PRAGMA busy_timeout = \(max(milliseconds, 0))") } }
+    }
+
     /// Closes the connection now rather than at deinit, so shutdown can report a failure to close.
     ///
     /// Closing the last connection checkpoints the WAL into the database file; later calls fail with `.closed`.

@@ -52,6 +52,10 @@ final class LiveSession {
     private(set) var stateBeforeWidening: SessionState?
     /// Randomness for room assignment.
     var random: SplitMix64
+    /// While another program holds the database's write lock: since when this turn's events have
+    /// waited (monotonic milliseconds), and the timer of the next try.
+    var lockedSince: Int64?
+    var commitRetry: TimerToken?
     /// Timers of the slot's end and the rooms' closing, with the time each is due.
     var slotTimer: (token: TimerToken, due: Timestamp)?
     var roomsTimer: (token: TimerToken, due: Timestamp)?

@@ -16,7 +16,8 @@ extension SessionHub {
         let work = dirty
         dirty = []
         for id in work {
-            guard let session = sessions[id] else { continue }
+            // A session waiting for a lock held elsewhere tries again when its timer says.
+            guard let session = sessions[id], session.commitRetry == nil else { continue }
             commit(session)
         }
     }
@@ -35,6 +36,13 @@ extension SessionHub {
                 metrics.appended(events: records.count, seconds: Self.monotonicSeconds() - started)
             }
             (committed, beforeWidening) = session.commit()
+            if session.lockedSince != nil {
+                session.lockedSince = nil
+                logger.notice("database lock released; waiting changes stored", metadata: ["session": "\(session.record.joinCode)"])
+            }
+        } catch where error.code == .busy && retryLater(session) {
+            session.replies = replies + session.replies
+            return
         } catch {
             logger.error("events not stored", metadata: ["session": "\(session.record.joinCode)", "error": "\(error)"])
             session.rollBack()
@@ -115,6 +123,29 @@ extension SessionHub {
             let files = TranscriptExporter.render(state: session.state, format: format)
             server?.send(ServerMessages.ack(id, now: now, transcript: files), to: connection)
         }
+    }
+
+    /// Keeps the turn's events and answers waiting while another program holds the database's
+    /// write lock, and tries again shortly; false once they have waited `lockPatienceMilliseconds`.
+    private func retryLater(_ session: LiveSession) -> Bool {
+        let now = monotonicMilliseconds()
+        let since = session.lockedSince ?? now
+        guard now - since < Int64(options.lockPatienceMilliseconds), let server else {
+            session.lockedSince = nil
+            return false
+        }
+        if session.lockedSince == nil {
+            logger.warning("database locked by another program; changes wait", metadata: ["session": "\(session.record.joinCode)"])
+        }
+        session.lockedSince = since
+        // A few tries a second: each costs the service thread `lockWaitMilliseconds` at most.
+        let delay = min(50 << min(Int(now - since) / 500, 4), 500)
+        let id = session.record.id
+        session.commitRetry = server.schedule(afterMilliseconds: delay) { [unowned self, unowned session] in
+            session.commitRetry = nil
+            dirty.insert(id)
+        }
+        return true
     }
 
     /// Answers of a turn whose events the database refused: nothing was changed.

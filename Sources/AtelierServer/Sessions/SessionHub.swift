@@ -29,6 +29,10 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         public var badMessagesBeforeClose: Int
         /// Wrong moderator keys on one connection after which it is closed (1008).
         public var badKeysBeforeClose: Int
+        /// How long decided commands wait for a write lock another program holds on the database
+        /// (an organiser's sqlite3 shell) before they are refused with `server.storeFailed`;
+        /// meanwhile the service goes on, and tries again a few times a second.
+        public var lockPatienceMilliseconds = 30_000
 
         public init(
             rateLimit: RateLimit = RateLimit(), guestRateLimit: RateLimit = .guest, rateRefusalsBeforeClose: Int = 200,
@@ -90,7 +94,14 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         self.options = options
         self.logger = logger
         self.clock = clock
+        do { try store.waitForLocks(upTo: Self.lockWaitMilliseconds) } catch {
+            logger.error("database lock wait not set", metadata: ["error": "\(error)"])
+        }
     }
+
+    /// How long one commit waits for a lock held elsewhere before trying again later: the
+    /// service thread answers everyone else meanwhile.
+    static let lockWaitMilliseconds = 20
 
     /// Milliseconds since the Unix epoch from the system's real-time clock.
     public static let wallClock: @Sendable () -> Timestamp = {
