@@ -162,8 +162,12 @@ public struct BenchReport: Codable, Sendable {
         }
         for step in idle { lines.append("  \(step.connections) idle connections: server rss \(step.serverRSSKiB) KiB") }
         if let bytes = bytesPerIdleConnection { lines.append("resident memory per idle connection: \(f(bytes / 1024, 2)) KiB") }
-        if idle.isEmpty && steps.isEmpty { lines.append("bench cpu (load generator and receivers): \(f(benchCPUPercent, 0))% of one core") }
-        lines.append("server cpu: \(f(serverCPUPercent, 0))% of one core, rss \(serverRSSKiB / 1024) MiB (peak \(serverPeakRSSKiB / 1024) MiB)")
+        if joinStorm == nil {
+            if idle.isEmpty && steps.isEmpty { lines.append("bench cpu (load generator and receivers): \(f(benchCPUPercent, 0))% of one core") }
+            lines.append("server cpu: \(f(serverCPUPercent, 0))% of one core, rss \(serverRSSKiB / 1024) MiB (peak \(serverPeakRSSKiB / 1024) MiB)")
+        } else {
+            lines.append("server rss \(serverRSSKiB / 1024) MiB (peak \(serverPeakRSSKiB / 1024) MiB)")
+        }
         let codes = refusedByCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         lines.append("refused: \(refused)\(codes.isEmpty ? "" : " (\(codes))"), connections lost: \(connectionsLost), queue drops: \(queueDrops)")
         lines.append("durability: \(ackedActions) acked actions, \(missingFromStore) missing from SQLite")
