@@ -40,18 +40,25 @@ final class SQLiteShell {
 @Suite(.serialized) struct StoreLockTests {
     static let note = Command.addNote(board: nil, prompt: "attentes", text: "pendant le verrou", colour: nil, anonymous: nil)
 
-    @Test func aWriteLockHeldByAShellDelaysAcksButStallsNobody() throws {
-        let server = try LiveServer()
-        let anne = try Peer(server)
-        try anne.join(server, name: "Anne")
-        let bob = try Peer(server)
-        try bob.join(server, name: "Bob")
+    /// A started session with `names` in it, and a shell holding the database's write lock.
+    static func locked(_ names: [String], options: SessionHub.Options = .init()) throws -> (LiveServer, [Peer], SQLiteShell) {
+        let server = try LiveServer(options: options)
+        let peers = try names.map { name in
+            let peer = try Peer(server)
+            try peer.join(server, name: name)
+            return peer
+        }
         let moderator = try Peer(server)
         try moderator.moderate(server)
         try moderator.accepted(.start)
-
         let shell = try SQLiteShell(database: server.databasePath)
         shell.run("BEGIN IMMEDIATE;")
+        return (server, peers, shell)
+    }
+
+    @Test func aWriteLockHeldByAShellDelaysAcksButStallsNobody() throws {
+        let (server, peers, shell) = try Self.locked(["Anne", "Bob"])
+        let (anne, bob) = (peers[0], peers[1])
         let noteID = anne.send(.command(Self.note))
         // Bob is answered while the lock holds, and Anne's note is neither acknowledged nor refused.
         let languageID = bob.send(.command(.setLanguage(language: "en")))
@@ -75,15 +82,8 @@ final class SQLiteShell {
     @Test func commandsThatWaitedForALockPastThePatienceAreRefusedAndChangeNothing() throws {
         var options = SessionHub.Options()
         options.lockPatienceMilliseconds = 300
-        let server = try LiveServer(options: options)
-        let anne = try Peer(server)
-        try anne.join(server, name: "Anne")
-        let moderator = try Peer(server)
-        try moderator.moderate(server)
-        try moderator.accepted(.start)
-
-        let shell = try SQLiteShell(database: server.databasePath)
-        shell.run("BEGIN IMMEDIATE;")
+        let (server, peers, shell) = try Self.locked(["Anne"], options: options)
+        let anne = peers[0]
         let refused = try anne.command(Self.note)
         #expect(Peer.code(refused) == "server.storeFailed")
         #expect(server.hub.state(of: server.sessionID)?.notes.isEmpty == true)
