@@ -81,4 +81,75 @@ struct PacingTests {
         #expect(client.waitForClose(timeout: 15) == .closed(code: 1001, reason: "server stopping"))
         server.wait()
     }
+
+    /// Broadcasts 32 KB frames a few at a time until the first connection's queue holds more than
+    /// `frames` (what the socket took is not in it); returns how many were sent.
+    static func fillPastTheLimit(_ server: WebSocketServer, _ delegate: TestDelegate, frames: Int) throws -> Int {
+        let id = try #require(delegate.records.withLock { $0.opened.first?.id })
+        let payload = OutboundFrame(text: String(repeating: "z", count: 32 * 1024))
+        func queued() -> Int {
+            let count = Mutex<Int?>(nil)
+            server.post { count.withLock { $0 = server.queuedFrameCount(id) ?? 0 } }
+            _ = eventually { count.withLock { $0 } != nil }
+            return count.withLock { $0 } ?? 0
+        }
+        var sent = 0
+        while sent < 4_000 && queued() <= frames {
+            server.post { for _ in 0..<4 { server.broadcast(payload) } }
+            sent += 4
+        }
+        #expect(queued() > frames)
+        return sent
+    }
+
+    /// A reader that stops a moment while its queue passes the outbound limit (a phone on venue
+    /// wifi as a hall joins) keeps its place if it reads again within the grace, and gets it all.
+    @Test func aReaderPastTheLimitForAMomentIsKeptAndGetsEverything() throws {
+        let delegate = TestDelegate()
+        let server = try startServer(delegate: delegate) {
+            $0.outboundQueueLimit = OutboundQueueLimit(maxFrames: 16, maxBytes: 1 << 20, graceMilliseconds: 5_000)
+        }
+        defer { stopServer(server) }
+        let loop = try ClientLoop()
+        defer { loop.shutdown() }
+        let client = try openClients(1, to: server, delegate: delegate, loop: loop)[0]
+        client.pauseReading()
+        #expect(client.send("paused"))
+        #expect(eventually { delegate.records.withLock { $0.received.count } == 1 })
+
+        let sent = try Self.fillPastTheLimit(server, delegate, frames: 16)
+        client.resumeReading()
+        var received = 0
+        #expect(eventually {
+            while client.receive(timeout: 0.01) != nil { received += 1 }
+            return received == sent
+        })
+        #expect(server.statistics.slowConsumerDrops == 0)
+        #expect(client.currentState == .open)
+    }
+
+    /// Past the limit for longer than the grace, a reader that has stopped is dropped though its
+    /// queue is under the hard limit.
+    @Test func aReaderPastTheLimitLongerThanTheGraceIsDropped() throws {
+        let delegate = TestDelegate()
+        let server = try startServer(delegate: delegate) {
+            $0.outboundQueueLimit = OutboundQueueLimit(
+                maxFrames: 16, maxBytes: 64 << 20, graceMilliseconds: 300, hardMaxFrames: 100_000, hardMaxBytes: 1 << 40)
+        }
+        defer { stopServer(server) }
+        let stalled = try RawSocket(port: server.port, receiveBuffer: 4096)
+        #expect(stalled.webSocketHandshake()?.hasPrefix("HTTP/1.1 101") == true)
+        #expect(eventually { delegate.openedCount == 1 })
+
+        // Frames keep coming; once the socket's buffers are full, the queue stays past 16.
+        let payload = OutboundFrame(text: String(repeating: "z", count: 32 * 1024))
+        var sent = 0
+        while server.statistics.slowConsumerDrops == 0 && sent < 20_000 {
+            server.post { for _ in 0..<4 { server.broadcast(payload) } }
+            sent += 4
+            usleep(5_000)
+        }
+        #expect(server.statistics.slowConsumerDrops == 1)
+        #expect(eventually { server.statistics.connectionsOpen == 0 })
+    }
 }

@@ -1,14 +1,28 @@
-/// Limits on what one connection may have waiting to be sent. A connection
-/// whose queue would pass either limit is dropped as a slow consumer.
+/// Limits on what one connection may have waiting to be sent, as Redis limits its clients'
+/// output: a queue may stay past `maxFrames`/`maxBytes` for `graceMilliseconds` (a phone on venue
+/// wifi that stalls a moment, a hall joining at once), and a connection whose queue would pass the
+/// hard limits, or stays past the others longer, is dropped as a slow consumer.
 public struct OutboundQueueLimit: Sendable, Equatable {
     public var maxFrames: Int
     /// Queued payload bytes (a shared frame counts fully on every queue). A single
     /// frame larger than this is still accepted when the queue is empty.
     public var maxBytes: Int
+    /// How long a queue may stay past `maxFrames` or `maxBytes`; 0 drops at once.
+    public var graceMilliseconds: Int
+    /// Past these the connection is dropped at once.
+    public var hardMaxFrames: Int
+    public var hardMaxBytes: Int
 
-    public init(maxFrames: Int = 1024, maxBytes: Int = 8 << 20) {
+    /// The hard limits default to eight times the others.
+    public init(
+        maxFrames: Int = 1024, maxBytes: Int = 8 << 20, graceMilliseconds: Int = 10_000,
+        hardMaxFrames: Int? = nil, hardMaxBytes: Int? = nil
+    ) {
         self.maxFrames = maxFrames
         self.maxBytes = maxBytes
+        self.graceMilliseconds = graceMilliseconds
+        self.hardMaxFrames = hardMaxFrames ?? maxFrames * 8
+        self.hardMaxBytes = hardMaxBytes ?? maxBytes * 8
     }
 }
 

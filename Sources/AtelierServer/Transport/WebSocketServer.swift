@@ -77,6 +77,8 @@ public final class WebSocketServer: @unchecked Sendable {
     /// Connections that asked to be told when drained, and since when (monotonic milliseconds):
     /// one that has not read its queue within `stalledReaderMilliseconds` is dropped.
     private var drainWaiters: [ConnectionID: Int64] = [:]
+    /// Connections whose queue is past the outbound limit, since when (monotonic milliseconds).
+    private var overLimit: [ConnectionID: Int64] = [:]
     /// Stalled readers dropped, and when to cut their socket if the close has not gone through:
     /// a reader that does not read cannot take the close frame either.
     private var stalledDrops: [ConnectionID: Int64] = [:]
@@ -230,7 +232,7 @@ public final class WebSocketServer: @unchecked Sendable {
         guard let connection = connections[id], connection.closing == nil, !tearingDown else { return }
         connection.notifyWhenDrained = true
         drainWaiters[id] = monotonicMilliseconds()
-        if stallCheck == nil { scheduleStallCheck() }
+        scheduleStallCheck()
         if connection.queue.isEmpty { drained(connection) }
     }
 
@@ -425,10 +427,12 @@ public final class WebSocketServer: @unchecked Sendable {
         delegate?.server(self, drained: connection.id)
     }
 
-    /// Drops the connections that have left a long answer unread for too long; runs while any waits.
+    /// Drops the connections that have left a long answer unread, or their queue past the outbound
+    /// limit, for too long; runs while any is watched.
     private func scheduleStallCheck() {
-        let period = max(configuration.stalledReaderMilliseconds / 4, 50)
-        stallCheck = schedule(afterMilliseconds: period) { [unowned self] in
+        guard stallCheck == nil else { return }
+        let shortest = min(configuration.stalledReaderMilliseconds, max(configuration.outboundQueueLimit.graceMilliseconds, 1))
+        stallCheck = schedule(afterMilliseconds: max(shortest / 4, 50)) { [unowned self] in
             stallCheck = nil
             let now = monotonicMilliseconds()
             for (id, cutAt) in stalledDrops where cutAt <= now {
@@ -436,15 +440,36 @@ public final class WebSocketServer: @unchecked Sendable {
                 // Its end of the socket reads EOF, which lws handles as any peer gone.
                 if let connection = connections[id] { shutdown(lws_get_socket_fd(connection.wsi), Int32(SHUT_RDWR)) }
             }
-            let limit = now - Int64(configuration.stalledReaderMilliseconds)
-            for (id, since) in drainWaiters where since < limit {
+            let drainLimit = now - Int64(configuration.stalledReaderMilliseconds)
+            for (id, since) in drainWaiters where since < drainLimit {
                 drainWaiters[id] = nil
-                guard let connection = connections[id], connection.closing == nil else { continue }
-                dropSlowConsumer(connection)
-                stalledDrops[id] = now + Int64(Self.stalledCloseGraceMilliseconds)
+                if let connection = connections[id] { dropStalled(connection, now: now) }
             }
-            if !drainWaiters.isEmpty || !stalledDrops.isEmpty { scheduleStallCheck() }
+            let limit = configuration.outboundQueueLimit
+            for (id, since) in overLimit {
+                guard let connection = connections[id], connection.closing == nil else { overLimit[id] = nil; continue }
+                if !isPastLimit(connection.queue.count, connection.queue.bytes) {
+                    overLimit[id] = nil
+                } else if now - since >= Int64(limit.graceMilliseconds) {
+                    overLimit[id] = nil
+                    dropStalled(connection, now: now)
+                }
+            }
+            if !drainWaiters.isEmpty || !stalledDrops.isEmpty || !overLimit.isEmpty { scheduleStallCheck() }
         }
+    }
+
+    /// Drops a reader that has stopped reading, and cuts its socket later if the close cannot go out.
+    private func dropStalled(_ connection: ServerConnection, now: Int64) {
+        guard connection.closing == nil else { return }
+        dropSlowConsumer(connection)
+        stalledDrops[connection.id] = now + Int64(Self.stalledCloseGraceMilliseconds)
+    }
+
+    /// Whether a queue of `frames` frames and `bytes` bytes is past the (soft) outbound limit.
+    private func isPastLimit(_ frames: Int, _ bytes: Int) -> Bool {
+        let limit = configuration.outboundQueueLimit
+        return frames > limit.maxFrames || (frames > 1 && bytes > limit.maxBytes)
     }
 
     private func tearDown() {
@@ -635,6 +660,7 @@ public final class WebSocketServer: @unchecked Sendable {
         connections.removeValue(forKey: connection.id)
         drainWaiters[connection.id] = nil
         stalledDrops[connection.id] = nil
+        overLimit[connection.id] = nil
         connection.queue.removeAll()
         counters.connectionsOpen.bump(-1)
         let code = connection.peerCloseCode ?? connection.closing?.code
@@ -695,9 +721,17 @@ public final class WebSocketServer: @unchecked Sendable {
         guard connection.closing == nil, !tearingDown else { return }
         let limit = configuration.outboundQueueLimit
         let queued = connection.queue.count
-        if queued >= limit.maxFrames || (queued > 0 && connection.queue.bytes + frame.count > limit.maxBytes) {
+        if queued >= limit.hardMaxFrames || (queued > 0 && connection.queue.bytes + frame.count > limit.hardMaxBytes) {
             dropSlowConsumer(connection)
             return
+        }
+        if overLimit[connection.id] == nil, isPastLimit(queued + 1, connection.queue.bytes + frame.count) {
+            guard limit.graceMilliseconds > 0 else {
+                dropSlowConsumer(connection)
+                return
+            }
+            overLimit[connection.id] = monotonicMilliseconds()
+            scheduleStallCheck()
         }
         connection.queue.append(frame)
         guard queued == 0 else { return }
