@@ -4,7 +4,14 @@ refusal the server can send. Screenshots go to Tests/artifacts/web-room-*.png.""
 import json
 import re
 
-from web_support import ROOT
+import pytest
+
+from test_web_session import PHONE, add_note, browser, join, new_page, note, open_breakout, server  # noqa: F401 (fixtures)
+from web_support import ROOT, Moderator, shoot
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+PROJECTOR = {"width": 1920, "height": 1080}
 
 SOURCES = ROOT / "Sources"
 CATALOGS = {language: json.loads((ROOT / "Web" / "i18n" / f"{language}.json").read_text()) for language in ("fr", "nl", "en")}
@@ -27,3 +34,95 @@ def test_every_refusal_the_server_can_send_has_a_sentence_in_every_language():
     assert len(codes) > 70 and {"vote.budgetExhausted", "json.syntax", "server.storeFailed", "protocol.notJoined"} <= codes
     missing = {language: sorted(c for c in codes if f"error.{c}" not in catalog) for language, catalog in CATALOGS.items()}
     assert missing == {"fr": [], "nl": [], "en": []}
+
+
+def two_rooms_with_a_note_each(browser, server):
+    """Anne on a phone in English in the night-economy room, Bram at 1920×1080 in French in the
+    public-space room, each with a note on their board."""
+    moderator = Moderator(new_page(browser), server)
+    anne = new_page(browser, PHONE)
+    bram = new_page(browser, PROJECTOR, locale="fr-BE")
+    join(anne, server, "Anne")
+    join(bram, server, "Bram", language="fr")
+    open_breakout(moderator)
+    anne.click("[data-room='night-economy']")
+    bram.click("[data-room='public-space']")
+    add_note(anne, "friction", "Queues at the night shop")
+    add_note(bram, "works", "Les médiateurs du vendredi")
+    note(anne, "Queues at the night shop").wait_for()
+    note(bram, "Les médiateurs du vendredi").wait_for()
+    return moderator, anne, bram
+
+
+def test_when_the_rooms_close_everyone_is_told_and_can_read_every_rooms_board(browser, server):
+    moderator, anne, bram = two_rooms_with_a_note_each(browser, server)
+    moderator.command("closeRooms", {"afterSeconds": None})
+
+    expect(anne.locator(".rooms-closed")).to_have_text("The rooms are closed. You can read every room's board.")
+    expect(bram.locator(".rooms-closed")).to_have_text("Les ateliers sont terminés. Vous pouvez lire le tableau de chaque atelier.")
+    for page in (anne, bram):
+        assert page.get_by_text("The rooms open shortly").count() == 0
+        assert page.get_by_text("Les ateliers vont bientôt ouvrir").count() == 0
+    # Each first sees the room they were in, read only, then any other room.
+    expect(anne.locator(".board")).to_have_attribute("data-board", "rooms/night-economy")
+    note(anne, "Queues at the night shop").wait_for()
+    expect(bram.locator(".board")).to_have_attribute("data-board", "rooms/public-space")
+    assert anne.locator(".composer:visible").count() == 0 and bram.locator(".composer:visible").count() == 0
+    shoot(anne, "room-01-rooms-closed-phone")
+    anne.click("[data-browse-room='public-space']")
+    note(anne, "Les médiateurs du vendredi").wait_for()
+    expect(anne.locator("[data-browse-room='public-space']")).to_have_attribute("aria-pressed", "true")
+    assert anne.evaluate("() => document.activeElement.dataset.browseRoom") == "public-space"
+    bram.click("[data-browse-room='night-economy']")
+    note(bram, "Queues at the night shop").wait_for()
+    assert bram.locator(".composer:visible").count() == 0
+    shoot(bram, "room-02-rooms-closed-projector-fr")
+    assert anne.errors == [] and bram.errors == []
+
+
+def test_a_note_being_typed_survives_a_reload_and_the_rooms_closing(browser, server):
+    moderator, anne, bram = two_rooms_with_a_note_each(browser, server)
+    anne.locator(".column[data-prompt='presence'] textarea").fill("Night mediators with a phone line")
+    bram.locator(".column[data-prompt='change'] textarea").fill("Des bancs à l’ombre")
+    anne.reload()
+    anne.wait_for_selector("body[data-phase=session][data-connection=online]")
+    expect(anne.locator(".column[data-prompt='presence'] textarea")).to_have_value("Night mediators with a phone line")
+    assert anne.locator(".drafts:visible").count() == 0
+
+    # The rooms close before they send it: the text is offered back, in the page and after a reload.
+    moderator.command("closeRooms", {"afterSeconds": None})
+    for page, text, prompt in ((anne, "Night mediators with a phone line", "For: Who should be out at night, and with whom?"),
+                               (bram, "Des bancs à l’ombre", "Pour : Que faut-il changer en priorité ?")):
+        expect(page.locator(".drafts .draft-text")).to_have_value(text)
+        expect(page.locator(".drafts .draft-prompt")).to_have_text(prompt)
+    shoot(anne, "room-03-draft-offered-back-phone")
+    shoot(bram, "room-04-draft-offered-back-projector-fr")
+    anne.reload()
+    anne.wait_for_selector("body[data-phase=session][data-connection=online]")
+    expect(anne.locator(".drafts .draft-text")).to_have_value("Night mediators with a phone line")
+    anne.click(".drafts .discard")
+    expect(anne.locator(".drafts")).to_be_hidden()
+    anne.reload()
+    anne.wait_for_selector("body[data-phase=session][data-connection=online]")
+    anne.locator(".rooms-closed").wait_for()
+    assert anne.locator(".drafts:visible").count() == 0
+    assert moderator.notes("Night mediators with a phone line") == []
+    assert anne.errors == [] and bram.errors == []
+
+
+def test_a_note_posted_on_a_phone_is_brought_into_view(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    bram = new_page(browser, PHONE)
+    join(bram, server, "Bram")
+    open_breakout(moderator)
+    bram.click("[data-room='public-space']")
+    for n in range(12):
+        moderator.command("addNote", {"board": "rooms/public-space", "prompt": "works", "text": f"Earlier idea number {n + 1}"})
+    note(bram, "Earlier idea number 12").wait_for()
+    bram.evaluate("() => window.scrollTo(0, 0)")
+    add_note(bram, "works", "Benches facing the playground")
+    posted = note(bram, "Benches facing the playground")
+    posted.wait_for()
+    box = posted.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    assert bram.errors == []

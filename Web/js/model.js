@@ -39,6 +39,8 @@ export class SessionModel {
     this.participants = new Map();
     this.agenda = { current: null, endsAt: null, remainingWhenPaused: null, timeUp: false, startedAt: null };
     this.breakout = null;
+    /** Breakout slots whose rooms have closed: their boards stay readable by everyone. */
+    this.closedBreakouts = new Set();
     this.notes = new Map();
     this.comments = new Map();
     this.clusters = new Map();
@@ -100,7 +102,7 @@ export class SessionModel {
         this.participants.set(e.id, {
           id: e.id, name: e.name, role: e.role ?? null, organisation: e.organisation ?? null,
           language: e.language, isModerator: !!e.isModerator, active: true, room: null,
-          facilitates: null, seq,
+          facilitates: null, lastRoom: null, seq,
         });
         break;
       case 'participantLeft': {
@@ -169,7 +171,11 @@ export class SessionModel {
         break;
       case 'roomsClosed':
         this.breakout = null;
-        for (const p of this.participants.values()) p.room = null;
+        this.closedBreakouts.add(e.slot);
+        for (const p of this.participants.values()) {
+          if (p.room) p.lastRoom = p.room;
+          p.room = null;
+        }
         break;
 
       case 'noteAdded':
