@@ -126,3 +126,48 @@ def test_a_note_posted_on_a_phone_is_brought_into_view(browser, server):
     box = posted.bounding_box()
     assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
     assert bram.errors == []
+
+
+def test_a_board_vote_during_breakouts_shows_each_room_its_own_ranking_with_texts_and_each_question_once(browser, server):
+    moderator, anne, bram = two_rooms_with_a_note_each(browser, server)
+    moderator.command("addNote", {"board": "rooms/night-economy", "prompt": "presence", "text": "Street lights on the square"})
+    moderator.command("addNote", {"board": "rooms/night-economy", "prompt": "friction", "text": "Scooters on the pavement"})
+    moderator.command("addNote", {"board": "rooms/public-space", "prompt": "change", "text": "Un passage sous la gare éclairé"})
+    screen = new_page(browser, PROJECTOR)
+    screen.goto(f"{server.url}/screen?code={server.code}#key={server.key}")
+    moderator.command("openVote", {"on": "boards", "dotsPerPerson": 2, "maxDotsPerItem": 1, "hidden": False})
+
+    # Each question is a heading once, above its notes.
+    anne.wait_for_selector(".vote[data-status=open] .vote-item")
+    expect(anne.locator(".vote .vote-item")).to_have_count(3)
+    assert anne.locator(".vote .vote-question").all_inner_texts() == [
+        "What causes friction at night?", "Who should be out at night, and with whom?"]
+    assert anne.locator(".vote .vote-group").nth(0).locator(".vote-item").count() == 2
+    assert anne.locator(".vote .vote-item", has_text="What causes friction").count() == 0
+    shoot(anne, "room-05-vote-questions-phone")
+    anne.locator(".vote-item", has_text="Scooters").locator(".add-dot").click()
+    anne.wait_for_selector(".dots-left[data-left='1']")
+    bram.wait_for_selector(".vote[data-status=open] .vote-item")
+    bram.locator(".vote-item", has_text="passage sous la gare").locator(".add-dot").click()
+    bram.wait_for_selector(".dots-left[data-left='1']")
+    bram.locator(".vote-item", has_text="médiateurs").locator(".add-dot").click()
+    bram.wait_for_selector(".dots-left[data-left='0']")
+    moderator.command("revealVote", {"vote": moderator.events("voteOpened")[-1]["id"]})
+
+    # Anne sees her room's three notes ranked 1, 2, 2 by their texts, and nothing of the other room.
+    anne.wait_for_selector(".vote[data-status=revealed] .results .result")
+    assert anne.locator(".vote .room-result-title").all_inner_texts() == ["Night-time economy and noise"]
+    assert anne.locator(".vote .result .result-text").all_inner_texts() == [
+        "Scooters on the pavement", "Queues at the night shop", "Street lights on the square"]
+    assert anne.locator(".vote .result .rank").all_inner_texts() == ["#1", "#2", "#2"]
+    assert not [t for t in anne.locator(".vote .result-text").all_inner_texts() if re.fullmatch(r"n\d+", t)]
+    bram.wait_for_selector(".vote[data-status=revealed] .results .result")
+    assert bram.locator(".vote .room-result-title").all_inner_texts() == ["Éclairage et aménagement de l’espace public"]
+    assert bram.locator(".vote .result").count() == 2
+    # The presenter, a moderator, sees each room's ranking.
+    screen.wait_for_selector(".room-result-title")
+    assert screen.locator(".room-result-title").count() == 2
+    shoot(anne, "room-06-room-ranking-phone")
+    shoot(bram, "room-07-room-ranking-projector-fr")
+    shoot(screen, "room-08-screen-room-rankings")
+    assert anne.errors == [] and bram.errors == [] and screen.errors == []
