@@ -171,3 +171,29 @@ def test_a_board_vote_during_breakouts_shows_each_room_its_own_ranking_with_text
     shoot(bram, "room-07-room-ranking-projector-fr")
     shoot(screen, "room-08-screen-room-rankings")
     assert anne.errors == [] and bram.errors == [] and screen.errors == []
+
+
+def test_the_join_form_has_one_language_control_and_the_interface_follows_it(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    page = new_page(browser, PHONE, locale="nl-BE")
+    # A language chosen on an earlier visit that this workshop (English and French) does not offer.
+    page.goto(f"{server.url}/healthz")
+    page.evaluate("() => localStorage.setItem('atelier:language', JSON.stringify('nl'))")
+    page.goto(f"{server.url}/?code={server.code}")
+    page.wait_for_selector("#join-name")
+    assert page.locator("select:visible", has=page.locator("option[value=en]")).count() == 1
+    assert page.locator("#join-language").input_value() == page.evaluate("() => document.documentElement.lang") == "en"
+    assert page.locator("form.join label[for=join-name]").inner_text() == "Your name"
+
+    page.select_option("#join-language", "fr")
+    expect(page.locator("form.join label[for=join-name]")).to_have_text("Votre nom")
+    assert page.evaluate("() => document.documentElement.lang") == "fr"
+    shoot(page, "room-09-join-one-language-phone-fr")
+    page.fill("#join-name", "Chloé")
+    page.select_option("#join-role", "resident")
+    page.click("form.join button[type=submit]")
+    page.wait_for_selector("body[data-phase=session][data-connection=online]")
+    moderator.wait_for(lambda m: [e for e in m.events("participantJoined") if e["name"] == "Chloé" and e["language"] == "fr"], "Chloé in French")
+    expect(page.locator("#language")).to_be_visible()
+    assert page.locator("#language").input_value() == "fr"
+    assert page.errors == []

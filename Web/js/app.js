@@ -118,6 +118,9 @@ class ParticipantApp {
     document.body.dataset.phase = this.phase;
     document.body.dataset.participant = this.live.identity?.participant || '';
     document.body.dataset.connection = this.live.status;
+    // On the join form its own language control (the workshop's languages) is the only one.
+    const joinDetails = this.phase === 'join' && !!this.lookupResult;
+    show(this.languageSelect, !joinDetails);
     if (this.phase === 'join') {
       show(this.clock.el, false);
       show(this.announcements.el, false);
@@ -168,8 +171,9 @@ class ParticipantApp {
     try {
       this.lookupResult = await this.live.lookup(code);
       this.code = this.live.code;
+      // The form's language control is the interface's: it starts on a language the workshop offers.
       const offered = this.lookupResult.languages;
-      if (offered.length && !offered.includes(this.ctx.t.language) && !storage.language()) {
+      if (offered.some((code) => LANGUAGES.includes(code)) && !offered.includes(this.ctx.t.language)) {
         await this.setLanguage(preferredLanguage(offered), { send: false });
       }
     } catch (error) {
