@@ -197,3 +197,27 @@ def test_the_join_form_has_one_language_control_and_the_interface_follows_it(bro
     expect(page.locator("#language")).to_be_visible()
     assert page.locator("#language").input_value() == "fr"
     assert page.errors == []
+
+
+def test_the_end_screen_shows_the_recommendations_and_no_way_to_leave_or_programme(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    anne = new_page(browser, PHONE)
+    bram = new_page(browser, PROJECTOR, locale="fr-BE")
+    join(anne, server, "Anne")
+    join(bram, server, "Bram", language="fr")
+    moderator.command("start")
+    moderator.command("draftRecommendation", {"text": "Light the underpass all night", "sources": []})
+    moderator.command("draftRecommendation", {"text": "A night mayor for the city centre", "sources": []})
+    moderator.command("end")
+    for page, title, heading in ((anne, "The session has ended", "The workshop's recommendations"),
+                                 (bram, "La session est terminée", "Les recommandations de l’atelier")):
+        page.get_by_text(title).wait_for()
+        expect(page.locator(".recs-block h3")).to_have_text(heading)
+        assert page.locator(".recommendation .rec-text").all_inner_texts() == [
+            "Light the underpass all night", "A night mayor for the city centre"]
+        assert page.evaluate("() => getComputedStyle(document.querySelector('ol.recommendations')).listStyleType") == "decimal"
+        assert page.locator(".footer button").count() == 0
+        assert page.locator(".programme").count() == 0
+    shoot(anne, "room-10-end-phone")
+    shoot(bram, "room-11-end-projector-fr")
+    assert anne.errors == [] and bram.errors == []

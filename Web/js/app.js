@@ -320,7 +320,9 @@ class ParticipantApp {
     this.plenary.update();
     this.programme.update();
     this.drafts.update();
-    const children = [this.drafts.el, this.votes, this.stage, this.plenary.el, this.programme.el];
+    // Once the session has ended, the page is its result: the recommendations, no programme.
+    const ended = model.status === 'ended';
+    const children = [this.drafts.el, this.votes, this.stage, this.plenary.el, ended ? null : this.programme.el].filter(Boolean);
     if (Array.from(this.main.children).some((c, i) => c !== children[i]) || this.main.children.length !== children.length) {
       replaceChildren(this.main, children);
     }
@@ -336,7 +338,10 @@ class ParticipantApp {
       }
       setText(this.footerText, parts.join(' · '));
       setText(this.leaveButton, t.t('footer.leave'));
-      if (this.footer.firstChild !== this.footerText) replaceChildren(this.footer, this.footerText, this.leaveButton);
+      const footer = ended ? [this.footerText] : [this.footerText, this.leaveButton];
+      if (Array.from(this.footer.children).some((c, i) => c !== footer[i]) || this.footer.children.length !== footer.length) {
+        replaceChildren(this.footer, footer);
+      }
     }
   }
 
