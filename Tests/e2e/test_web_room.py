@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from test_web_session import PHONE, add_note, browser, join, new_page, note, open_breakout, server  # noqa: F401 (fixtures)
+from test_web_session import PHONE, add_note, bram_at_the_public_space_board, browser, join, new_page, note, open_breakout, server  # noqa: F401 (fixtures)
 from web_support import ROOT, Moderator, shoot
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -111,11 +111,7 @@ def test_a_note_being_typed_survives_a_reload_and_the_rooms_closing(browser, ser
 
 
 def test_a_note_posted_on_a_phone_is_brought_into_view(browser, server):
-    moderator = Moderator(new_page(browser), server)
-    bram = new_page(browser, PHONE)
-    join(bram, server, "Bram")
-    open_breakout(moderator)
-    bram.click("[data-room='public-space']")
+    moderator, bram = bram_at_the_public_space_board(browser, server)
     for n in range(12):
         moderator.command("addNote", {"board": "rooms/public-space", "prompt": "works", "text": f"Earlier idea number {n + 1}"})
     note(bram, "Earlier idea number 12").wait_for()
