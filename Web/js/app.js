@@ -7,6 +7,7 @@ import { localized } from './model.js';
 import { LiveSession } from './session.js';
 import { normaliseCode, storage } from './storage.js';
 import { BoardView } from './views/board.js';
+import { DraftsView } from './views/drafts.js';
 import { Announcements, ConnectionBadge, Programme, SlotClock, wt } from './views/common.js';
 import { PlenaryView } from './views/plenary.js';
 import { VoteView } from './views/vote.js';
@@ -85,6 +86,7 @@ class ParticipantApp {
     replaceChildren(this.root, this.skip, this.header, this.announcements.el, this.main, this.footer, this.toasts);
     this.programme = new Programme(this.ctx);
     this.plenary = new PlenaryView(this.ctx);
+    this.drafts = new DraftsView(this.ctx);
     this.stage = h('div', { class: 'stage' });
     this.votes = h('div', { class: 'votes' });
     this.boardView = null;
@@ -116,6 +118,9 @@ class ParticipantApp {
     document.body.dataset.phase = this.phase;
     document.body.dataset.participant = this.live.identity?.participant || '';
     document.body.dataset.connection = this.live.status;
+    // On the join form its own language control (the workshop's languages) is the only one.
+    const joinDetails = this.phase === 'join' && !!this.lookupResult;
+    show(this.languageSelect, !joinDetails);
     if (this.phase === 'join') {
       show(this.clock.el, false);
       show(this.announcements.el, false);
@@ -166,8 +171,9 @@ class ParticipantApp {
     try {
       this.lookupResult = await this.live.lookup(code);
       this.code = this.live.code;
+      // The form's language control is the interface's: it starts on a language the workshop offers.
       const offered = this.lookupResult.languages;
-      if (offered.length && !offered.includes(this.ctx.t.language) && !storage.language()) {
+      if (offered.some((code) => LANGUAGES.includes(code)) && !offered.includes(this.ctx.t.language)) {
         await this.setLanguage(preferredLanguage(offered), { send: false });
       }
     } catch (error) {
@@ -313,7 +319,10 @@ class ParticipantApp {
     this.renderVotes();
     this.plenary.update();
     this.programme.update();
-    const children = [this.votes, this.stage, this.plenary.el, this.programme.el];
+    this.drafts.update();
+    // Once the session has ended, the page is its result: the recommendations, no programme.
+    const ended = model.status === 'ended';
+    const children = [this.drafts.el, this.votes, this.stage, this.plenary.el, ended ? null : this.programme.el].filter(Boolean);
     if (Array.from(this.main.children).some((c, i) => c !== children[i]) || this.main.children.length !== children.length) {
       replaceChildren(this.main, children);
     }
@@ -329,7 +338,10 @@ class ParticipantApp {
       }
       setText(this.footerText, parts.join(' · '));
       setText(this.leaveButton, t.t('footer.leave'));
-      if (this.footer.firstChild !== this.footerText) replaceChildren(this.footer, this.footerText, this.leaveButton);
+      const footer = ended ? [this.footerText] : [this.footerText, this.leaveButton];
+      if (Array.from(this.footer.children).some((c, i) => c !== footer[i]) || this.footer.children.length !== footer.length) {
+        replaceChildren(this.footer, footer);
+      }
     }
   }
 
@@ -339,6 +351,7 @@ class ParticipantApp {
     const me = model.mine;
     let key;
     let build;
+    let closed = false;
     if (model.status === 'created') {
       key = 'before';
       build = () => this.infoCard(wt(this.ctx, model.workshop.title), [
@@ -353,6 +366,11 @@ class ParticipantApp {
       const board = model.currentBoard();
       if (board) {
         key = `board:${board}`;
+      } else if (!open && model.closedBreakouts.has(slot.id)) {
+        const rooms = model.roomsOf(slot);
+        if (!rooms.includes(this.browsingRoom)) this.browsingRoom = rooms.includes(me?.lastRoom) ? me.lastRoom : rooms[0];
+        key = `board:${slot.id}/${this.browsingRoom}`;
+        closed = true;
       } else if (!open) {
         key = `rooms-soon:${slot.id}`;
         build = () => this.roomsList(t.t('rooms.soon'), false);
@@ -383,17 +401,19 @@ class ParticipantApp {
         this.boardView = new BoardView(this.ctx, board);
         this.stageKey = null;
       }
-      if (this.stageKey !== key) {
+      const stageKey = closed ? `${key}:closed` : key;
+      if (this.stageKey !== stageKey) {
         const extra = [];
         const slotDescription = slot?.description ? wt(this.ctx, slot.description) : null;
-        if (slotDescription) extra.push(h('p', { class: 'slot-description', text: slotDescription }));
+        if (closed) extra.push(...this.closedRoomsIntro(slot));
+        else if (slotDescription) extra.push(h('p', { class: 'slot-description', text: slotDescription }));
         if (slot?.kind === 'breakout' && model.breakout?.mode === 'self' && !me?.isModerator) {
           extra.push(h('button', { type: 'button', class: 'link change-room', text: t.t('rooms.change'),
             onclick: () => { this.pickingRoom = true; this.stageKey = null; this.render(); } }));
         }
         this.boardView.setIntro(extra);
         replaceChildren(this.stage, this.boardView.el);
-        this.stageKey = key;
+        this.stageKey = stageKey;
       }
       if (this.pickingRoom) {
         replaceChildren(this.stage, this.roomsList(t.t('rooms.pick'), true, true));
@@ -409,6 +429,23 @@ class ParticipantApp {
       replaceChildren(this.stage, build());
       this.stageKey = key;
     }
+  }
+
+  /** Once the rooms close: say so, and let people switch between the rooms' boards (read only). */
+  closedRoomsIntro(slot) {
+    const { model, t } = this.ctx;
+    const rooms = model.roomsOf(slot);
+    return [h('p', { class: 'rooms-closed', role: 'status', text: t.t('rooms.closed') }),
+      h('nav', { class: 'room-tabs', 'aria-label': t.t('rooms.browse') }, rooms.map((id) => h('button', {
+        type: 'button', class: 'room-tab', dataset: { browseRoom: id }, 'aria-pressed': String(id === this.browsingRoom),
+        text: wt(this.ctx, model.room(id)?.theme) || id,
+        onclick: () => {
+          this.browsingRoom = id;
+          this.stageKey = null;
+          this.render();
+          this.stage.querySelector(`[data-browse-room='${id}']`)?.focus();
+        },
+      })))];
   }
 
   infoCard(title, lines) {

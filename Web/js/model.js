@@ -25,6 +25,16 @@ export function localized(text, language, fallbacks = []) {
   return keys.length ? text[keys[0]] : '';
 }
 
+/** Lines sorted by dots, most first, with ranks (1, 2, 2, 4: equal dots share a rank). */
+function ranked(lines) {
+  const out = [];
+  lines.forEach((line, position) => {
+    const last = out[out.length - 1];
+    out.push({ item: line.item, dots: line.dots, rank: last && last.dots === line.dots ? last.rank : position + 1 });
+  });
+  return out;
+}
+
 export class SessionModel {
   constructor() {
     this.reset();
@@ -39,6 +49,8 @@ export class SessionModel {
     this.participants = new Map();
     this.agenda = { current: null, endsAt: null, remainingWhenPaused: null, timeUp: false, startedAt: null };
     this.breakout = null;
+    /** Breakout slots whose rooms have closed: their boards stay readable by everyone. */
+    this.closedBreakouts = new Set();
     this.notes = new Map();
     this.comments = new Map();
     this.clusters = new Map();
@@ -100,7 +112,7 @@ export class SessionModel {
         this.participants.set(e.id, {
           id: e.id, name: e.name, role: e.role ?? null, organisation: e.organisation ?? null,
           language: e.language, isModerator: !!e.isModerator, active: true, room: null,
-          facilitates: null, seq,
+          facilitates: null, lastRoom: null, seq,
         });
         break;
       case 'participantLeft': {
@@ -169,7 +181,11 @@ export class SessionModel {
         break;
       case 'roomsClosed':
         this.breakout = null;
-        for (const p of this.participants.values()) p.room = null;
+        this.closedBreakouts.add(e.slot);
+        for (const p of this.participants.values()) {
+          if (p.room) p.lastRoom = p.room;
+          p.room = null;
+        }
         break;
 
       case 'noteAdded':
@@ -448,12 +464,26 @@ export class SessionModel {
     const totals = this.visibleTotals(round);
     const ordered = this.itemsOf(round, null).map((item, index) => ({ item, index, dots: totals.get(item) || 0 }));
     ordered.sort((a, b) => (b.dots - a.dots) || (a.index - b.index));
-    const ranked = [];
-    ordered.forEach((entry, position) => {
-      const last = ranked[ranked.length - 1];
-      ranked.push({ item: entry.item, dots: entry.dots, rank: last && last.dots === entry.dots ? last.rank : position + 1 });
-    });
-    return ranked;
+    return ranked(ordered);
+  }
+
+  /**
+   * A board vote's ranking room by room, among the notes this reader knows (`[{room, lines}]`,
+   * `room` is PLENARY for plenary boards); null for other rounds. A vote held during breakouts
+   * ranks each room's notes apart: a participant knows only their room's notes, so ranks and texts
+   * must come from those, never ids of notes they cannot read.
+   */
+  resultsByRoom(round) {
+    if (round.scope !== 'boards') return null;
+    const byRoom = new Map();
+    for (const line of this.results(round)) {
+      const note = this.notes.get(line.item);
+      if (!note) continue;
+      const room = this.roomOfBoard(note.board) || PLENARY;
+      if (!byRoom.has(room)) byRoom.set(room, []);
+      byRoom.get(room).push(line);
+    }
+    return Array.from(byRoom, ([room, lines]) => ({ room, lines: ranked(lines) }));
   }
 
   /** The text of a vote item: a note, a plenary item or a recommendation. */

@@ -185,11 +185,33 @@ export class LiveSession extends EventTarget {
     });
   }
 
+  /**
+   * Notes being typed, kept per board and question so that closing rooms, a change of board or a
+   * reload never loses them: `{key: {board, prompt, text}}`.
+   */
+  drafts() {
+    return this.code ? storage.drafts(this.code) : {};
+  }
+
+  draft(board, prompt) {
+    return this.drafts()[`${board}|${prompt}`]?.text || '';
+  }
+
+  /** Keeps (or, with empty text, forgets) the note being typed for a board's question. */
+  saveDraft(board, prompt, text) {
+    if (!this.code) return;
+    const drafts = this.drafts();
+    const key = `${board}|${prompt}`;
+    if (text.trim()) drafts[key] = { board, prompt, text }; else delete drafts[key];
+    storage.saveDrafts(this.code, drafts);
+  }
+
   /** Leaves the session for good and forgets the identity. */
   async leave() {
     try { await this.send({ leave: {} }); } catch { /* leaving anyway */ }
     storage.forgetIdentity(this.code, this.kind);
     storage.saveOutbox(this.code, []);
+    storage.saveDrafts(this.code, {});
     if (this.kind === 'participant') storage.saveLastCode(null);
     this.identity = null;
   }

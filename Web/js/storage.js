@@ -1,5 +1,6 @@
 // What the page keeps in localStorage, per join code: the identity (reconnect token,
-// participant id, highest seq applied, form answers) and the outbox of unsent changes.
+// participant id, highest seq applied, form answers), the outbox of unsent changes and the notes
+// being typed (drafts, by board and question).
 // Storage may be unavailable (private mode, quota): then the page simply forgets on reload.
 
 const PREFIX = 'atelier';
@@ -33,6 +34,8 @@ export const storage = {
   forgetIdentity(code, kind = 'participant') { write(`${PREFIX}:${kind}:${normaliseCode(code)}`, null); },
   outbox(code) { return read(`${PREFIX}:outbox:${normaliseCode(code)}`) || []; },
   saveOutbox(code, entries) { write(`${PREFIX}:outbox:${normaliseCode(code)}`, entries.length ? entries : null); },
+  drafts(code) { return read(`${PREFIX}:drafts:${normaliseCode(code)}`) || {}; },
+  saveDrafts(code, drafts) { write(`${PREFIX}:drafts:${normaliseCode(code)}`, Object.keys(drafts).length ? drafts : null); },
   lastCode() { return read(`${PREFIX}:last`); },
   saveLastCode(code) { write(`${PREFIX}:last`, code ? normaliseCode(code) : null); },
   profile() { return read(`${PREFIX}:profile`) || {}; },

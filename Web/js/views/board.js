@@ -155,6 +155,8 @@ class ColumnView {
       event.preventDefault();
       this.submit();
     });
+    this.text.value = ctx.live.draft(boardView.board, prompt.id);
+    this.text.addEventListener('input', () => ctx.live.saveDraft(boardView.board, prompt.id, this.text.value));
     this.text.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) { event.preventDefault(); this.submit(); }
     });
@@ -173,8 +175,11 @@ class ColumnView {
       },
     });
     this.text.value = '';
-    this.text.focus();
+    this.ctx.live.saveDraft(this.boardView.board, this.prompt.id, '');
+    this.text.focus({ preventScroll: true });
     this.ctx.render();
+    // On a phone the new note lands at the end of a long column: show it where it landed.
+    this.list.lastElementChild?.scrollIntoView({ block: 'nearest' });
   }
 
   update() {

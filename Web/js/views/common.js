@@ -3,7 +3,7 @@
 
 import { h, reconcile, setText, show } from '../dom.js';
 import { formatCountdown } from '../i18n.js';
-import { localized } from '../model.js';
+import { localized, PLENARY } from '../model.js';
 
 /** The workshop text of `value` in the reader's language. */
 export function wt(ctx, value) {
@@ -123,11 +123,22 @@ export class Programme {
   }
 }
 
-/** A ranked result: one row per item with a bar proportional to its dots. */
+/**
+ * A ranked result: one row per item with a bar proportional to its dots; a board vote is ranked
+ * room by room, each under the room's name.
+ */
 export function resultRows(ctx, round, { limit } = {}) {
+  const { model } = ctx;
+  const rooms = model.resultsByRoom(round);
+  if (!rooms) return rankedList(ctx, model.results(round), limit);
+  return h('div', { class: 'room-results' }, rooms.map(({ room, lines }) => h('section', { class: 'room-result', dataset: { room } },
+    room === PLENARY ? null : h('h3', { class: 'room-result-title', text: wt(ctx, model.room(room)?.theme) || room }),
+    rankedList(ctx, lines, limit))));
+}
+
+function rankedList(ctx, lines, limit) {
   const { model, t } = ctx;
-  let ranked = model.results(round);
-  if (limit) ranked = ranked.slice(0, limit);
+  const ranked = limit ? lines.slice(0, limit) : lines;
   const top = Math.max(1, ...ranked.map((r) => r.dots));
   return h('ol', { class: 'results' }, ranked.map((line) => {
     const bar = h('span', { class: 'fill' });

@@ -43,7 +43,7 @@ export class PlenaryView {
         (li, item) => setText(li, item.text));
     });
 
-    setText(this.recsTitle, t.t('plenary.recommendations'));
+    setText(this.recsTitle, t.t(model.status === 'ended' ? 'plenary.endRecommendations' : 'plenary.recommendations'));
     show(this.recsTitle.parentElement, recs.length > 0);
     if (!recs.length && slotKind === 'synthesis' && !promoted.length) {
       show(this.recsTitle.parentElement, true);

@@ -12,7 +12,7 @@ export class VoteView {
     this.left = h('p', { class: 'dots-left', 'aria-live': 'polite' });
     this.dotsGauge = h('span', { class: 'dots-gauge', 'aria-hidden': 'true' });
     this.note = h('p', { class: 'hint' });
-    this.list = h('ul', { class: 'vote-items' });
+    this.list = h('ul', { class: 'vote-groups' });
     this.results = h('div', { class: 'results-wrap' });
     this.el = h('section', { class: 'vote card', dataset: { vote: roundId } },
       this.title, h('div', { class: 'dots-row' }, this.dotsGauge, this.left), this.note, this.list, this.results);
@@ -43,33 +43,48 @@ export class VoteView {
     else hint = t.t('results.hint', { n: model.results(round).reduce((sum, r) => sum + r.dots, 0) });
     setText(this.note, hint);
 
-    const online = this.ctx.live.status === 'online';
     const items = open ? model.itemsOf(round) : [];
     show(this.list, open);
-    const totals = round.hidden ? null : model.visibleTotals(round);
-    reconcile(this.list, items, (id) => id, (id) => this.itemRow(id), (el, id) => {
-      const mine = model.myDotsOn(round, id);
-      setText(el.querySelector('.item-text'), model.itemText(id, t.language) ?? id);
+    // Items of one question (or room) under one heading, rather than the question on every row.
+    const groups = new Map();
+    for (const id of items) {
       const context = this.itemContext(id);
-      setText(el.querySelector('.item-context'), context);
-      show(el.querySelector('.item-context'), !!context);
-      replaceChildren(el.querySelector('.my-dots'), Array.from({ length: mine }, () => h('span', { class: 'gauge-dot used' })));
-      el.querySelector('.my-dots').setAttribute('aria-label', t.t('vote.mine', { n: mine }));
-      const total = el.querySelector('.item-total');
-      show(total, totals != null);
-      if (totals) setText(total, t.t('vote.dots', { n: totals.get(id) || 0 }));
-      const add = el.querySelector('.add-dot');
-      const remove = el.querySelector('.remove-dot');
-      const label = (model.itemText(id, t.language) || '').slice(0, 60);
-      add.setAttribute('aria-label', t.t('vote.placeOn', { text: label }));
-      remove.setAttribute('aria-label', t.t('vote.takeBackFrom', { text: label }));
-      add.disabled = moderator || !online || left <= 0 || mine >= round.maxDotsPerItem;
-      remove.disabled = moderator || !online || mine <= 0;
-      el.classList.toggle('voted', mine > 0);
+      if (!groups.has(context)) groups.set(context, []);
+      groups.get(context).push(id);
+    }
+    reconcile(this.list, Array.from(groups.keys()), (context) => context, () => h('li', { class: 'vote-group' },
+      h('h3', { class: 'vote-question' }), h('ul', { class: 'vote-items' })), (group, context) => {
+      setText(group.querySelector('.vote-question'), context);
+      show(group.querySelector('.vote-question'), !!context);
+      reconcile(group.querySelector('.vote-items'), groups.get(context), (id) => id, (id) => this.itemRow(id), (el, id) => this.updateRow(el, id));
     });
     show(this.results, revealed);
     if (revealed) replaceChildren(this.results, resultRows(this.ctx, round));
     else this.results.replaceChildren();
+  }
+
+  updateRow(el, id) {
+    const { model, t } = this.ctx;
+    const round = this.round;
+    const moderator = !!model.mine?.isModerator;
+    const online = this.ctx.live.status === 'online';
+    const left = round.dotsPerPerson - model.dotsUsed(round);
+    const totals = round.hidden ? null : model.visibleTotals(round);
+    const mine = model.myDotsOn(round, id);
+    setText(el.querySelector('.item-text'), model.itemText(id, t.language) ?? id);
+    replaceChildren(el.querySelector('.my-dots'), Array.from({ length: mine }, () => h('span', { class: 'gauge-dot used' })));
+    el.querySelector('.my-dots').setAttribute('aria-label', t.t('vote.mine', { n: mine }));
+    const total = el.querySelector('.item-total');
+    show(total, totals != null);
+    if (totals) setText(total, t.t('vote.dots', { n: totals.get(id) || 0 }));
+    const add = el.querySelector('.add-dot');
+    const remove = el.querySelector('.remove-dot');
+    const label = (model.itemText(id, t.language) || '').slice(0, 60);
+    add.setAttribute('aria-label', t.t('vote.placeOn', { text: label }));
+    remove.setAttribute('aria-label', t.t('vote.takeBackFrom', { text: label }));
+    add.disabled = moderator || !online || left <= 0 || mine >= round.maxDotsPerItem;
+    remove.disabled = moderator || !online || mine <= 0;
+    el.classList.toggle('voted', mine > 0);
   }
 
   itemContext(id) {
@@ -97,7 +112,7 @@ export class VoteView {
     remove.addEventListener('click', () => this.ctx.act({ removeDot: { vote: this.roundId, item: id } }));
     void t;
     return h('li', { class: 'vote-item', dataset: { item: id } },
-      h('div', { class: 'item-body' }, h('span', { class: 'item-context' }), h('span', { class: 'item-text' })),
+      h('div', { class: 'item-body' }, h('span', { class: 'item-text' })),
       h('div', { class: 'item-controls' },
         remove, h('span', { class: 'my-dots', role: 'img' }), add, h('span', { class: 'item-total' })));
   }
