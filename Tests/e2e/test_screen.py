@@ -1,12 +1,13 @@
 """The presenter view at each stage of a session, on a 1920×1080 projector and a 1280×720 laptop,
 in English and French: everything fits without scrolling, the join link and QR code come from the
-server on the address participants reach (never the projector's localhost), and the screenshots (Tests/artifacts/web-screen-*.png)
-are kept to be looked at."""
+server on the address participants reach (never the projector's localhost), and the screenshots
+(Tests/artifacts/web-screen-*.png) are kept to be looked at."""
 import re
 
 import pytest
 
-from web_support import MODERATOR_JS, ROOT, Moderator, chromium_path, shoot
+from test_web_session import browser  # noqa: F401 (the module-scoped Chromium fixture)
+from web_support import MODERATOR_JS, ROOT, Moderator, shoot
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -17,17 +18,6 @@ IDEAS = ["Lights along the river path", "Night buses every 20 minutes", "A safe-
          "Bar staff trained in de-escalation", "Open late: libraries and youth centres",
          "Street wardens on Friday nights", "Benches that are not hostile", "Clear signs to taxi ranks",
          "A night mayor for the city"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    if executable is None:
-        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 class Participant(Moderator):
