@@ -9,8 +9,8 @@ RELEASE_BIN  := .build/release/atelier
 DEBUG_BIN    := .build/debug/atelier
 
 # Debian packages the server links against, and those the end-to-end tests drive.
-BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev
-TEST_PACKAGES  := chromium tmux sqlite3 openssl
+BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev libqrencode-dev
+TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode
 PYTHON_PACKAGES := pytest playwright jsonschema
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -51,6 +51,12 @@ struct ServeCommand: ParsableCommand {
             + "Default: any origin.", valueName: "url"))
     var allowOrigin: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "The address participants reach the server on (a proxy's, a name's), e.g. https://atelier.example.org: "
+            + "the printed links and the presenter's link and QR code use it. Default: this machine's LAN address.",
+        valueName: "url"))
+    var publicURL: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         switch (tlsCert, tlsKey) {
@@ -62,6 +68,15 @@ struct ServeCommand: ParsableCommand {
                 guard FileManager.default.isReadableFile(atPath: path) else {
                     throw ValidationError("\(option) \(path): no such readable file.")
                 }
+            }
+        }
+        if let publicURL {
+            let parts = publicURL.components(separatedBy: "://")
+            guard parts.count == 2, ["http", "https"].contains(parts[0].lowercased()),
+                  let host = parts[1].split(separator: "/").first, !host.isEmpty,
+                  !publicURL.contains("?"), !publicURL.contains("#")
+            else {
+                throw ValidationError("--public-url \(publicURL): a URL is scheme://host[:port][/path], e.g. https://atelier.example.org.")
             }
         }
         for origin in allowOrigin {
@@ -95,6 +110,7 @@ struct ServeCommand: ParsableCommand {
 
         let store = try EventStore(path: db)
         let hub = SessionHub(store: store, logger: logger)
+        hub.publicURL = publicURL
         let resumed = try hub.loadSessions()
         let existing = resumed.last { $0.workshopID == definition.id }
         let created = newSession || existing == nil ? try hub.createSession(workshop: definition) : nil
@@ -117,20 +133,20 @@ struct ServeCommand: ParsableCommand {
         }
 
         var banner: [String] = []
-        let (scheme, wsScheme) = tls == nil ? ("http", "ws") : ("https", "wss")
-        let base = "\(scheme)://\(host ?? Self.lanAddress() ?? "localhost"):\(server.port)"
+        let base = JoinLink.base(publicURL: publicURL, host: host, tls: tls != nil, port: server.port)
         banner.append("atelier serving on \(base)/ (database \(db))")
         for record in hub.servedSessions {
             let isNew = record.id == created?.record.id
             banner.append("Session \(record.joinCode) · \(record.title)\(isNew ? " (new)" : " (resumed)")")
-            banner.append("  Participants: \(base)/?code=\(record.joinCode)")
+            banner.append("  Participants: \(JoinLink.participants(base: base, code: record.joinCode))")
             banner.append("  Presenter screen: \(base)/screen?code=\(record.joinCode)")
             if isNew, let key = created?.moderatorKey {
                 banner.append("  Moderator key: \(key) (shown once: keep it)")
             } else {
                 banner.append("  Moderator key: as printed when the session was created")
             }
-            banner.append("  Moderator console: atelier moderate \(wsScheme)://\(base.dropFirst("\(scheme)://".count))/ws --code \(record.joinCode)")
+            // http → ws, https → wss, on the same address.
+            banner.append("  Moderator console: atelier moderate ws\(base.dropFirst(4))/ws --code \(record.joinCode)")
         }
         banner.append("Stop with Ctrl-C.")
         // Written at once and unbuffered: scripts and tests read these lines through a pipe.
@@ -152,24 +168,6 @@ struct ServeCommand: ParsableCommand {
         server.wait()
         try store.close()
         logger.notice("stopped")
-    }
-
-    /// The first IPv4 address of an interface that is up and not loopback: the one to give
-    /// participants on the venue network.
-    static func lanAddress() -> String? {
-        var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0, let first = list else { return nil }
-        defer { freeifaddrs(list) }
-        for entry in sequence(first: first, next: { $0.pointee.ifa_next }) {
-            let flags = Int32(entry.pointee.ifa_flags)
-            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
-                  flags & Int32(IFF_UP) != 0, flags & Int32(IFF_LOOPBACK) == 0 else { continue }
-            var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            if getnameinfo(address, socklen_t(MemoryLayout<sockaddr_in>.size), &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0 {
-                return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            }
-        }
-        return nil
     }
 }
 

@@ -40,6 +40,21 @@ import Testing
         #expect(session.anne.events.contains { if case .noteAdded(id: "n2", _, _, _, _, _, _, _) = $0.event { true } else { false } })
     }
 
+    @Test func anItemPromotedInOneRoomReachesTheOtherRoomsOnlyOnceTheyClose() throws {
+        let session = try BreakoutSession()
+        try session.anne.accepted(.addNote(board: nil, prompt: "pistes", text: "Navettes de nuit", colour: nil, anonymous: nil))
+        try session.moderator.accepted(.promote(source: .note("n1"), text: nil))
+        try session.anne.waitForEvent("itemPromoted") { $0["text"] == .string("Navettes de nuit") }
+        try session.barrier("Encore dix minutes")
+        #expect(!session.bob.received.contains { $0.serialized().contains("Navettes de nuit") })
+        #expect(!session.bob.received.contains { $0["event"]?["itemPromoted"] != nil })
+
+        try session.moderator.accepted(.closeRooms(afterSeconds: nil))
+        try session.barrier("Retour en plénière")
+        let promoted = session.bob.events.filter { if case .itemPromoted(id: "i1", _, _, "Navettes de nuit", _) = $0.event { true } else { false } }
+        #expect(promoted.count == 1)
+    }
+
     @Test func theAuthorOfAnAnonymousNoteIsKnownOnlyToTheAuthor() throws {
         let server = try LiveServer()
         let moderator = try Peer(server)

@@ -1,5 +1,7 @@
-// The presenter view (`/screen?code=…`), projected in the room: a big timer, the join link and
-// code, live vote results as bars, and the recommendations with their final ranking.
+// The presenter view (`/screen?code=…`), projected in the room: a big timer, the join link, its
+// QR code and the code, live vote results as bars, and the recommendations with their final
+// ranking. Each stage has its own layout that fits the screen without scrolling: while a vote or
+// results are shown, the timer and join box shrink to a header band (body[data-stage]).
 //
 // It connects with the moderator key (so it sees every room's progress and every vote):
 // from `#key=…` in the address (the fragment never reaches the server or a referrer), else
@@ -7,10 +9,10 @@
 
 import { h, reconcile, replaceChildren, setText, show } from './dom.js';
 import { preferredLanguage, translator } from './i18n.js';
-import { PLENARY } from './model.js';
 import { LiveSession } from './session.js';
 import { normaliseCode, storage } from './storage.js';
-import { Announcements, ConnectionBadge, resultRows, roundTitle, SlotClock, wt } from './views/common.js';
+import { ConnectionBadge, resultRows, roundTitle, SlotClock, wt } from './views/common.js';
+import { LatestAnnouncement, TimeUpAlarm } from './views/screen-parts.js';
 
 class ScreenApp {
   constructor(root) {
@@ -35,7 +37,12 @@ class ScreenApp {
     this.live.start(this.code);
     this.needKey = !this.live.identity && !this.key;
     this.render();
-    setInterval(() => { if (this.live.model.session) this.clock.tick(); }, 250);
+    setInterval(() => {
+      if (!this.live.model.session) return;
+      this.clock.tick();
+      this.alarm.update();
+      this.announcements.update();
+    }, 250);
   }
 
   ready() {
@@ -64,14 +71,34 @@ class ScreenApp {
     this.joinCode = h('p', { class: 'join-code' });
     this.joinLabel = h('p', { class: 'join-label' });
     this.codeLabel = h('p', { class: 'join-label' });
-    this.joinBox = h('aside', { class: 'join-box' }, this.joinLabel, this.joinUrl, this.codeLabel, this.joinCode);
-    this.announcements = new Announcements(this.ctx);
+    // The server's QR code and link carry the address participants reach, not this browser's.
+    this.qr = h('img', { class: 'join-qr', alt: '', hidden: true });
+    this.joinBox = h('aside', { class: 'join-box' }, this.qr,
+      h('div', { class: 'join-text' }, this.joinLabel, this.joinUrl, this.codeLabel, this.joinCode));
+    this.pausedBanner = h('p', { class: 'paused-banner', role: 'status', hidden: true });
+    this.announcements = new LatestAnnouncement(this.ctx);
+    this.alarm = new TimeUpAlarm(this.ctx);
     this.panel = h('section', { class: 'screen-panel', 'aria-live': 'polite' });
     this.description = h('p', { class: 'screen-description' });
     this.layout = h('div', { class: 'screen-layout' },
-      h('header', { class: 'screen-header' }, this.title, this.badge.el),
+      h('header', { class: 'screen-header' }, this.title, h('div', { class: 'screen-tools' }, this.alarm.el, this.badge.el)),
       h('div', { class: 'screen-top' }, h('div', { class: 'screen-clock' }, this.clock.el, this.description), this.joinBox),
-      this.announcements.el, this.panel);
+      this.pausedBanner, this.announcements.el, h('main', { class: 'screen-main' }, this.panel));
+  }
+
+  /** The participants' link and its QR code, from the server, once a session is known. */
+  async loadJoinLink(code) {
+    this.linkFor = code;
+    try {
+      const answer = await fetch(`/join-link?code=${encodeURIComponent(code)}`);
+      if (!answer.ok) return;
+      this.joinLink = (await answer.json()).link;
+      this.qr.src = `/qr.svg?code=${encodeURIComponent(code)}`;
+      show(this.qr, true);
+      this.render();
+    } catch {
+      this.linkFor = null;
+    }
   }
 
   scheduleRender() {
@@ -95,12 +122,16 @@ class ScreenApp {
     this.clock.update();
     const slot = model.currentSlot;
     setText(this.description, slot?.description ? wt(this.ctx, slot.description) : '');
-    const url = `${location.origin}/?code=${model.joinCode}`;
+    if (this.linkFor !== model.joinCode) this.loadJoinLink(model.joinCode);
     setText(this.joinLabel, t.t('screen.joinAt'));
-    setText(this.joinUrl, url.replace(/^https?:\/\//, ''));
+    setText(this.joinUrl, (this.joinLink || '').replace(/^https?:\/\//, ''));
+    this.qr.alt = t.t('screen.qr');
     setText(this.codeLabel, t.t('screen.code'));
     setText(this.joinCode, model.joinCode);
+    setText(this.pausedBanner, t.t('screen.paused'));
+    show(this.pausedBanner, model.status === 'paused');
     this.announcements.update();
+    this.alarm.update();
     this.renderPanel();
   }
 
@@ -139,39 +170,64 @@ class ScreenApp {
     const finalRound = model.finalRecommendationVote();
     let key;
     let build;
+    let stage;
     if (open) {
-      key = `open:${open.id}:${model.dotsPlaced(open)}:${model.itemsOf(open, null).length}`;
+      stage = 'vote';
+      key = `open:${open.id}:${model.dotsPlaced(open)}:${this.voters(open)}:${this.electorate()}:${model.itemsOf(open, null).join(',')}`;
       build = () => this.liveVote(open);
     } else if (revealed && !(slot?.kind === 'synthesis' && recs.length)) {
+      stage = 'results';
       key = `revealed:${revealed.id}`;
-      build = () => h('div', {}, h('h2', { text: t.t('results.title', { what: roundTitle(this.ctx, revealed) }) }), resultRows(this.ctx, revealed, { limit: 8 }));
+      build = () => h('div', {}, h('h2', { text: t.t('results.title', { what: roundTitle(this.ctx, revealed) }) }), this.ranked(revealed));
     } else if (recs.length) {
+      stage = 'recommendations';
       key = `recs:${finalRound?.id || ''}:${recs.map((r) => r.id + r.text).join('|')}`;
       build = () => (finalRound
-        ? h('div', {}, h('h2', { text: t.t('plenary.final') }), resultRows(this.ctx, finalRound))
+        ? h('div', {}, h('h2', { text: t.t('plenary.final') }), this.ranked(finalRound))
         : h('div', {}, h('h2', { text: t.t('plenary.recommendations') }), h('ol', { class: 'screen-recs' },
           recs.map((rec) => h('li', {}, h('span', { class: 'rec-text', text: rec.text }),
             h('span', { class: 'rec-sources', text: model.recommendationRooms(rec).map((r) => wt(this.ctx, model.room(r)?.theme)).join(' · ') }))))));
     } else if (model.breakout) {
+      stage = 'rooms';
       key = `rooms:${this.roomStats().map((s) => `${s.id}:${s.people}:${s.notes}`).join('|')}`;
       build = () => h('div', {}, h('h2', { text: t.t('screen.rooms') }), h('ul', { class: 'screen-rooms' },
         this.roomStats().map((s) => h('li', {}, h('span', { class: 'room-theme', text: wt(this.ctx, model.room(s.id)?.theme) }),
           h('span', { class: 'room-count', text: `${t.t('rooms.people', { n: s.people })} · ${t.t('screen.notes', { n: s.notes })}` })))));
     } else if (model.promoted.length) {
+      stage = 'promoted';
       key = `promoted:${model.promoted.map((p) => p.id).join(',')}`;
       build = () => h('div', {}, h('h2', { text: t.t('plenary.promoted') }), h('ul', { class: 'screen-promoted' },
         model.promoted.map((p) => h('li', {}, h('span', { class: 'rec-text', text: p.text }),
           h('span', { class: 'rec-sources', text: wt(this.ctx, model.room(model.roomOfBoard(p.board))?.theme) || t.t('board.plenary') })))));
     } else {
+      stage = 'programme';
       key = `programme:${slot?.id}`;
       build = () => h('div', {}, h('h2', { text: t.t('programme.title') }), h('ol', { class: 'screen-programme' },
         model.workshop.agenda.map((s) => h('li', { class: s.id === slot?.id ? 'current' : null },
           h('span', { class: 'start', text: s.start ? t.clock(s.start) : '' }), h('span', { text: wt(this.ctx, s.title) })))));
     }
+    document.body.dataset.stage = stage;
     if (this.panelKey !== key) {
       replaceChildren(this.panel, build());
       this.panelKey = key;
     }
+  }
+
+  /** Every ranked row; past six they go in two columns so all of them fit the screen. */
+  ranked(round) {
+    const rows = resultRows(this.ctx, round);
+    rows.classList.toggle('many', rows.children.length > 6);
+    return rows;
+  }
+
+  /** Participants (not moderators nor this screen) connected now: those who may vote. */
+  electorate() {
+    return Array.from(this.ctx.model.participants.values()).filter((p) => p.active && !p.isModerator).length;
+  }
+
+  /** People who have at least one dot in the round (hidden rounds too: the dot's item is blank). */
+  voters(round) {
+    return Array.from(round.dots.values()).filter((m) => Array.from(m.values()).some((c) => c > 0)).length;
   }
 
   roomStats() {
@@ -185,15 +241,20 @@ class ScreenApp {
     }));
   }
 
+  /** A vote in progress: who has voted, and the options (with live totals unless hidden). */
   liveVote(round) {
     const { model, t } = this.ctx;
-    const voters = Array.from(round.dots.values()).filter((m) => Array.from(m.values()).some((c) => c > 0)).length;
-    const placed = model.dotsPlaced(round);
+    const voted = t.t('screen.voted', { n: this.voters(round), total: this.electorate() });
     const parts = [h('h2', { text: roundTitle(this.ctx, round) }),
-      h('p', { class: 'vote-progress', text: t.t('screen.progress', { n: placed, voters }) })];
-    if (!round.hidden) parts.push(resultRows(this.ctx, round, { limit: 8 }));
-    else parts.push(h('p', { class: 'hint big-hint', text: t.t('screen.hidden') }));
-    void PLENARY;
+      h('p', { class: 'vote-progress' }, h('span', { text: voted }), h('span', { class: 'dots-placed', text: t.t('screen.dotsPlaced', { n: model.dotsPlaced(round) }) }))];
+    if (!round.hidden) {
+      parts.push(this.ranked(round));
+    } else {
+      const items = model.itemsOf(round, null);
+      parts.push(h('p', { class: 'hint big-hint', text: t.t('screen.hidden') }),
+        h('ol', { class: ['vote-options', items.length > 6 && 'many'] },
+          items.map((id) => h('li', { dataset: { item: id }, text: model.itemText(id, t.language) ?? '' }))));
+    }
     return h('div', {}, parts);
   }
 }

@@ -76,12 +76,18 @@ extension SessionState {
         case .announced(_, _, let room?, _, _):
             return [Disclosure(.room(room), event)]
 
+        // A promoted item carries its note's or group's text: it stays with the board's readers
+        // (its room while the breakout is open) and reaches the plenary when the rooms close.
+        case .itemPromoted(_, _, let board, _, _):
+            return [Disclosure(.readers(board), event)]
+        case .itemDemoted(let id):
+            return onBoard(promoted.first { $0.id == id }?.board, event)
+
         case .sessionCreated, .sessionStarted, .sessionPaused, .sessionResumed, .sessionEnded,
              .participantLeft, .participantRejoined, .languageChanged, .facilitatorAppointed,
              .slotStarted, .slotEnded, .slotExtended, .slotTimeUp,
              .roomsOpened, .participantAssigned, .roomsClosing, .roomsClosed,
              .voteOpened, .voteClosed, .voteRevealed,
-             .itemPromoted, .itemDemoted,
              .recommendationDrafted, .recommendationEdited, .recommendationWithdrawn, .recommendationsOrdered,
              .announced:
             return [Disclosure(.everyone, event)]

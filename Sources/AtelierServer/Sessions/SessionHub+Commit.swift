@@ -225,6 +225,8 @@ extension SessionHub {
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         case "/export":
             return export(request)
+        case "/qr.svg", "/join-link":
+            return joinLink(request, server)
         default:
             return nil
         }
@@ -268,6 +270,24 @@ extension SessionHub {
         return HTTPResponse(
             status: 200, contentType: file.mediaType, body: file.bytes,
             headers: [("Content-Disposition", "attachment; filename=\"\(file.fileName)\"")])
+    }
+
+    /// The participants' link of a served session, for the presenter screen: `/join-link?code=CODE`
+    /// answers `{"link": …}`, `/qr.svg?code=CODE` its QR code. The link is on the address
+    /// participants reach (`JoinLink`), whatever address asked. A code no session has is 404, as
+    /// `preview` tells over the websocket.
+    private func joinLink(_ request: HTTPRequest, _ server: WebSocketServer) -> HTTPResponse {
+        guard let session = request.queryValue("code").flatMap({ served(code: $0) }) else {
+            return .text("There is no session with this code.\n", status: 404)
+        }
+        let base = JoinLink.base(
+            publicURL: publicURL, host: server.configuration.host, tls: server.configuration.tls != nil, port: server.port)
+        let link = JoinLink.participants(base: base, code: session.record.joinCode)
+        guard request.path == "/qr.svg" else {
+            return .json(JSONValue.object(JSONObject([("link", .string(link))])).serialized())
+        }
+        guard let code = QRCode(link) else { return .text("The link is too long for a QR code.\n", status: 500) }
+        return HTTPResponse(status: 200, contentType: "image/svg+xml", body: Array(code.svg.utf8))
     }
 
     /// The refusal of a transcript format the exporter does not know, for `/export` and `transcript`.

@@ -64,6 +64,9 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     var metrics = HubMetrics()
     /// Moderator keys tried over HTTP (`/export`), by address.
     var exportKeys = KeyThrottle()
+    /// The address participants reach the server on (`--public-url`), for the links the presenter
+    /// shows; nil for this machine's own LAN address (`JoinLink.base`). Set before the server starts.
+    public var publicURL: String?
 
     /// A connection and what it has done.
     final class Client {

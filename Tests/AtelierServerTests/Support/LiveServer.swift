@@ -65,12 +65,13 @@ final class LiveServer {
     /// (`moderatorKey` is then that session's key, when the test knows it).
     /// `configure` adjusts the transport settings (loopback, ephemeral port) before the server starts.
     init(workshop: WorkshopDefinition = testWorkshop, database: String? = nil, moderatorKey: String = "",
-         options: SessionHub.Options = .init(),
+         options: SessionHub.Options = .init(), publicURL: String? = nil,
          clock: TestClock = TestClock(), configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         databasePath = database ?? NSTemporaryDirectory() + "atelier-server-\(UUID().uuidString).db"
         store = try EventStore(path: databasePath)
         self.clock = clock
         hub = SessionHub(store: store, options: options, logger: Self.logger, clock: { clock.now })
+        hub.publicURL = publicURL
         let loaded = try hub.loadSessions()
         if database == nil {
             let created = try hub.createSession(workshop: workshop)
