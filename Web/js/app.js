@@ -68,7 +68,8 @@ class ParticipantApp {
 
   buildShell() {
     this.skip = h('a', { href: '#main', class: 'skip-link' });
-    this.brand = h('span', { class: 'brand-title' });
+    // The workshop's title is the page's heading (WCAG 2.4.6); phones hide it from sight only.
+    this.brand = h('h1', { class: 'brand-title' });
     this.clock = new SlotClock(this.ctx);
     this.badge = new ConnectionBadge(this.ctx);
     this.languageSelect = h('select', { id: 'language', class: 'language-select' });

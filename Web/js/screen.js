@@ -68,7 +68,8 @@ class ScreenApp {
     this.announcements = new Announcements(this.ctx);
     this.panel = h('section', { class: 'screen-panel', 'aria-live': 'polite' });
     this.description = h('p', { class: 'screen-description' });
-    this.layout = h('div', { class: 'screen-layout' },
+    // One main landmark holds everything, so assistive technologies reach all of it (WCAG 1.3.1).
+    this.layout = h('main', { class: 'screen-layout' },
       h('header', { class: 'screen-header' }, this.title, this.badge.el),
       h('div', { class: 'screen-top' }, h('div', { class: 'screen-clock' }, this.clock.el, this.description), this.joinBox),
       this.announcements.el, this.panel);
