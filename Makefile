@@ -9,7 +9,7 @@ RELEASE_BIN  := .build/release/atelier
 DEBUG_BIN    := .build/debug/atelier
 
 # Debian packages the server links against, and those the end-to-end tests drive.
-BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev
+BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev zlib1g-dev
 TEST_PACKAGES  := chromium tmux sqlite3 openssl
 PYTHON_PACKAGES := pytest playwright jsonschema axe-playwright-python
 

@@ -21,6 +21,10 @@ let package = Package(
             name: "CWebSockets",
             pkgConfig: "libwebsockets",
             providers: [.apt(["libwebsockets-dev", "libev-dev", "libssl-dev"])]),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .target(name: "AtelierCore"),
         .target(name: "AtelierThreads"),
         .target(name: "AtelierWire", dependencies: ["AtelierCore", "CJSONC"]),
@@ -30,7 +34,7 @@ let package = Package(
         .target(
             name: "AtelierServer",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "AtelierExport", "CWebSockets",
+                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "AtelierExport", "CWebSockets", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The transport's state is confined to its service thread; the debug builds the tests
