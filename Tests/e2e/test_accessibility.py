@@ -79,3 +79,35 @@ def test_every_main_screen_has_no_axe_violation(browser, server):
     bram.wait_for_selector(".recommendations")
     check({"phone-en": anne, "laptop-fr": bram, "presenter": screen}, "end", found)
     assert not found, "\n".join(found)
+
+
+def test_the_colour_choice_is_a_radio_group_named_in_the_readers_language(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    bram = new_page(browser, PHONE, locale="fr-BE")
+    join(bram, server, "Bram", language="fr")
+    open_breakout(moderator)
+    bram.click("[data-room='public-space']")
+    column = bram.locator(".column[data-prompt='works']")
+    column.wait_for()
+    group = column.get_by_role("radiogroup", name="Couleur de la note")
+    assert group.count() == 1
+    assert group.get_by_role("radio").count() == 6
+
+
+def test_focus_stays_in_the_vote_row_when_its_plus_button_becomes_disabled(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    anne = new_page(browser, PHONE)
+    join(anne, server, "Anne")
+    moderator.command("start")
+    moderator.command("goToSlot", {"slot": "vote"})
+    moderator.command("openVote", {"on": "boards"})
+    anne.wait_for_selector(".vote[data-status=open] .vote-item")
+    first = anne.locator(".vote-item").nth(0)
+    first.locator(".add-dot").focus()
+    anne.keyboard.press("Enter")  # one dot per item here: "+" is disabled once it is placed
+    anne.wait_for_selector(".dots-left[data-left='2']")
+    assert first.locator(".add-dot").is_disabled()
+    assert anne.evaluate("() => document.activeElement.matches('.vote-item .remove-dot')")
+    anne.keyboard.press("Enter")  # and "−" takes the dot back from there
+    anne.wait_for_selector(".dots-left[data-left='3']")
+    assert anne.evaluate("() => document.activeElement.matches('.vote-item .add-dot')")
