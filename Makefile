@@ -9,9 +9,9 @@ RELEASE_BIN  := .build/release/atelier
 DEBUG_BIN    := .build/debug/atelier
 
 # Debian packages the server links against, and those the end-to-end tests drive.
-BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev libqrencode-dev
+BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev libqrencode-dev zlib1g-dev
 TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode
-PYTHON_PACKAGES := pytest playwright jsonschema
+PYTHON_PACKAGES := pytest playwright jsonschema axe-playwright-python
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHELL := /bin/bash
@@ -94,7 +94,7 @@ deps:
 
 test-deps:
 	@./.ci/install-debian $(TEST_PACKAGES)
-	@$(PYTHON) -c "import pytest, playwright, jsonschema" 2>/dev/null \
+	@$(PYTHON) -c "import pytest, playwright, jsonschema, axe_playwright_python" 2>/dev/null \
 	  || $(PYTHON) -m pip install --quiet $(PYTHON_PACKAGES) \
 	  || $(PYTHON) -m pip install --quiet --break-system-packages $(PYTHON_PACKAGES)
 

@@ -25,6 +25,10 @@ let package = Package(
             name: "CQREncode",
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .target(name: "AtelierCore"),
         .target(name: "AtelierThreads"),
         .target(name: "AtelierWire", dependencies: ["AtelierCore", "CJSONC"]),
@@ -34,7 +38,7 @@ let package = Package(
         .target(
             name: "AtelierServer",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "AtelierExport", "CWebSockets", "CQREncode",
+                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "AtelierExport", "CWebSockets", "CQREncode", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The transport's state is confined to its service thread; the debug builds the tests

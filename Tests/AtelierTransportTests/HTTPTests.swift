@@ -90,6 +90,47 @@ struct HTTPTests {
         #expect(head.header("content-length") == String(index.body.count))
     }
 
+    @Test func textFilesAreGzippedForClientsThatAcceptIt() throws {
+        let (server, _) = try start()
+        defer { stopServer(server) }
+        let port = server.port
+
+        let plain = try httpRequest(port: port, path: "/long.css")
+        #expect(plain.header("content-encoding") == nil)
+        #expect(plain.header("vary") == "accept-encoding")
+        let gzipped = try httpRequest(port: port, path: "/long.css", headers: ["Accept-Encoding: br, gzip, deflate"])
+        #expect(gzipped.status == 200)
+        #expect(gzipped.header("content-encoding") == "gzip")
+        #expect(gzipped.header("vary") == "accept-encoding")
+        #expect(gzipped.header("content-type") == "text/css; charset=utf-8")
+        #expect(Array(gzipped.body.prefix(2)) == [0x1f, 0x8b])
+        #expect(gzipped.body.count * 4 < plain.body.count)
+        expectSecurityHeaders(gzipped)
+
+        // Each variant revalidates with its own ETag.
+        let etag = try #require(gzipped.header("etag"))
+        #expect(etag != plain.header("etag"))
+        let again = try httpRequest(port: port, path: "/long.css", headers: ["Accept-Encoding: gzip", "If-None-Match: \(etag)"])
+        #expect(again.status == 304)
+        let plainAgain = try httpRequest(port: port, path: "/long.css", headers: ["If-None-Match: \(etag)"])
+        #expect(plainAgain.status == 200)
+        #expect(plainAgain.body == plain.body)
+
+        for refusal in ["gzip;q=0", "gzip; q=0.000, *", "identity", "br"] {
+            let response = try httpRequest(port: port, path: "/long.css", headers: ["Accept-Encoding: \(refusal)"])
+            #expect(response.header("content-encoding") == nil, "\(refusal)")
+            #expect(response.body == plain.body, "\(refusal)")
+        }
+        #expect(try httpRequest(port: port, path: "/long.css", headers: ["Accept-Encoding: *"]).header("content-encoding") == "gzip")
+        // A file gzip would not shrink, and a compressed image, go as they are.
+        let tiny = try httpRequest(port: port, path: "/app.js", headers: ["Accept-Encoding: gzip"])
+        #expect(tiny.header("content-encoding") == nil)
+        #expect(tiny.text.contains("APP-JS"))
+        let image = try httpRequest(port: port, path: "/assets/logo.png", headers: ["Accept-Encoding: gzip"])
+        #expect(image.header("content-encoding") == nil)
+        #expect(image.header("vary") == nil)
+    }
+
     @Test func missingFilesDirectoriesAndEscapesAreRefused() throws {
         let (server, _) = try start()
         defer { stopServer(server) }

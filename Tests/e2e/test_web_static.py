@@ -1,7 +1,10 @@
 """The files of Web/ as served: types and security headers, translation catalogs that agree,
 no way for text to become markup, and the event-folding model's idempotence by seq."""
+import gzip
 import json
 import re
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -91,3 +94,30 @@ def test_the_model_applies_each_seq_once_and_orders_widened_events(live_server):
     assert result["maxSeq"] == 6
     assert result["order"] == ["widened", "edited"]
     assert result["journal"] == 2
+
+
+@pytest.mark.parametrize("path, file", [
+    ("/", "index.html"), ("/js/app.js", "js/app.js"), ("/css/atelier.css", "css/atelier.css"),
+    ("/i18n/nl.json", "i18n/nl.json"), ("/favicon.svg", "favicon.svg"),
+])
+def test_text_files_are_served_gzipped_with_validators(live_server, path, file):
+    def fetch(headers):
+        request = urllib.request.Request(live_server.url + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    original = (WEB / file).read_bytes()
+    status, headers, body = fetch({"Accept-Encoding": "gzip, deflate, br"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert headers["Vary"] == "accept-encoding"
+    assert gzip.decompress(body) == original
+    assert len(body) < len(original)
+    assert headers["Cache-Control"] == "no-cache"
+    assert fetch({"Accept-Encoding": "gzip", "If-None-Match": headers["ETag"]})[0] == 304
+    status, plain_headers, plain = fetch({})
+    assert plain == original and "Content-Encoding" not in plain_headers
+    assert plain_headers["ETag"] != headers["ETag"]

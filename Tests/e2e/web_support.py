@@ -105,3 +105,13 @@ def shoot(page, name):
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+
+def axe_violations(page, screen):
+    """Runs axe-core (the WCAG 2.1 A and AA rules and axe's best practices) on the page as it is
+    now: one line per violation, naming the screen, the rule and the elements it found."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [f"{screen}: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:5]}" for v in violations]

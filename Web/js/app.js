@@ -12,6 +12,19 @@ import { Announcements, ConnectionBadge, Programme, SlotClock, wt } from './view
 import { PlenaryView } from './views/plenary.js';
 import { VoteView } from './views/vote.js';
 
+/** Registers the offline app shell (Web/sw.js) and hands it what this page loaded before it ran. */
+async function keepOffline() {
+  if (!('serviceWorker' in navigator)) return;
+  try {
+    const registration = await navigator.serviceWorker.register('/sw.js');
+    await navigator.serviceWorker.ready;
+    const loaded = performance.getEntriesByType('resource').map((entry) => entry.name);
+    registration.active?.postMessage({ keep: [location.href, ...loaded] });
+  } catch {
+    // Without a service worker the page works as before, online only.
+  }
+}
+
 class ParticipantApp {
   constructor(root) {
     this.root = root;
@@ -47,6 +60,7 @@ class ParticipantApp {
     this.live.start(this.code);
     this.render();
     setInterval(() => this.tick(), 250);
+    keepOffline();
   }
 
   async setLanguage(language, { send = true } = {}) {
@@ -69,7 +83,8 @@ class ParticipantApp {
 
   buildShell() {
     this.skip = h('a', { href: '#main', class: 'skip-link' });
-    this.brand = h('span', { class: 'brand-title' });
+    // The workshop's title is the page's heading (WCAG 2.4.6); phones hide it from sight only.
+    this.brand = h('h1', { class: 'brand-title' });
     this.clock = new SlotClock(this.ctx);
     this.badge = new ConnectionBadge(this.ctx);
     this.languageSelect = h('select', { id: 'language', class: 'language-select' });
@@ -154,8 +169,12 @@ class ParticipantApp {
 
   renderWaiting() {
     const { t } = this.ctx;
+    // Offline after a reload the session is not known yet, but what waits in the outbox is.
+    const waiting = (this.live.outbox?.entries || []).map((e) => e.command.addNote?.text || e.command.addComment?.text).filter(Boolean);
     replaceChildren(this.main, h('section', { class: 'card center' },
-      h('p', { class: 'spinner', 'aria-hidden': 'true' }), h('p', { text: t.t('session.connecting') })));
+      h('p', { class: 'spinner', 'aria-hidden': 'true' }), h('p', { text: t.t('session.connecting') })),
+    waiting.length ? h('section', { class: 'card outbox-waiting' }, h('h2', { text: t.t('offline.waiting', { n: waiting.length }) }),
+      h('ul', {}, waiting.map((text) => h('li', { text })))) : []);
   }
 
   // MARK: Join

@@ -80,10 +80,11 @@ class ScreenApp {
     this.alarm = new TimeUpAlarm(this.ctx);
     this.panel = h('section', { class: 'screen-panel', 'aria-live': 'polite' });
     this.description = h('p', { class: 'screen-description' });
-    this.layout = h('div', { class: 'screen-layout' },
+    // One main landmark holds everything, so assistive technologies reach all of it (WCAG 1.3.1).
+    this.layout = h('main', { class: 'screen-layout' },
       h('header', { class: 'screen-header' }, this.title, h('div', { class: 'screen-tools' }, this.alarm.el, this.badge.el)),
       h('div', { class: 'screen-top' }, h('div', { class: 'screen-clock' }, this.clock.el, this.description), this.joinBox),
-      this.pausedBanner, this.announcements.el, h('main', { class: 'screen-main' }, this.panel));
+      this.pausedBanner, this.announcements.el, h('section', { class: 'screen-main' }, this.panel));
   }
 
   /** The participants' link and its QR code, from the server, once a session is known. */

@@ -1,3 +1,5 @@
+import CZlib
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -86,6 +88,49 @@ struct StaticFiles {
         guard let dot = name.lastIndex(of: ".") else { return "application/octet-stream" }
         let ext = name[name.index(after: dot)...].lowercased()
         return contentTypes[ext] ?? "application/octet-stream"
+    }
+
+    /// Text is worth compressing; the image formats other than SVG are compressed already.
+    static func isCompressible(_ contentType: String) -> Bool {
+        contentType.hasPrefix("text/") || contentType.hasPrefix("image/svg+xml")
+            || contentType.hasPrefix("application/json") || contentType.hasPrefix("application/manifest+json")
+    }
+
+    /// Whether an Accept-Encoding value (RFC 9110 §12.5.3) lets gzip through: listed, or `*`,
+    /// and not weighted `q=0`.
+    static func acceptsGzip(_ acceptEncoding: String?) -> Bool {
+        guard let acceptEncoding else { return false }
+        var wildcard = false
+        for entry in acceptEncoding.lowercased().split(separator: ",") {
+            let parts = entry.split(separator: ";").map { String($0.filter { $0 != " " && $0 != "\t" }) }
+            let refused = parts.dropFirst().contains { $0.hasPrefix("q=") && Double($0.dropFirst(2)) == 0 }
+            if parts.first == "gzip" || parts.first == "x-gzip" { return !refused }
+            if parts.first == "*" { wildcard = !refused }
+        }
+        return wildcard
+    }
+
+    /// The gzip stream (RFC 1952) of `bytes` at zlib's best compression.
+    static func gzip(_ bytes: [UInt8]) -> [UInt8]? {
+        var stream = z_stream()
+        // 15 + 16: the largest window, with a gzip header and trailer instead of zlib's.
+        guard deflateInit2_(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                            zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { deflateEnd(&stream) }
+        var input = bytes
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))))
+        let status = input.withUnsafeMutableBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { destination in
+                stream.next_in = source.baseAddress
+                stream.avail_in = uInt(source.count)
+                stream.next_out = destination.baseAddress
+                stream.avail_out = uInt(destination.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { return nil }
+        output.removeLast(Int(stream.avail_out))
+        return output
     }
 
     /// Largest file served (web assets, not downloads).

@@ -57,6 +57,9 @@ public final class WebSocketServer: @unchecked Sendable {
     private var nextConnectionID: UInt64 = 1
     private var staticFiles: StaticFiles?
     private var pendingHTTP: [OpaquePointer: PendingHTTPBody] = [:]
+    /// Gzipped static files by path, each with the ETag of the file it was made from: a file is
+    /// compressed once per version, not once per request (nil: gzip would not make it smaller).
+    private var gzippedFiles: [String: (etag: String, body: [UInt8]?)] = [:]
     /// `LWS_PRE` + one fragment: used to send slices of large messages and HTTP bodies.
     private var scratch: UnsafeMutableRawPointer?
     private var scratchCapacity = 0
@@ -957,16 +960,38 @@ public final class WebSocketServer: @unchecked Sendable {
         guard let file = StaticFiles.read(path) else {
             return respond(wsi, .text("not found\n", status: 404), headOnly: headOnly, closeAfter: false)
         }
-        let etag = "\"\(String(file.size, radix: 16))-\(String(file.modified, radix: 16))\""
-        let headers = [(name: "etag", value: etag), (name: "cache-control", value: "no-cache")]
+        let version = "\(String(file.size, radix: 16))-\(String(file.modified, radix: 16))"
+        var etag = "\"\(version)\""
+        var body = file.bytes
+        var headers = [(name: "cache-control", value: "no-cache")]
+        if StaticFiles.isCompressible(contentType) {
+            // Caches must keep the gzipped and the plain variants apart.
+            headers.append((name: "vary", value: "accept-encoding"))
+            if StaticFiles.acceptsGzip(header(wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING)),
+                let gzipped = gzipped(path, etag: etag, file.bytes)
+            {
+                // Each variant has its own strong validator (RFC 9110 §8.8.3).
+                etag = "\"\(version)-gzip\""
+                body = gzipped
+                headers.append((name: "content-encoding", value: "gzip"))
+            }
+        }
+        headers.append((name: "etag", value: etag))
         if header(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH) == etag {
             return respond(
                 wsi, HTTPResponse(status: 304, contentType: contentType, body: [], headers: headers),
                 headOnly: true, closeAfter: false)
         }
         return respond(
-            wsi, HTTPResponse(status: 200, contentType: contentType, body: file.bytes, headers: headers),
+            wsi, HTTPResponse(status: 200, contentType: contentType, body: body, headers: headers),
             headOnly: headOnly, closeAfter: false)
+    }
+
+    private func gzipped(_ path: String, etag: String, _ bytes: [UInt8]) -> [UInt8]? {
+        if let cached = gzippedFiles[path], cached.etag == etag { return cached.body }
+        let body = StaticFiles.gzip(bytes).flatMap { $0.count < bytes.count ? $0 : nil }
+        gzippedFiles[path] = (etag, body)
+        return body
     }
 
     private func addSecurityHeaders(

@@ -11,7 +11,7 @@ const nextId = (prefix) => `${prefix}-${++uid}`;
 
 /** A radio group of note colours. */
 function colourPicker(ctx, name, selected, onChange) {
-  const group = h('div', { class: 'colours', role: 'radiogroup' });
+  const group = h('div', { class: 'colours', role: 'radiogroup', 'aria-label': ctx.t.t('a11y.noteColour') });
   for (const colour of COLOURS) {
     const id = nextId('colour');
     const input = h('input', { type: 'radio', name, value: colour, id, checked: colour === selected, class: 'colour-input' });

@@ -9,7 +9,8 @@ export class VoteView {
     this.ctx = ctx;
     this.roundId = roundId;
     this.title = h('h2', {});
-    this.left = h('p', { class: 'dots-left', 'aria-live': 'polite' });
+    // Focus lands on the count of dots left when no button of a row can take it.
+    this.left = h('p', { class: 'dots-left', 'aria-live': 'polite', tabindex: '-1' });
     this.dotsGauge = h('span', { class: 'dots-gauge', 'aria-hidden': 'true' });
     this.note = h('p', { class: 'hint' });
     this.list = h('ul', { class: 'vote-groups' });
@@ -82,8 +83,11 @@ export class VoteView {
     const label = (model.itemText(id, t.language) || '').slice(0, 60);
     add.setAttribute('aria-label', t.t('vote.placeOn', { text: label }));
     remove.setAttribute('aria-label', t.t('vote.takeBackFrom', { text: label }));
+    const focused = [add, remove].find((button) => button === document.activeElement);
     add.disabled = moderator || !online || left <= 0 || mine >= round.maxDotsPerItem;
     remove.disabled = moderator || !online || mine <= 0;
+    // A disabled button drops focus to <body> (WCAG 2.4.3): keep it in the row, else on the count.
+    if (focused?.disabled) ([add, remove].find((button) => !button.disabled) || this.left).focus();
     el.classList.toggle('voted', mine > 0);
   }
 

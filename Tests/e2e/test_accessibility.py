@@ -1,0 +1,113 @@
+"""Every main screen passes axe-core with no violation: the participant's join form, plenary,
+board, vote, results, synthesis and end, on a phone in English and a laptop in French, and the
+presenter screen at 1920×1080 at each stage (the key form included). Screenshots of each stage go
+to Tests/artifacts/web-a11y-*.png."""
+import pytest
+
+from test_web_session import PHONE, LAPTOP, add_note, browser, join, new_page, open_breakout, server  # noqa: F401
+from web_support import Moderator, axe_violations, join_url, shoot
+
+PROJECTOR = {"width": 1920, "height": 1080}
+
+
+def check(pages, stage, found):
+    for name, page in pages.items():
+        found += axe_violations(page, f"{stage} ({name})")
+        shoot(page, f"a11y-{stage}-{name}")
+
+
+def test_every_main_screen_has_no_axe_violation(browser, server):
+    found = []
+    moderator = Moderator(new_page(browser), server)
+    anne = new_page(browser, PHONE)
+    bram = new_page(browser, LAPTOP, locale="fr-BE")
+    key_form = new_page(browser, PROJECTOR)
+
+    key_form.goto(f"{server.url}/screen?code={server.code}")
+    key_form.wait_for_selector("#screen-key")
+    anne.goto(join_url(server))
+    anne.wait_for_selector("#join-name")
+    bram.goto(join_url(server))
+    bram.wait_for_selector("#join-name")
+    check({"phone-en": anne, "laptop-fr": bram, "presenter": key_form}, "join", found)
+
+    screen = new_page(browser, PROJECTOR)
+    screen.goto(f"{server.url}/screen?code={server.code}#key={server.key}")
+    screen.wait_for_selector(".join-code")
+    join(anne, server, "Anne")
+    join(bram, server, "Bram", language="fr")
+    moderator.command("start")
+    check({"phone-en": anne, "laptop-fr": bram, "presenter": screen}, "plenary", found)
+
+    moderator.command("goToSlot", {"slot": "rooms"})
+    moderator.command("openRooms", {"mode": "self"})
+    anne.click("[data-room='night-economy']")
+    bram.click("[data-room='public-space']")
+    anne.wait_for_selector(".column[data-prompt='friction']")
+    bram.wait_for_selector(".column[data-prompt='works']")
+    add_note(anne, "friction", "Bars close at the same time", colour="pink")
+    add_note(bram, "works", "Les lampadaires LED du parc")
+    moderator.wait_for(lambda m: m.notes("Les lampadaires LED du parc"), "Bram's note")
+    check({"phone-en": anne, "laptop-fr": bram, "presenter": screen}, "board", found)
+
+    moderator.command("closeRooms", {"afterSeconds": None})
+    moderator.command("goToSlot", {"slot": "vote"})
+    moderator.command("openVote", {"on": "boards"})
+    for page in (anne, bram):
+        page.wait_for_selector(".vote[data-status=open] .vote-item")
+        page.locator(".vote-item").nth(0).locator(".add-dot").click()
+    anne.wait_for_selector(".dots-left[data-left='2']")
+    screen.wait_for_selector(".vote-progress")
+    check({"phone-en": anne, "laptop-fr": bram, "presenter": screen}, "vote", found)
+
+    moderator.command("revealVote", {"vote": moderator.events("voteOpened")[-1]["id"]})
+    for page in (anne, bram, screen):
+        page.wait_for_selector(".results .result")
+    check({"phone-en": anne, "laptop-fr": bram, "presenter": screen}, "results", found)
+
+    moderator.command("goToSlot", {"slot": "synthesis"})
+    moderator.command("promote", {"source": {"note": moderator.notes("Bars close at the same time")[0]["id"]}, "text": "Stagger closing times"})
+    promoted = moderator.events("itemPromoted")[-1]["id"]
+    moderator.command("draftRecommendation", {"text": "Agree closing hours with bar owners", "sources": [{"promoted": promoted}]})
+    moderator.command("draftRecommendation", {"text": "Light park paths at night", "sources": []})
+    anne.locator(".recommendation .rec-text", has_text="Light park").wait_for()
+    bram.locator(".recommendation .rec-text", has_text="Light park").wait_for()
+    check({"phone-en": anne, "laptop-fr": bram, "presenter": screen}, "synthesis", found)
+
+    moderator.command("end")
+    anne.wait_for_selector("text=The session has ended")
+    bram.wait_for_selector(".recommendations")
+    check({"phone-en": anne, "laptop-fr": bram, "presenter": screen}, "end", found)
+    assert not found, "\n".join(found)
+
+
+def test_the_colour_choice_is_a_radio_group_named_in_the_readers_language(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    bram = new_page(browser, PHONE, locale="fr-BE")
+    join(bram, server, "Bram", language="fr")
+    open_breakout(moderator)
+    bram.click("[data-room='public-space']")
+    column = bram.locator(".column[data-prompt='works']")
+    column.wait_for()
+    group = column.get_by_role("radiogroup", name="Couleur de la note")
+    assert group.count() == 1
+    assert group.get_by_role("radio").count() == 6
+
+
+def test_focus_stays_in_the_vote_row_when_its_plus_button_becomes_disabled(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    anne = new_page(browser, PHONE)
+    join(anne, server, "Anne")
+    moderator.command("start")
+    moderator.command("goToSlot", {"slot": "vote"})
+    moderator.command("openVote", {"on": "boards"})
+    anne.wait_for_selector(".vote[data-status=open] .vote-item")
+    first = anne.locator(".vote-item").nth(0)
+    first.locator(".add-dot").focus()
+    anne.keyboard.press("Enter")  # one dot per item here: "+" is disabled once it is placed
+    anne.wait_for_selector(".dots-left[data-left='2']")
+    assert first.locator(".add-dot").is_disabled()
+    assert anne.evaluate("() => document.activeElement.matches('.vote-item .remove-dot')")
+    anne.keyboard.press("Enter")  # and "−" takes the dot back from there
+    anne.wait_for_selector(".dots-left[data-left='3']")
+    assert anne.evaluate("() => document.activeElement.matches('.vote-item .add-dot')")
