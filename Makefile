@@ -44,9 +44,9 @@ release: deps
 	$(SWIFT) build -c release
 
 # The load benchmark (BENCHMARKS.md), with the bare C libwebsockets baseline from BASELINE_DIR run
-# beside each scenario when its sources are there (skipped otherwise). SCENARIOS picks some of 1-5.
+# beside each scenario when its sources are there (skipped otherwise). SCENARIOS picks some of 1-7.
 BASELINE_DIR ?= ../shared/baseline
-SCENARIOS    ?= 1 2 3 4 5
+SCENARIOS    ?= 1 2 3 4 5 6 7
 bench: deps release
 	./Scripts/bench.sh $(RELEASE_BIN) $(BASELINE_DIR) $(SCENARIOS)
 
