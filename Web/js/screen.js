@@ -214,10 +214,13 @@ class ScreenApp {
     }
   }
 
-  /** Every ranked row; past six they go in two columns so all of them fit the screen. */
+  /** Every ranked row; past six in all (a board vote is ranked room by room) they go in two
+   * columns so all of them fit the screen. */
   ranked(round) {
     const rows = resultRows(this.ctx, round);
-    rows.classList.toggle('many', rows.children.length > 6);
+    const lists = rows.matches('ol') ? [rows] : Array.from(rows.querySelectorAll('ol.results'));
+    const count = lists.reduce((total, list) => total + list.children.length, 0);
+    for (const list of lists) list.classList.toggle('many', count > 6);
     return rows;
   }
 
