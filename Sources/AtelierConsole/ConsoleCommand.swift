@@ -60,13 +60,14 @@ public enum CommandCatalogue {
               summary: "open the breakout rooms; bring everyone back (after a warning of N seconds)"),
         .init(name: "move", usage: "move <participant> <room>", summary: "place or move a participant into a room"),
         .init(name: "facilitator", usage: "facilitator <participant> <room|none>", summary: "appoint or revoke a room's facilitator"),
-        .init(name: "announce", usage: "announce [room:<id>] <text>", summary: "show a message to everyone or to one room"),
+        .init(name: "announce", usage: "announce [room:<id>] <text> [nl:\"…\"]…",
+              summary: "show a message to everyone or to one room; xx:\"…\" gives it in language xx"),
         .init(name: "vote", usage: "vote open <boards|promoted|recommendations> [dots N] [max N] [hidden|visible] | vote close|reveal [vote]",
               summary: "open, close and reveal dot votes"),
         .init(name: "promote", usage: "promote <note|group> [text]", summary: "bring a note or a named group to the plenary"),
         .init(name: "demote", usage: "demote <item>", summary: "take an item back from the plenary"),
-        .init(name: "rec", usage: "rec draft <text> [from n1,i2] [room <id>] | rec edit <r> [text] [from …] [room <id>] | rec order r2 r1 … | rec withdraw <r>",
-              summary: "write, edit, order and withdraw recommendations"),
+        .init(name: "rec", usage: "rec draft <text> [nl:\"…\"]… [from n1,i2] [room <id>] | rec edit <r> [text] [nl:\"…\"]… [from …] [room <id>] | rec order r2 r1 … | rec withdraw <r>",
+              summary: "write, edit, order and withdraw recommendations; xx:\"…\" gives or replaces the text in language xx"),
         .init(name: "end", usage: "end", summary: "end the session (cannot be undone)"),
         .init(name: "export", usage: "export [md|html|csv|json] [file]", summary: "download the transcript from the server into a file"),
         .init(name: "view", usage: "view activity|people|notes|synthesis", summary: "switch the lower panel (F9 cycles)"),
@@ -137,13 +138,10 @@ public struct CommandParser: Sendable {
             return .send(.appointFacilitator(participant: person, room: room), confirmation: nil)
         case "announce":
             guard !arguments.isEmpty else { throw usage(name) }
-            if arguments[0].text.hasPrefix("room:") {
-                let target = try room(String(arguments[0].text.dropFirst(5)))
-                let text = rest(from: 1)
-                guard !text.isEmpty else { throw usage(name) }
-                return .send(.announce(text: text, room: target), confirmation: nil)
-            }
-            return .send(.announce(text: rest(from: 0), room: nil), confirmation: nil)
+            let target: RoomID? = arguments[0].text.hasPrefix("room:") && !arguments[0].quoted
+                ? try room(String(arguments[0].text.dropFirst(5))) : nil
+            guard let text = try localizedText(arguments[(target == nil ? 0 : 1)...], in: line) else { throw usage(name) }
+            return .send(.announce(text: text, room: target), confirmation: nil)
         case "vote": return try vote(arguments)
         case "promote":
             guard !arguments.isEmpty else { throw usage(name) }
@@ -288,20 +286,19 @@ public struct CommandParser: Sendable {
                 }
                 words.removeLast(2)
             }
-            let text: String
-            if let first = words.first, let last = words.last {
-                text = words.count == 1 ? first.text : String(line[first.start..<last.end]).trimmingSpaces()
-            } else {
-                text = ""
-            }
+            let text = try localizedText(words[...], in: line)
             if let target {
-                guard !text.isEmpty || sources != nil || room != nil else {
-                    throw ConsoleInputError("Say what changes: a new text, \"from …\" or \"room …\".")
+                guard text != nil || sources != nil || room != nil else {
+                    throw ConsoleInputError("Say what changes: a new text, a translation (nl:\"…\"), \"from …\" or \"room …\".")
                 }
-                return .send(.editRecommendation(recommendation: target, text: text.isEmpty ? nil : text,
-                                                 sources: sources, room: room), confirmation: nil)
+                // The texts given replace theirs and the others stay: `rec edit r2 nl:"…"` adds a translation.
+                let merged = text.map { text in
+                    LocalizedText(translations: (state?.recommendations[target]?.text.values ?? [:]).merging(text.values) { $1 })
+                }
+                return .send(.editRecommendation(recommendation: target, text: merged, sources: sources, room: room),
+                             confirmation: nil)
             }
-            guard !text.isEmpty else { throw usage("rec") }
+            guard let text else { throw usage("rec") }
             return .send(.draftRecommendation(text: text, sources: sources ?? [], room: room), confirmation: nil)
         case "order":
             let ids = arguments.dropFirst().flatMap { $0.text.split(separator: ",").map(String.init) }
@@ -316,6 +313,42 @@ public struct CommandParser: Sendable {
         default:
             throw usage("rec")
         }
+    }
+
+    // MARK: Texts in several languages
+
+    /// The text of `words`: the words written plainly are the original (in the workshop's first
+    /// language), each `xx:"…"` a translation into language `xx`; nil when there is no text at all.
+    private func localizedText(_ words: ArraySlice<Word>, in line: String) throws(ConsoleInputError) -> LocalizedText? {
+        var translations: [String: String] = [:]
+        var plain: [Word] = []
+        var translated = false
+        for word in words {
+            guard let (language, text) = Self.translation(word, in: line) else {
+                if translated && !plain.isEmpty {
+                    throw ConsoleInputError("Write the text first, then its translations: announce Pause café nl:\"Koffiepauze\".")
+                }
+                plain.append(word)
+                continue
+            }
+            translated = true
+            guard translations.updateValue(text, forKey: language) == nil else {
+                throw ConsoleInputError("The text in \"\(language)\" is given twice.")
+            }
+        }
+        if let first = plain.first, let last = plain.last {
+            translations[""] = plain.count == 1 ? first.text : String(line[first.start..<last.end]).trimmingSpaces()
+        }
+        return translations.isEmpty ? nil : LocalizedText(translations: translations)
+    }
+
+    /// The language and text of a word written `xx:"…"` (two or three lowercase letters, a colon, a quote).
+    private static func translation(_ word: Word, in line: String) -> (language: String, text: String)? {
+        guard word.quoted, let colon = word.text.firstIndex(of: ":") else { return nil }
+        let language = String(word.text[..<colon])
+        guard (2...3).contains(language.count), language.allSatisfy({ $0.isASCII && $0.isLowercase }),
+              let quote = line[word.start...].dropFirst(language.count + 1).first, quote == "\"" || quote == "'" else { return nil }
+        return (language, String(word.text[word.text.index(after: colon)...]))
     }
 
     // MARK: Resolving names

@@ -92,7 +92,7 @@ public struct ConsoleModel: Sendable {
                 log("entered session \(welcome.session) as \(welcome.participant)"
                     + (welcome.reset ? "" : ", catching up on what was missed"), style: .dim)
             case .applied(let message):
-                let describer = EventDescription(state: mirror.state)
+                let describer = EventDescription(mirror: mirror)
                 log(describer.summary(of: message), style: style(of: message.event), seq: message.seq, at: message.at)
             case .ignored, .none, .synced:
                 break

@@ -326,7 +326,7 @@ public struct DashboardRenderer: Sendable {
 
     private func peopleLines(_ model: ConsoleModel) -> [StyledLine] {
         guard let state = model.mirror.state else { return [] }
-        let describer = EventDescription(state: state)
+        let describer = EventDescription(mirror: model.mirror)
         let vote = state.voteOrder.last.flatMap { state.votes[$0] }
         let columns = [max(12, width / 4), max(10, width / 6), max(12, width / 4), 10]
         var lines = [StyledLine(" " + ConsoleText.fitted("name", to: columns[0]) + " " + ConsoleText.fitted("role", to: columns[1])
@@ -348,7 +348,7 @@ public struct DashboardRenderer: Sendable {
 
     private func noteLines(_ model: ConsoleModel) -> [StyledLine] {
         guard let state = model.mirror.state else { return [] }
-        let describer = EventDescription(state: state)
+        let describer = EventDescription(mirror: model.mirror)
         guard !state.noteOrder.isEmpty else { return [StyledLine(" No notes yet.", .dim)] }
         return state.noteOrder.reversed().compactMap { id -> StyledLine? in
             guard let note = state.notes[id] else { return nil }
@@ -362,6 +362,7 @@ public struct DashboardRenderer: Sendable {
 
     private func synthesisLines(_ model: ConsoleModel) -> [StyledLine] {
         guard let state = model.mirror.state else { return [] }
+        let describer = EventDescription(mirror: model.mirror)
         var lines = [StyledLine(" Plenary items", .bold)]
         if state.promoted.isEmpty { lines.append(StyledLine("   none yet (promote n…/g…)", .dim)) }
         for item in state.promoted {
@@ -378,7 +379,7 @@ public struct DashboardRenderer: Sendable {
                 }
             }
             lines.append(StyledLine("   \(index + 1). \(id)" + (recommendation.room.map { " [\($0)]" } ?? "")
-                                    + " \(ConsoleText.sanitized(recommendation.text))"
+                                    + " \(describer.text(recommendation.text))"
                                     + (sources.isEmpty ? "" : "  ← \(sources.joined(separator: ","))")))
         }
         for id in state.voteOrder {

@@ -17,6 +17,16 @@ public struct EventDescription: Sendable {
         self.language = language ?? state?.workshop.primaryLanguage ?? "en"
     }
 
+    /// A describer in the language the console's moderator reads, else the workshop's first.
+    public init(mirror: SessionMirror) {
+        self.init(state: mirror.state, language: mirror.me.flatMap { mirror.state?.participants[$0]?.language })
+    }
+
+    /// A text given once or per language (an announcement, a recommendation) in the console's language.
+    public func text(_ text: LocalizedText) -> String {
+        ConsoleText.sanitized(text.text(in: language, fallbacks: state?.workshop.languages ?? []))
+    }
+
     /// The event's name on the wire, e.g. `noteAdded`.
     public static func name(of event: Event) -> String {
         Mirror(reflecting: event).children.first?.label ?? String(describing: event)
@@ -112,12 +122,12 @@ public struct EventDescription: Sendable {
             return "\(id) promoted from \(from): \(quoted(text))"
         case let .itemDemoted(id): return "\(id) demoted"
         case let .recommendationDrafted(id, text, _, room, _, _):
-            return "\(id) drafted" + (room.map { " [\($0)]" } ?? "") + ": \(quoted(text))"
-        case let .recommendationEdited(id, text, _, _): return "\(id) edited: \(quoted(text))"
+            return "\(id) drafted" + (room.map { " [\($0)]" } ?? "") + ": \(quoted(self.text(text)))"
+        case let .recommendationEdited(id, text, _, _): return "\(id) edited: \(quoted(self.text(text)))"
         case let .recommendationWithdrawn(id): return "\(id) withdrawn"
         case let .recommendationsOrdered(order): return "recommendations ordered: \(order.joined(separator: " "))"
         case let .announced(id, text, room, by, _):
-            return "\(id) from \(person(by))" + (room.map { " to \($0)" } ?? " to all") + ": \(quoted(text))"
+            return "\(id) from \(person(by))" + (room.map { " to \($0)" } ?? " to all") + ": \(quoted(self.text(text)))"
         }
     }
 }

@@ -199,7 +199,7 @@ public final class ScriptRunner {
                 case .applied(let message):
                     guard message.seq > printedSeq, !skippingHistory else { continue }
                     printedSeq = message.seq
-                    let describer = EventDescription(state: mirror.state)
+                    let describer = EventDescription(mirror: mirror)
                     output("event \(message.seq) \(EventDescription.name(of: message.event)) \(describer.summary(of: message))")
                 case .synced(let seq):
                     printedSeq = max(printedSeq, seq)

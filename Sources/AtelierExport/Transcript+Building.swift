@@ -194,7 +194,7 @@ private struct TranscriptBuilder {
         let items = state.rankedRecommendations.compactMap { line -> Transcript.RecommendationLine? in
             guard let recommendation = state.recommendations[line.item] else { return nil }
             return Transcript.RecommendationLine(
-                rank: line.rank, id: recommendation.id, text: recommendation.text, dots: line.dots,
+                rank: line.rank, id: recommendation.id, text: text(recommendation.text), dots: line.dots,
                 theme: recommendation.room.flatMap(workshop.room).map { text($0.theme) },
                 sources: recommendation.sources.map(trace))
         }
@@ -291,7 +291,7 @@ private struct TranscriptBuilder {
     private func itemText(_ item: String) -> String {
         if let note = state.notes[item] { return note.text }
         if let promoted = state.promoted.first(where: { $0.id == item }) { return promoted.text }
-        return state.recommendations[item]?.text ?? item
+        return state.recommendations[item].map { text($0.text) } ?? item
     }
 
     private func text(_ localized: LocalizedText) -> String {

@@ -61,7 +61,41 @@ struct CommandParserTests {
                 == .send(.announce(text: "Coffee break: back at 10:30", room: nil), confirmation: nil))
         #expect(try parse("announce room:public-space Five   minutes left")
                 == .send(.announce(text: "Five   minutes left", room: "public-space"), confirmation: nil))
-        #expect(refusal("announce") == "Usage: announce [room:<id>] <text>")
+        #expect(refusal("announce") == "Usage: announce [room:<id>] <text> [nl:\"…\"]…")
+    }
+
+    @Test("A text is followed by its translations written xx:\"…\"; the plain text is the original")
+    func translations() throws {
+        #expect(try parse("announce Coffee break fr:\"Pause café\"")
+                == .send(.announce(text: LocalizedText(translations: ["": "Coffee break", "fr": "Pause café"]), room: nil),
+                         confirmation: nil))
+        #expect(try parse("announce room:public-space en:\"Five minutes\" fr:'Cinq minutes'")
+                == .send(.announce(text: LocalizedText(translations: ["en": "Five minutes", "fr": "Cinq minutes"]),
+                                   room: "public-space"), confirmation: nil))
+        #expect(try parse("announce Note: \"quoted\" words stay text")
+                == .send(.announce(text: "Note: \"quoted\" words stay text", room: nil), confirmation: nil))
+        #expect(try parse("rec draft Night buses fr:\"Des bus de nuit\" room night-economy")
+                == .send(.draftRecommendation(text: LocalizedText(translations: ["": "Night buses", "fr": "Des bus de nuit"]),
+                                              sources: [], room: "night-economy"), confirmation: nil))
+        #expect(refusal("announce fr:\"Pause\" fr:\"Pause café\"") == "The text in \"fr\" is given twice.")
+        #expect(refusal("announce Coffee fr:\"Café\" break")
+                == "Write the text first, then its translations: announce Pause café nl:\"Koffiepauze\".")
+    }
+
+    @Test("Editing a recommendation's translation keeps its other languages")
+    func editTranslation() throws {
+        var recording = try breakoutRecording().0
+        try recording.run(.draftRecommendation(text: LocalizedText(translations: ["": "Night buses", "fr": "Bus de nuit"]),
+                                               sources: [], room: nil))
+        let parser = CommandParser(state: recording.state)
+        #expect(try parser.parse("rec edit r1 fr:\"Des bus de nuit\"")
+                == .send(.editRecommendation(recommendation: "r1",
+                                             text: LocalizedText(translations: ["": "Night buses", "fr": "Des bus de nuit"]),
+                                             sources: nil, room: nil), confirmation: nil))
+        #expect(try parser.parse("rec edit r1 More night buses")
+                == .send(.editRecommendation(recommendation: "r1",
+                                             text: LocalizedText(translations: ["": "More night buses", "fr": "Bus de nuit"]),
+                                             sources: nil, room: nil), confirmation: nil))
     }
 
     @Test("Votes: options, and close or reveal the latest round by default")

@@ -85,6 +85,28 @@ struct RendererTests {
         #expect(screen.contains("not yet: Bob"))
     }
 
+    @Test("Announcements and recommendations show in the moderator's language, else the original, and still fit 80×24")
+    func translatedTexts() throws {
+        var (recording, _, _) = try breakoutRecording()
+        try recording.run(.setLanguage(language: "fr"))  // the workshop's first language is English
+        try recording.run(.announce(text: LocalizedText(translations: ["": "Coffee break", "fr": "Pause café"]), room: nil))
+        try recording.run(.draftRecommendation(text: LocalizedText(translations: ["fr": "Des bus de nuit", "en": "Night buses"]),
+                                               sources: [], room: nil))
+        try recording.run(.draftRecommendation(text: LocalizedText(translations: ["en": "A roof for everyone"]), sources: [], room: nil))
+        var model = ConsoleModel()
+        model.mirror = try mirror(of: recording)
+        for frame in recording.frames {
+            guard case .event(let message) = try ServerMessage.parse(frame) else { continue }
+            model.record(.change(.applied(message)))
+        }
+        let rows = text(model)
+        for (index, row) in rows.enumerated() { #expect(ConsoleText.width(of: row) == (index == 23 ? 79 : 80), "row \(index): \(row)") }
+        #expect(rows.joined().contains("\"Pause café\"") && !rows.joined().contains("Coffee break"))
+        model.view = .synthesis
+        let screen = text(model, width: 100, height: 30).joined(separator: "\n")
+        #expect(screen.contains("1. r1 Des bus de nuit") && screen.contains("2. r2 A roof for everyone"))
+    }
+
     @Test("Panels: people with role and organisation, notes with ids, help; confirmations and refusals")
     func panels() throws {
         var (model, _) = try model()

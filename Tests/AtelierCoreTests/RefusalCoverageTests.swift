@@ -24,6 +24,7 @@ struct RefusalCoverageTests {
         .textTooLong: ParticipantRulesTests.longNameRefused,
         .textControlCharacters: ParticipantRulesTests.controlCharactersRefused,
         .textBidiControl: TextRulesTests.bidiControlsRefused,
+        .textUnknownLanguage: AnnouncementRulesTests.translationsMustBeInWorkshopLanguages,
         .agendaNoNextSlot: AgendaRulesTests.noNextSlot,
         .agendaNoPreviousSlot: AgendaRulesTests.noPreviousSlot,
         .agendaUnknownSlot: AgendaRulesTests.goToUnknownSlot,

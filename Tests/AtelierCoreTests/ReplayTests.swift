@@ -227,7 +227,7 @@ private func playWorkshop() throws -> Play {
         let room = play.state.room(of: .promoted(item))
         let theme = room == plenaryRoom ? nil : room
         try play.perform(
-            .draftRecommendation(text: "Recommandation \(index + 1)", sources: [.promoted(item)], room: theme),
+            .draftRecommendation(text: LocalizedText("Recommandation \(index + 1)"), sources: [.promoted(item)], room: theme),
             by: index.isMultiple(of: 2) ? moderator : coModerator)
     }
     let drafted = play.state.recommendationOrder

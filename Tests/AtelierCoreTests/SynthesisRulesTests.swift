@@ -171,7 +171,7 @@ struct SynthesisRulesTests {
         let session = try withRecommendations()
         #expect(try session.refusalCode(.draftRecommendation(text: "x", sources: [], room: "cuisine"), by: .moderator)
             == .roomsUnknownRoom)
-        let long = Command.draftRecommendation(text: String(repeating: "a", count: 1001), sources: [], room: nil)
+        let long = Command.draftRecommendation(text: LocalizedText(String(repeating: "a", count: 1001)), sources: [], room: nil)
         #expect(try session.refused(long, by: .moderator)
             == Refusal(.textTooLong, "The recommendation is longer than 1000 characters."))
         let blank = Command.editRecommendation(recommendation: "r1", text: " ", sources: nil, room: nil)
@@ -289,6 +289,42 @@ struct AnnouncementRulesTests {
             == Refusal(.authModeratorOnly, "Only moderators can make announcements."))
         #expect(try session.refusalCode(.announce(text: "Salut", room: "cuisine"), by: .moderator) == .roomsUnknownRoom)
         #expect(try session.refused(.announce(text: "", room: nil), by: .moderator)
+            == Refusal(.textEmpty, "The announcement is empty."))
+    }
+
+    @Test("Announcements and recommendations carry their translations, each cleaned, beside the original")
+    func textsCarryTranslations() throws {
+        var session = try withRecommendations()
+        let pause = LocalizedText(translations: ["": " Pause café ", "nl": " Koffiepauze "])
+        #expect(try session.when(.announce(text: pause, room: nil), by: .moderator)
+            == [.announced(id: "a1", text: LocalizedText(translations: ["": "Pause café", "nl": "Koffiepauze"]),
+                           room: nil, by: Cast.moderator, at: session.now)])
+        let bus = LocalizedText(translations: ["fr": "Des bus le soir", "nl": "Avondbussen"])
+        try session.when(.draftRecommendation(text: bus, sources: [], room: nil), by: .moderator)
+        let id = try #require(session.state.recommendationOrder.last)
+        #expect(session.state.recommendations[id]?.text.text(in: "nl") == "Avondbussen")
+        #expect(session.state.recommendations[id]?.text.text(in: "fr") == "Des bus le soir")
+    }
+
+    @Test("A translation is in one of the workshop's languages, and each follows the text rules")
+    func translationsMustBeInWorkshopLanguages() throws {
+        let session = try withRecommendations()
+        let german = LocalizedText(translations: ["fr": "Pause café", "de": "Kaffeepause"])
+        #expect(try session.refused(.announce(text: german, room: nil), by: .moderator)
+            == Refusal(.textUnknownLanguage,
+                       "The announcement is given in \"de\", which this workshop does not offer; use one of: fr, nl."))
+        let edit = Command.editRecommendation(recommendation: "r1", text: LocalizedText(translations: ["en": "Buses"]),
+                                              sources: nil, room: nil)
+        #expect(try session.refusalCode(edit, by: .moderator) == .textUnknownLanguage)
+        let blankDutch = LocalizedText(translations: ["fr": "Des bus", "nl": " \u{200B} "])
+        #expect(try session.refused(.draftRecommendation(text: blankDutch, sources: [], room: nil), by: .moderator)
+            == Refusal(.textEmpty, "The recommendation is empty."))
+        let reorderedDutch = LocalizedText(translations: ["fr": "Pause", "nl": "Pauze \u{202E}"])
+        #expect(try session.refusalCode(.announce(text: reorderedDutch, room: nil), by: .moderator) == .textBidiControl)
+        let longDutch = LocalizedText(translations: ["nl": String(repeating: "a", count: 501)])
+        #expect(try session.refused(.announce(text: longDutch, room: nil), by: .moderator)
+            == Refusal(.textTooLong, "The announcement is longer than 500 characters."))
+        #expect(try session.refused(.announce(text: LocalizedText(translations: [:]), room: nil), by: .moderator)
             == Refusal(.textEmpty, "The announcement is empty."))
     }
 }

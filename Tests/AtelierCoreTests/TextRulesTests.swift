@@ -25,9 +25,9 @@ private func textCommands() throws -> (session: Scenario, commands: [(make: (Str
         ({ .groupNotes(notes: ["n5"], cluster: nil, name: $0) }, .ana, "group name"),
         ({ .nameCluster(cluster: "g1", name: $0) }, .ana, "group name"),
         ({ .promote(source: .note("n5"), text: $0) }, .ana, "plenary item"),
-        ({ .draftRecommendation(text: $0, sources: [], room: nil) }, .moderator, "recommendation"),
-        ({ .editRecommendation(recommendation: "r1", text: $0, sources: nil, room: nil) }, .moderator, "recommendation"),
-        ({ .announce(text: $0, room: nil) }, .moderator, "announcement"),
+        ({ .draftRecommendation(text: LocalizedText($0), sources: [], room: nil) }, .moderator, "recommendation"),
+        ({ .editRecommendation(recommendation: "r1", text: LocalizedText($0), sources: nil, room: nil) }, .moderator, "recommendation"),
+        ({ .announce(text: LocalizedText($0), room: nil) }, .moderator, "announcement"),
     ]
     return (session, commands)
 }

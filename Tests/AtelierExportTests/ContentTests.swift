@@ -59,6 +59,27 @@ import Testing
         }
     }
 
+    @Test("A recommendation is in the transcript's language when it has that translation, else in the original")
+    func recommendationsInLanguage() throws {
+        var state = try ExportFixture.state()
+        let translated = try #require(state.recommendationOrder.first)
+        let original = try #require(state.recommendations[translated]).text.text(in: "fr")
+        state.apply(.recommendationEdited(id: translated, text: LocalizedText(translations: ["": original, "nl": "Vertaald advies"]),
+                                          sources: state.recommendations[translated]!.sources, room: state.recommendations[translated]!.room))
+        let untouched = try #require(state.recommendationOrder.last { $0 != translated })
+        func texts(_ language: String) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: Transcript(state: state, options: TranscriptOptions(language: language))
+                .recommendations.items.map { ($0.id, $0.text) })
+        }
+        #expect(texts("nl")[translated] == "Vertaald advies")
+        #expect(texts("fr")[translated] == original)
+        #expect(texts("en")[translated] == original)
+        #expect(texts("nl")[untouched] == state.recommendations[untouched]?.text.text(in: "fr"))
+        let markdown = try #require(TranscriptExporter.render(
+            state: state, format: .md, options: TranscriptOptions(language: "nl")).first).text
+        #expect(markdown.contains("Vertaald advies"))
+    }
+
     @Test("Headings follow the workshop's language, or the one asked for", arguments: [
         ("fr", ["## État des lieux", "## Mesures préconisées", "## Ils et elles ont dit", "## Votes par rôle", "21 janvier 2021"]),
         ("nl", ["## Stand van zaken", "## Aanbevolen maatregelen", "## Zij zeiden", "## Stemmen per rol", "21 januari 2021"]),

@@ -86,6 +86,36 @@ private func recordScriptedSession(
         }
     }
 
+    @Test("A log written when announcements and recommendations were plain strings replays, each text serving every language")
+    func plainTextLogReplays() throws {
+        let workshop = try WorkshopFile.load(path: shippedWorkshops.first { $0.hasSuffix("befus-25-ans.json") }!)
+        try withTemporaryFolder { folder in
+            let store = try EventStore(path: folder.appendingPathComponent("log.db").path)
+            let live = try recordScriptedSession(of: workshop, in: store)
+            let id = live.id
+            let moderator = try #require(live.activeParticipants.first { $0.isModerator }).id
+            let recommendation = "r\(live.counters.recommendations + 1)"
+            let announcement = "a\(live.counters.announcements + 1)"
+            // Rows exactly as they were stored before texts could carry translations.
+            let rows = [
+                ("announced", #"{"id":"\#(announcement)","text":"Pause café","by":"\#(moderator)","at":1611300000000}"#),
+                ("recommendationDrafted",
+                 #"{"id":"\#(recommendation)","text":"Des bus le soir","sources":[],"by":"\#(moderator)","at":1611300000000}"#),
+                ("recommendationEdited", #"{"id":"\#(recommendation)","text":"Des bus toute la nuit","sources":[]}"#),
+            ]
+            var sequence = try store.lastSequence(of: id)
+            for (type, payload) in rows {
+                sequence += 1
+                try store.append([EventRecord(sessionID: id, sequence: sequence, at: 1_611_300_000_000, actor: moderator,
+                                              type: type, payload: payload)])
+            }
+            let replayed = try store.replay(session: id)
+            #expect(replayed.announcements.last?.text == LocalizedText("Pause café"))
+            #expect(replayed.announcements.last?.text.text(in: "nl") == "Pause café")
+            #expect(replayed.recommendations[recommendation]?.text.text(in: "nl") == "Des bus toute la nuit")
+        }
+    }
+
     @Test("A row whose payload is not a known event is reported as corrupt, not skipped")
     func unreadableEventIsReported() throws {
         try withTemporaryFolder { folder in

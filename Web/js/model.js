@@ -16,13 +16,23 @@ export function parseBoard(board) {
 
 /** The text of a workshop `LocalizedText` (a string, or an object keyed by language) in `language`. */
 export function localized(text, language, fallbacks = []) {
-  if (text == null) return '';
-  if (typeof text === 'string') return text;
-  if (text[language] != null) return text[language];
-  if (text[''] != null) return text[''];
-  for (const other of fallbacks) if (text[other] != null) return text[other];
+  return localizedEntry(text, language, fallbacks).text;
+}
+
+/**
+ * A `LocalizedText` in `language` with the language it is written in (`lang`): the reader's,
+ * else the original (a plain string or the empty key, written in the first of `fallbacks`, the
+ * workshop's first language), else the first fallback that has it, else any (alphabetically first).
+ */
+export function localizedEntry(text, language, fallbacks = []) {
+  const original = fallbacks[0] || null;
+  if (text == null) return { text: '', lang: null };
+  if (typeof text === 'string') return { text, lang: original };
+  if (text[language] != null) return { text: text[language], lang: language };
+  if (text[''] != null) return { text: text[''], lang: original };
+  for (const other of fallbacks) if (text[other] != null) return { text: text[other], lang: other };
   const keys = Object.keys(text).sort();
-  return keys.length ? text[keys[0]] : '';
+  return keys.length ? { text: text[keys[0]], lang: keys[0] || original } : { text: '', lang: null };
 }
 
 /** Lines sorted by dots, most first, with ranks (1, 2, 2, 4: equal dots share a rank). */
@@ -493,7 +503,7 @@ export class SessionModel {
     const promoted = this.promoted.find((item) => item.id === id);
     if (promoted) return promoted.text;
     const rec = this.recommendations.get(id);
-    if (rec) return rec.text;
+    if (rec) return localized(rec.text, language, this.workshop?.languages || []);
     return null;
   }
 

@@ -11,7 +11,7 @@ import { h, reconcile, replaceChildren, setText, show } from './dom.js';
 import { preferredLanguage, translator } from './i18n.js';
 import { LiveSession } from './session.js';
 import { normaliseCode, storage } from './storage.js';
-import { ConnectionBadge, resultRows, roundTitle, SlotClock, wt } from './views/common.js';
+import { ConnectionBadge, resultRows, roundTitle, setLocalized, SlotClock, wt } from './views/common.js';
 import { LatestAnnouncement, TimeUpAlarm } from './views/screen-parts.js';
 
 class ScreenApp {
@@ -182,11 +182,11 @@ class ScreenApp {
       build = () => h('div', {}, h('h2', { text: t.t('results.title', { what: roundTitle(this.ctx, revealed) }) }), this.ranked(revealed));
     } else if (recs.length) {
       stage = 'recommendations';
-      key = `recs:${finalRound?.id || ''}:${recs.map((r) => r.id + r.text).join('|')}`;
+      key = `recs:${finalRound?.id || ''}:${recs.map((r) => r.id + JSON.stringify(r.text)).join('|')}:${t.language}`;
       build = () => (finalRound
         ? h('div', {}, h('h2', { text: t.t('plenary.final') }), this.ranked(finalRound))
         : h('div', {}, h('h2', { text: t.t('plenary.recommendations') }), h('ol', { class: 'screen-recs' },
-          recs.map((rec) => h('li', {}, h('span', { class: 'rec-text', text: rec.text }),
+          recs.map((rec) => h('li', {}, this.recText(rec),
             h('span', { class: 'rec-sources', text: model.recommendationRooms(rec).map((r) => wt(this.ctx, model.room(r)?.theme)).join(' · ') }))))));
     } else if (model.breakout) {
       stage = 'rooms';
@@ -230,6 +230,13 @@ class ScreenApp {
   }
 
   /** People who have at least one dot in the round (hidden rounds too: the dot's item is blank). */
+  /** A recommendation's text in the screen's language, else the original with its `lang`. */
+  recText(rec) {
+    const el = h('span', { class: 'rec-text' });
+    setLocalized(this.ctx, el, rec.text);
+    return el;
+  }
+
   voters(round) {
     return Array.from(round.dots.values()).filter((m) => Array.from(m.values()).some((c) => c > 0)).length;
   }

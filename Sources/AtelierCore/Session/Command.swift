@@ -83,18 +83,19 @@ public enum Command: Hashable, Sendable, Codable {
     case promote(source: PromotedSource, text: String?)
     /// Take an item back from the plenary.
     case demote(item: PromotedID)
-    /// Write a recommendation linked to the notes and plenary items it comes from. Moderators only.
-    case draftRecommendation(text: String, sources: [RecommendationSource], room: RoomID?)
+    /// Write a recommendation linked to the notes and plenary items it comes from, once or per
+    /// workshop language. Moderators only.
+    case draftRecommendation(text: LocalizedText, sources: [RecommendationSource], room: RoomID?)
     /// Change a recommendation; absent fields stay as they are. Moderators only.
-    case editRecommendation(recommendation: RecommendationID, text: String?, sources: [RecommendationSource]?, room: RoomID?)
+    case editRecommendation(recommendation: RecommendationID, text: LocalizedText?, sources: [RecommendationSource]?, room: RoomID?)
     /// Drop a recommendation. Moderators only.
     case withdrawRecommendation(recommendation: RecommendationID)
     /// Set the moderators' order of the recommendations (all of them, each once). Moderators only.
     case orderRecommendations(order: [RecommendationID])
 
     // MARK: Announcements
-    /// Show a message to everyone, or to one room. Moderators only.
-    case announce(text: String, room: RoomID?)
+    /// Show a message to everyone, or to one room, once or per workshop language. Moderators only.
+    case announce(text: LocalizedText, room: RoomID?)
 }
 
 /// The colour of a sticky note.

@@ -34,9 +34,9 @@ extension Decision {
         return [.itemDemoted(id: id)]
     }
 
-    func draftRecommendation(text: String, sources: [RecommendationSource], room: RoomID?) throws(Refusal) -> [Event] {
+    func draftRecommendation(text: LocalizedText, sources: [RecommendationSource], room: RoomID?) throws(Refusal) -> [Event] {
         let person = try requireModerator(to: "write recommendations")
-        let text = try cleanText(text, field: "recommendation", limit: TextLimits.recommendation)
+        let text = try cleanRecommendation(text)
         let sources = try requireSources(sources)
         if let room { _ = try requireRoom(room) }
         return [.recommendationDrafted(
@@ -45,13 +45,11 @@ extension Decision {
     }
 
     func editRecommendation(
-        _ id: RecommendationID, text: String?, sources: [RecommendationSource]?, room: RoomID?
+        _ id: RecommendationID, text: LocalizedText?, sources: [RecommendationSource]?, room: RoomID?
     ) throws(Refusal) -> [Event] {
         _ = try requireModerator(to: "edit recommendations")
         let current = try requireRecommendation(id)
-        let newText = try text.map { text throws(Refusal) in
-            try cleanText(text, field: "recommendation", limit: TextLimits.recommendation)
-        }
+        let newText = try text.map { text throws(Refusal) in try cleanRecommendation(text) }
         let newSources = try sources.map { sources throws(Refusal) in try requireSources(sources) }
         if let room { _ = try requireRoom(room) }
         return [.recommendationEdited(
@@ -72,14 +70,18 @@ extension Decision {
         return [.recommendationsOrdered(order: order)]
     }
 
-    func announce(text: String, room: RoomID?) throws(Refusal) -> [Event] {
+    func announce(text: LocalizedText, room: RoomID?) throws(Refusal) -> [Event] {
         let person = try requireModerator(to: "make announcements")
-        let text = try cleanText(text, field: "announcement", limit: TextLimits.announcement)
+        let text = try cleanText(text, field: "announcement", limit: TextLimits.announcement, languages: state.workshop.languages)
         if let room { _ = try requireRoom(room) }
         return [.announced(id: "a\(state.counters.announcements + 1)", text: text, room: room, by: person.id, at: now)]
     }
 
     // MARK: Helpers
+
+    private func cleanRecommendation(_ text: LocalizedText) throws(Refusal) -> LocalizedText {
+        try cleanText(text, field: "recommendation", limit: TextLimits.recommendation, languages: state.workshop.languages)
+    }
 
     private func requireRecommendation(_ id: RecommendationID) throws(Refusal) -> SessionState.Recommendation {
         guard let recommendation = state.recommendations[id] else {

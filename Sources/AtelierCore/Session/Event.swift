@@ -95,10 +95,10 @@ public enum Event: Hashable, Sendable, Codable {
     case itemDemoted(id: PromotedID)
     /// A recommendation was drafted.
     case recommendationDrafted(
-        id: RecommendationID, text: String, sources: [RecommendationSource], room: RoomID?,
+        id: RecommendationID, text: LocalizedText, sources: [RecommendationSource], room: RoomID?,
         by: ParticipantID, at: Timestamp)
     /// A recommendation changed.
-    case recommendationEdited(id: RecommendationID, text: String, sources: [RecommendationSource], room: RoomID?)
+    case recommendationEdited(id: RecommendationID, text: LocalizedText, sources: [RecommendationSource], room: RoomID?)
     /// A recommendation was dropped, with its dots in open rounds.
     case recommendationWithdrawn(id: RecommendationID)
     /// The moderators' order of the recommendations.
@@ -106,5 +106,5 @@ public enum Event: Hashable, Sendable, Codable {
 
     // MARK: Announcements
     /// A message for everyone, or for one room.
-    case announced(id: AnnouncementID, text: String, room: RoomID?, by: ParticipantID, at: Timestamp)
+    case announced(id: AnnouncementID, text: LocalizedText, room: RoomID?, by: ParticipantID, at: Timestamp)
 }

@@ -33,6 +33,7 @@ public struct Refusal: Error, Hashable, Sendable, CustomStringConvertible {
         case textTooLong = "text.tooLong"
         case textControlCharacters = "text.controlCharacters"
         case textBidiControl = "text.bidiControl"
+        case textUnknownLanguage = "text.unknownLanguage"
         case agendaNoNextSlot = "agenda.noNextSlot"
         case agendaNoPreviousSlot = "agenda.noPreviousSlot"
         case agendaUnknownSlot = "agenda.unknownSlot"

@@ -190,7 +190,7 @@ public struct SessionState: Hashable, Sendable {
     /// A recommendation drafted in plenary.
     public struct Recommendation: Hashable, Sendable {
         public var id: RecommendationID
-        public var text: String
+        public var text: LocalizedText
         public var sources: [RecommendationSource]
         /// Theme the recommendation belongs to, when the moderator set one.
         public var room: RoomID?
@@ -201,7 +201,7 @@ public struct SessionState: Hashable, Sendable {
     /// A message from the moderators.
     public struct Announcement: Hashable, Sendable {
         public var id: AnnouncementID
-        public var text: String
+        public var text: LocalizedText
         public var room: RoomID?
         public var author: ParticipantID
         public var at: Timestamp

@@ -38,6 +38,21 @@ func cleanText(_ text: String, field: String, limit: Int) throws(Refusal) -> Str
     return trimmed
 }
 
+/// `text` with each of its translations cleaned by `cleanText`, each in one of `languages`
+/// (the language-neutral text, the moderator's original, serves the languages not given).
+func cleanText(_ text: LocalizedText, field: String, limit: Int, languages: [String]) throws(Refusal) -> LocalizedText {
+    if text.values.isEmpty { throw Refusal(.textEmpty, "The \(field) is empty.") }
+    var cleaned: [String: String] = [:]
+    for (language, translation) in text.values.sorted(by: { $0.key < $1.key }) {
+        guard language.isEmpty || languages.contains(language) else {
+            throw Refusal(.textUnknownLanguage,
+                          "The \(field) is given in \"\(language)\", which this workshop does not offer; use one of: \(languages.joined(separator: ", ")).")
+        }
+        cleaned[language] = try cleanText(translation, field: field, limit: limit)
+    }
+    return LocalizedText(translations: cleaned)
+}
+
 extension String {
     /// The string without leading and trailing spaces, tabs and line breaks.
     func trimmingWhitespace() -> String {

@@ -74,7 +74,7 @@ struct ScriptWriter {
                     enqueue(.participant(person), .chooseRoom(room: rooms[number % rooms.count]), after: 5)
                 }
             }
-            enqueue(mod, .announce(text: ScriptCast.welcome, room: nil), after: 5)
+            enqueue(mod, .announce(text: LocalizedText(ScriptCast.welcome), room: nil), after: 5)
         case .write(let notesEach):
             for round in 0..<notesEach {
                 for (number, person) in people.enumerated() {
@@ -108,7 +108,7 @@ struct ScriptWriter {
                 $0.sources.contains(.promoted(item.id))
             }) {
                 enqueue(mod, .draftRecommendation(
-                    text: ScriptCast.recommendation(for: item.text, number: number),
+                    text: LocalizedText(ScriptCast.recommendation(for: item.text, number: number)),
                     sources: [.promoted(item.id)], room: item.board.isPlenary ? nil : item.board.room), after: 90)
             }
         case .voteOnRecommendations:
@@ -116,7 +116,7 @@ struct ScriptWriter {
                 enqueue(mod, .openVote(on: .recommendations, dotsPerPerson: nil, maxDotsPerItem: nil, hidden: true), after: 30)
             }
         case .pause:
-            enqueue(mod, .announce(text: ScriptCast.pause, room: nil), after: 10)
+            enqueue(mod, .announce(text: LocalizedText(ScriptCast.pause), room: nil), after: 10)
         }
     }
 

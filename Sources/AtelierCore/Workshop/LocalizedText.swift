@@ -2,12 +2,14 @@
 ///
 /// In a workshop file it is a plain string (`"Accueil"`) or an object keyed by language
 /// (`{"fr": "Accueil", "nl": "Onthaal"}`); a plain string is stored under the empty key.
-public struct LocalizedText: Hashable, Sendable, Codable {
+public struct LocalizedText: Hashable, Sendable, Codable, ExpressibleByStringLiteral {
     /// Text by language code; the empty key holds text that serves every language.
     public var values: [String: String]
 
     /// Text that reads the same in every language.
     public init(_ text: String) { values = ["": text] }
+
+    public init(stringLiteral text: String) { self.init(text) }
 
     /// Text given per language code.
     public init(translations: [String: String]) { values = translations }

@@ -27,7 +27,7 @@ struct BreakoutSession {
 
     /// Every peer has received the moderator's announcement `text`: everything sent before it arrived too.
     func barrier(_ text: String) throws {
-        try moderator.accepted(.announce(text: text, room: nil))
+        try moderator.accepted(.announce(text: LocalizedText(text), room: nil))
         for peer in [moderator, anne, bob] { try peer.waitForEvent("announced") { $0["text"] == .string(text) } }
     }
 }

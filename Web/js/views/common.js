@@ -3,11 +3,22 @@
 
 import { h, reconcile, setText, show } from '../dom.js';
 import { formatCountdown } from '../i18n.js';
-import { localized, PLENARY } from '../model.js';
+import { localized, localizedEntry, PLENARY } from '../model.js';
 
 /** The workshop text of `value` in the reader's language. */
 export function wt(ctx, value) {
   return localized(value, ctx.t.language, ctx.model.workshop?.languages || []);
+}
+
+/**
+ * Puts a moderator's text given once or per language (an announcement, a recommendation) into
+ * `el` in the reader's language, else the original marked with its `lang` for screen readers and hyphenation.
+ */
+export function setLocalized(ctx, el, value) {
+  const { text, lang } = localizedEntry(value, ctx.t.language, ctx.model.workshop?.languages || []);
+  setText(el, text);
+  if (lang && lang !== ctx.t.language) el.setAttribute('lang', lang);
+  else el.removeAttribute('lang');
 }
 
 /** Current slot title and a countdown that follows the server clock. */
@@ -89,7 +100,7 @@ export class Announcements {
     const timeZone = model.workshop?.timezone;
     reconcile(this.list, items, (a) => a.id, () => h('li', {},
       h('span', { class: 'text' }), h('time', { class: 'when' })), (el, a) => {
-      setText(el.querySelector('.text'), a.text);
+      setLocalized(this.ctx, el.querySelector('.text'), a.text);
       setText(el.querySelector('.when'), t.time(a.at, timeZone));
       el.classList.toggle('latest', a === items[0]);
     });

@@ -3,7 +3,7 @@
 
 import { h, reconcile, setText, show } from '../dom.js';
 import { PLENARY } from '../model.js';
-import { resultRows, wt } from './common.js';
+import { resultRows, setLocalized, wt } from './common.js';
 
 export class PlenaryView {
   constructor(ctx) {
@@ -51,7 +51,7 @@ export class PlenaryView {
     }
     reconcile(this.recs, recs, (rec) => rec.id, () => h('li', { class: 'recommendation' },
       h('p', { class: 'rec-text' }), h('p', { class: 'rec-sources' })), (el, rec) => {
-      setText(el.querySelector('.rec-text'), rec.text);
+      setLocalized(this.ctx, el.querySelector('.rec-text'), rec.text);
       const rooms = model.recommendationRooms(rec).map((r) => wt(this.ctx, model.room(r)?.theme));
       const sources = el.querySelector('.rec-sources');
       show(sources, rooms.length > 0);

@@ -1,0 +1,57 @@
+"""Announcements and recommendations given in several languages: each reader sees theirs, else
+the original marked with its `lang`, on a phone, a 1920×1080 page and the presenter view, in
+English and French. Screenshots: Tests/artifacts/web-translated-*.png."""
+import pytest
+
+from test_web_session import DEMO, PHONE, browser, join, new_page  # noqa: F401 (the Chromium fixture)
+from web_support import Moderator, shoot
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+PROJECTOR = {"width": 1920, "height": 1080}
+
+
+def test_each_reader_sees_announcements_and_recommendations_in_their_language(browser, live_server_factory):
+    server = live_server_factory(workshop=DEMO, extra=["--new-session"])
+    moderator = Moderator(browser.new_context().new_page(), server)
+    phone = new_page(browser, viewport=PHONE, locale="fr-BE")
+    join(phone, server, "Anne", language="fr")
+    laptop = new_page(browser, viewport=PROJECTOR)
+    join(laptop, server, "Bram", language="en")
+    screen = browser.new_context(viewport=PROJECTOR).new_page()
+    screen.goto(f"{server.url}/screen?code={server.code}&lang=fr#key={server.key}")
+
+    moderator.command("start")
+    moderator.command("goToSlot", {"slot": "synthesis"})
+    # The plain text is the original, in the workshop's first language (English).
+    moderator.command("announce", {"text": {"": "Coffee is served at the back", "fr": "Le café est servi au fond"}})
+    moderator.command("draftRecommendation", {"text": {"": "Light the river path", "fr": "Éclairer le chemin du fleuve"},
+                                              "sources": []})
+    moderator.command("draftRecommendation", {"text": {"en": "Night buses every 20 minutes"}, "sources": []})
+    # A plain string is still accepted.
+    moderator.command("draftRecommendation", {"text": "A night mayor for the city", "sources": []})
+
+    for page, shown, original in ((phone, "Le café est servi au fond", None),
+                                  (laptop, "Coffee is served at the back", None),
+                                  (screen, "Le café est servi au fond", None)):
+        text = page.locator(".announcement-list li.latest .text, .screen-announcement .text").first
+        expect(text).to_have_text(shown)
+        assert text.get_attribute("lang") == original
+
+    for page, texts, langs in (
+        (phone, ["Éclairer le chemin du fleuve", "Night buses every 20 minutes", "A night mayor for the city"], [None, "en", "en"]),
+        (laptop, ["Light the river path", "Night buses every 20 minutes", "A night mayor for the city"], [None, None, None]),
+        (screen, ["Éclairer le chemin du fleuve", "Night buses every 20 minutes", "A night mayor for the city"], [None, "en", "en"]),
+    ):
+        recs = page.locator(".recommendations .rec-text, .screen-recs .rec-text")
+        expect(recs).to_have_text(texts)
+        assert [recs.nth(i).get_attribute("lang") for i in range(len(texts))] == langs
+
+    # A translation into a language the workshop does not offer is refused with its code.
+    answer = moderator.command("announce", {"text": {"de": "Kaffeepause"}}, expect_ok=False)
+    assert answer.get("code") == "text.unknownLanguage", answer
+
+    shoot(phone, "translated-phone-fr")
+    shoot(laptop, "translated-laptop-en")
+    shoot(screen, "translated-screen-fr")
+    assert phone.errors == [] and laptop.errors == []
