@@ -9,6 +9,7 @@ extension EventStore {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createEventLog)
         migrator.registerMigration("v2-organiser-views", migrate: createOrganiserViews)
+        migrator.registerMigration("v3-recommendation-translations", migrate: separateRecommendationTranslations)
         return migrator
     }
 

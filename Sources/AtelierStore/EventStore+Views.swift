@@ -131,4 +131,40 @@ extension EventStore {
                                 AND json_extract(w.payload, '$.id') = json_extract(r.payload, '$.id'));
             """)
     }
+
+    /// Version 3: a recommendation's `text` is its original, whether the event holds a plain text
+    /// or one by language, and `translations` holds the text by language (NULL for a plain text).
+    static func separateRecommendationTranslations(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP VIEW recommendations;
+
+            CREATE VIEW recommendations AS
+            WITH latest_edit AS (
+                SELECT session_id, json_extract(payload, '$.id') AS recommendation_id, MAX(seq) AS seq
+                FROM events WHERE type = 'recommendationEdited' GROUP BY session_id, recommendation_id
+            ),
+            current AS (
+                SELECT r.session_id, r.payload AS drafted, COALESCE(e.payload, r.payload) AS latest,
+                       e.payload IS NOT NULL AS edited, r.at
+                FROM events r
+                LEFT JOIN latest_edit l ON l.session_id = r.session_id
+                                       AND l.recommendation_id = json_extract(r.payload, '$.id')
+                LEFT JOIN events e ON e.session_id = l.session_id AND e.seq = l.seq
+                WHERE r.type = 'recommendationDrafted'
+                  AND NOT EXISTS (SELECT 1 FROM events w
+                                  WHERE w.session_id = r.session_id AND w.type = 'recommendationWithdrawn'
+                                    AND json_extract(w.payload, '$.id') = json_extract(r.payload, '$.id'))
+            )
+            SELECT session_id,
+                   json_extract(drafted, '$.id') AS recommendation_id,
+                   CASE WHEN json_type(latest, '$.text') = 'object' THEN json_extract(latest, '$.text.""')
+                        ELSE json_extract(latest, '$.text') END AS text,
+                   CASE WHEN json_type(latest, '$.text') = 'object' THEN json_extract(latest, '$.text') END AS translations,
+                   json_extract(latest, '$.sources') AS sources,
+                   json_extract(latest, '$.room') AS room,
+                   json_extract(drafted, '$.by') AS author_id,
+                   at AS created_at
+            FROM current;
+            """)
+    }
 }

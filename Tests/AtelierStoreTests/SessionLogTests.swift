@@ -141,6 +141,7 @@ private func recordScriptedSession(
             let deleted = "n\(state.counters.notes + 1)"
             let departing = try #require(state.activeParticipants.first { !$0.isModerator })
             let withdrawn = try #require(state.recommendationOrder.first)
+            let translated = try #require(state.recommendationOrder.dropFirst().first)
             let moderator = try #require(state.activeParticipants.first { $0.isModerator }).id
             var sequence = try store.lastSequence(of: id)
             for event: Event in [
@@ -149,6 +150,8 @@ private func recordScriptedSession(
                            colour: .pink, anonymous: false, at: at),
                 .noteDeleted(id: deleted, by: moderator, at: at),
                 .recommendationWithdrawn(id: withdrawn),
+                .recommendationEdited(id: translated, text: LocalizedText(translations: ["": "Des bus la nuit", "nl": "Nachtbussen"]),
+                                      sources: [], room: nil),
                 .participantLeft(id: departing.id, at: at),
             ] {
                 sequence += 1
@@ -178,6 +181,15 @@ private func recordScriptedSession(
                 let recommendations = try String.fetchAll(db, sql: "SELECT recommendation_id FROM recommendations WHERE session_id = ?", arguments: [id])
                 #expect(Set(recommendations) == Set(state.recommendations.keys))
                 #expect(!recommendations.contains(withdrawn))
+                // The original text, and the translations apart.
+                let row = try #require(try Row.fetchOne(
+                    db, sql: "SELECT text, translations FROM recommendations WHERE recommendation_id = ? AND session_id = ?",
+                    arguments: [translated, id]))
+                #expect(row["text"] as String == "Des bus la nuit")
+                #expect((row["translations"] as String?)?.contains("Nachtbussen") == true)
+                let plain = try Row.fetchAll(db, sql: "SELECT translations FROM recommendations WHERE session_id = ? AND recommendation_id <> ?",
+                                             arguments: [id, translated])
+                #expect(plain.allSatisfy { ($0["translations"] as String?) == nil })
                 #expect(try String.fetchOne(db, sql: "SELECT text FROM notes WHERE note_id = ?", arguments: [edited]) == "Texte revu")
 
                 let rooms = try String.fetchAll(db, sql: "SELECT room_id FROM rooms WHERE session_id = ?", arguments: [id])
