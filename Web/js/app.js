@@ -242,6 +242,7 @@ class ParticipantApp {
         field(t.t('join.role'), role),
         field(t.t('join.organisation'), organisation, t.t('join.optional')),
         field(t.t('join.language'), language));
+      form.append(this.privacyNotice());
       this.joinError = h('p', { class: 'error', role: 'alert', hidden: true });
       const button = h('button', { type: 'submit', class: 'button primary wide', text: t.t('join.submit') });
       form.append(this.joinError, button);
@@ -252,6 +253,21 @@ class ParticipantApp {
     }
     this.joinForm = form;
     replaceChildren(this.main, form);
+  }
+
+  /** What is recorded, who sees it, how long names are kept and whom to ask: told before anyone gives a name. */
+  privacyNotice() {
+    const { t } = this.ctx;
+    const { organiser, contact, retentionDays } = this.lookupResult;
+    const page = `/privacy.html?${new URLSearchParams({ code: this.code, lang: t.language })}`;
+    return h('section', { class: 'privacy-notice', 'aria-labelledby': 'privacy-title' },
+      h('h2', { id: 'privacy-title', text: t.t('privacy.title') }),
+      h('ul', {},
+        h('li', { text: t.t('privacy.kept') }),
+        h('li', { text: t.t('privacy.seen') }),
+        h('li', { text: t.t('privacy.retention', { organiser, n: retentionDays }) }),
+        h('li', { text: t.t('privacy.contact', { contact }) })),
+      h('a', { href: page, class: 'privacy-link', text: t.t('privacy.more') }));
   }
 
   joinState() {
