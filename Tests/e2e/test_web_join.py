@@ -1,10 +1,10 @@
-"""The join form and what it tells before anyone gives a name: the privacy notice and its full
-page, in the reader's language, on a phone and a 1920×1080 screen. Screenshots go to
-Tests/artifacts/web-join-*.png."""
+"""The join form and what it tells before anyone gives a name (the privacy notice and its full
+page), and what reaches the plenary: a promoted group with its notes. In the reader's language,
+on a phone and a 1920×1080 screen. Screenshots go to Tests/artifacts/web-join-*.png."""
 import pytest
 
-from web_support import join_url, shoot
-from test_web_session import PHONE, browser, new_page, server  # noqa: F401 (fixtures)
+from web_support import Moderator, join_url, shoot
+from test_web_session import PHONE, add_note, browser, join, new_page, note, open_breakout, server  # noqa: F401 (fixtures)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -80,3 +80,30 @@ def test_the_full_privacy_notice_without_a_workshop_says_where_to_find_its_detai
     expect(page.locator("main > p").first).to_have_text(
         "Open this page from your workshop's join form to see its organiser, contact and how long names are kept.")
     assert page.errors == []
+
+
+def test_a_promoted_group_brings_its_notes_texts_to_the_plenary(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    anne = new_page(browser, PHONE)
+    bram = new_page(browser, PROJECTOR, locale="fr-BE")
+    join(anne, server, "Anne")
+    join(bram, server, "Bram", language="fr")
+    open_breakout(moderator)
+    anne.click("[data-room='night-economy']")
+    bram.click("[data-room='public-space']")
+    for text in ("Queues at the night shop", "Taxis cannot stop"):
+        add_note(anne, "friction", text)
+        note(anne, text).wait_for()
+    written = ("Queues at the night shop", "Taxis cannot stop")
+    notes = [moderator.wait_for(lambda m: m.notes(text), text)[0]["id"] for text in written]
+    moderator.command("groupNotes", {"notes": notes, "name": "Night-time street life"})
+    group = moderator.wait_for(lambda m: m.events("clusterCreated"), "the group")[0]["id"]
+    moderator.command("promote", {"source": {"cluster": group}})
+    moderator.command("closeRooms", {"afterSeconds": None})
+    for page in (anne, bram):
+        item = page.locator(".plenary .promoted-item")
+        expect(item.locator(".promoted-text")).to_have_text("Night-time street life")
+        expect(item.locator(".promoted-note")).to_have_text(["Queues at the night shop", "Taxis cannot stop"])
+    shoot(anne, "join-03-promoted-group-phone-en")
+    shoot(bram, "join-04-promoted-group-projector-fr")
+    assert anne.errors == [] and bram.errors == []

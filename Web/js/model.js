@@ -486,6 +486,15 @@ export class SessionModel {
     return Array.from(byRoom, ([room, lines]) => ({ room, lines: ranked(lines) }));
   }
 
+  /**
+   * The notes of a promoted group as they now stand (none for a promoted note), once the reader
+   * may read its board: the room's members and moderators at once, everyone when the rooms close.
+   */
+  notesOfPromoted(item) {
+    const cluster = item.source.cluster ? this.clusters.get(item.source.cluster) : null;
+    return (cluster?.notes || []).map((id) => this.notes.get(id)).filter(Boolean);
+  }
+
   /** The text of a vote item: a note, a plenary item or a recommendation. */
   itemText(id, language) {
     const note = this.notes.get(id);

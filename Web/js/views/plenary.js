@@ -39,8 +39,11 @@ export class PlenaryView {
     reconcile(this.rooms, Array.from(byRoom.keys()), (room) => room, () => h('section', { class: 'promoted-room' },
       h('h4', {}), h('ul', { class: 'promoted-list' })), (el, room) => {
       setText(el.querySelector('h4'), room === PLENARY ? t.t('board.plenary') : wt(this.ctx, model.room(room)?.theme));
-      reconcile(el.querySelector('ul'), byRoom.get(room), (item) => item.id, () => h('li', { class: 'promoted-item' }),
-        (li, item) => setText(li, item.text));
+      reconcile(el.querySelector('ul'), byRoom.get(room), (item) => item.id, () => h('li', { class: 'promoted-item' },
+        h('span', { class: 'promoted-text' }), h('ul', { class: 'promoted-notes' })), (li, item) => {
+        setText(li.querySelector('.promoted-text'), item.text);
+        this.groupNotes(li.querySelector('.promoted-notes'), item);
+      });
     });
 
     setText(this.recsTitle, t.t(model.status === 'ended' ? 'plenary.endRecommendations' : 'plenary.recommendations'));
@@ -62,5 +65,14 @@ export class PlenaryView {
     show(this.finalTitle.parentElement, !!round);
     setText(this.finalTitle, t.t('plenary.final'));
     if (round) this.final.replaceChildren(resultRows(this.ctx, round));
+  }
+
+  /** A promoted group brings its notes' texts under its name. */
+  groupNotes(list, item) {
+    const { model, t } = this.ctx;
+    const notes = model.notesOfPromoted(item);
+    show(list, notes.length > 0);
+    reconcile(list, notes, (note) => note.id, () => h('li', { class: 'promoted-note' }),
+      (li, note) => setText(li, model.noteText(note, t.language)));
   }
 }
