@@ -107,3 +107,36 @@ def test_a_promoted_group_brings_its_notes_texts_to_the_plenary(browser, server)
     shoot(anne, "join-03-promoted-group-phone-en")
     shoot(bram, "join-04-promoted-group-projector-fr")
     assert anne.errors == [] and bram.errors == []
+
+
+def test_workshop_texts_shown_in_another_language_than_the_interfaces_carry_their_lang(browser, server):
+    """The demo workshop is in English and French: a Dutch interface shows its texts in English,
+    marked so, while a French one shows the French translations, unmarked."""
+    moderator = Moderator(new_page(browser), server)
+    anne = new_page(browser, PHONE, locale="nl-BE")
+    bram = new_page(browser, PROJECTOR, locale="fr-BE")
+    join(anne, server, "Anne")
+    join(bram, server, "Bram", language="fr")
+    open_breakout(moderator)
+    anne.select_option("#language", "nl")
+    expect(anne.locator("html")).to_have_attribute("lang", "nl")
+    expect(anne.locator(".brand-title")).to_have_text("Safer streets at night: a quick demo")
+    expect(anne.locator(".brand-title")).to_have_attribute("lang", "en")
+    expect(anne.locator(".slot-clock .slot-title")).to_have_attribute("lang", "en")
+    themes = anne.locator(".room-theme")
+    expect(themes).to_have_count(2)
+    assert [themes.nth(i).get_attribute("lang") for i in range(2)] == ["en", "en"]
+    shoot(anne, "join-05-lang-rooms-phone-nl")
+    anne.click("[data-room='night-economy']")
+    expect(anne.locator(".board-theme")).to_have_attribute("lang", "en")
+    titles = anne.locator(".column .prompt")
+    assert titles.count() >= 1
+    assert {titles.nth(i).get_attribute("lang") for i in range(titles.count())} == {"en"}
+    # Interface strings around them are Dutch and carry no lang of their own.
+    assert anne.locator(".connection [lang], .toasts [lang]").count() == 0
+    shoot(anne, "join-06-lang-board-phone-nl")
+
+    expect(bram.locator(".brand-title")).to_have_text("Des rues plus sûres la nuit : démo rapide")
+    assert bram.locator("#main [lang], header [lang]").count() == 0
+    shoot(bram, "join-07-lang-projector-fr")
+    assert anne.errors == [] and bram.errors == []

@@ -16,13 +16,21 @@ export function parseBoard(board) {
 
 /** The text of a workshop `LocalizedText` (a string, or an object keyed by language) in `language`. */
 export function localized(text, language, fallbacks = []) {
-  if (text == null) return '';
-  if (typeof text === 'string') return text;
-  if (text[language] != null) return text[language];
-  if (text[''] != null) return text[''];
-  for (const other of fallbacks) if (text[other] != null) return text[other];
+  return localizedIn(text, language, fallbacks).text;
+}
+
+/**
+ * The text `localized` picks and the language it is written in: `language`, else the
+ * language-neutral text (`lang` null), else the first of `fallbacks` that has one, else any.
+ */
+export function localizedIn(text, language, fallbacks = []) {
+  if (text == null) return { text: '', lang: null };
+  if (typeof text === 'string') return { text, lang: null };
+  if (text[language] != null) return { text: text[language], lang: language };
+  if (text[''] != null) return { text: text[''], lang: null };
+  for (const other of fallbacks) if (text[other] != null) return { text: text[other], lang: other };
   const keys = Object.keys(text).sort();
-  return keys.length ? text[keys[0]] : '';
+  return keys.length ? { text: text[keys[0]], lang: keys[0] || null } : { text: '', lang: null };
 }
 
 /** Lines sorted by dots, most first, with ranks (1, 2, 2, 4: equal dots share a rank). */

@@ -3,11 +3,27 @@
 
 import { h, reconcile, setText, show } from '../dom.js';
 import { formatCountdown } from '../i18n.js';
-import { localized, PLENARY } from '../model.js';
+import { localized, localizedIn, PLENARY } from '../model.js';
 
 /** The workshop text of `value` in the reader's language. */
 export function wt(ctx, value) {
   return localized(value, ctx.t.language, ctx.model.workshop?.languages || []);
+}
+
+/**
+ * Props for `h()` showing a workshop text: its text, and its `lang` when it is written in another
+ * language than the interface's (a translation the workshop lacks), so it is read out in its own.
+ */
+export function wtProps(ctx, value, languages = ctx.model.workshop?.languages || []) {
+  const { text, lang } = localizedIn(value, ctx.t.language, languages);
+  return { text, lang: lang && lang !== ctx.t.language ? lang : null };
+}
+
+/** Sets `el` to a workshop text (or an interface string), with its `lang` as `wtProps` gives it. */
+export function setWorkshopText(ctx, el, value, languages) {
+  const { text, lang } = wtProps(ctx, value, languages);
+  setText(el, text);
+  if (lang) el.setAttribute('lang', lang); else el.removeAttribute('lang');
 }
 
 /** Current slot title and a countdown that follows the server clock. */
@@ -23,9 +39,9 @@ export class SlotClock {
   update() {
     const { model, t } = this.ctx;
     const slot = model.currentSlot;
-    if (model.status === 'ended') setText(this.title, t.t('session.ended'));
-    else if (!slot) setText(this.title, model.status === 'created' ? t.t('session.notStarted') : t.t('session.between'));
-    else setText(this.title, wt(this.ctx, slot.title));
+    if (model.status === 'ended') setWorkshopText(this.ctx, this.title, t.t('session.ended'));
+    else if (!slot) setWorkshopText(this.ctx, this.title, model.status === 'created' ? t.t('session.notStarted') : t.t('session.between'));
+    else setWorkshopText(this.ctx, this.title, slot.title);
     this.tick();
   }
 
