@@ -3,8 +3,9 @@ page), and what reaches the plenary: a promoted group with its notes. In the rea
 on a phone and a 1920×1080 screen. Screenshots go to Tests/artifacts/web-join-*.png."""
 import pytest
 
-from web_support import Moderator, join_url, shoot
-from test_web_session import PHONE, add_note, browser, join, new_page, note, open_breakout, server  # noqa: F401 (fixtures)
+from web_support import join_url, shoot
+from test_web_room import two_rooms_with_a_note_each
+from test_web_session import PHONE, add_note, browser, new_page, note, server  # noqa: F401 (fixtures)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -83,19 +84,10 @@ def test_the_full_privacy_notice_without_a_workshop_says_where_to_find_its_detai
 
 
 def test_a_promoted_group_brings_its_notes_texts_to_the_plenary(browser, server):
-    moderator = Moderator(new_page(browser), server)
-    anne = new_page(browser, PHONE)
-    bram = new_page(browser, PROJECTOR, locale="fr-BE")
-    join(anne, server, "Anne")
-    join(bram, server, "Bram", language="fr")
-    open_breakout(moderator)
-    anne.click("[data-room='night-economy']")
-    bram.click("[data-room='public-space']")
-    for text in ("Queues at the night shop", "Taxis cannot stop"):
-        add_note(anne, "friction", text)
-        note(anne, text).wait_for()
-    written = ("Queues at the night shop", "Taxis cannot stop")
-    notes = [moderator.wait_for(lambda m: m.notes(text), text)[0]["id"] for text in written]
+    moderator, anne, bram = two_rooms_with_a_note_each(browser, server)
+    add_note(anne, "friction", "Taxis cannot stop")
+    note(anne, "Taxis cannot stop").wait_for()
+    notes = [moderator.wait_for(lambda m: m.notes(text), text)[0]["id"] for text in ("Queues at the night shop", "Taxis cannot stop")]
     moderator.command("groupNotes", {"notes": notes, "name": "Night-time street life"})
     group = moderator.wait_for(lambda m: m.events("clusterCreated"), "the group")[0]["id"]
     moderator.command("promote", {"source": {"cluster": group}})
@@ -112,31 +104,21 @@ def test_a_promoted_group_brings_its_notes_texts_to_the_plenary(browser, server)
 def test_workshop_texts_shown_in_another_language_than_the_interfaces_carry_their_lang(browser, server):
     """The demo workshop is in English and French: a Dutch interface shows its texts in English,
     marked so, while a French one shows the French translations, unmarked."""
-    moderator = Moderator(new_page(browser), server)
-    anne = new_page(browser, PHONE, locale="nl-BE")
-    bram = new_page(browser, PROJECTOR, locale="fr-BE")
-    join(anne, server, "Anne")
-    join(bram, server, "Bram", language="fr")
-    open_breakout(moderator)
+    moderator, anne, bram = two_rooms_with_a_note_each(browser, server)
     anne.select_option("#language", "nl")
     expect(anne.locator("html")).to_have_attribute("lang", "nl")
     expect(anne.locator(".brand-title")).to_have_text("Safer streets at night: a quick demo")
     expect(anne.locator(".brand-title")).to_have_attribute("lang", "en")
     expect(anne.locator(".slot-clock .slot-title")).to_have_attribute("lang", "en")
-    themes = anne.locator(".room-theme")
-    expect(themes).to_have_count(2)
-    assert [themes.nth(i).get_attribute("lang") for i in range(2)] == ["en", "en"]
-    shoot(anne, "join-05-lang-rooms-phone-nl")
-    anne.click("[data-room='night-economy']")
     expect(anne.locator(".board-theme")).to_have_attribute("lang", "en")
     titles = anne.locator(".column .prompt")
     assert titles.count() >= 1
     assert {titles.nth(i).get_attribute("lang") for i in range(titles.count())} == {"en"}
     # Interface strings around them are Dutch and carry no lang of their own.
     assert anne.locator(".connection [lang], .toasts [lang]").count() == 0
-    shoot(anne, "join-06-lang-board-phone-nl")
+    shoot(anne, "join-05-lang-board-phone-nl")
 
     expect(bram.locator(".brand-title")).to_have_text("Des rues plus sûres la nuit : démo rapide")
     assert bram.locator("#main [lang], header [lang]").count() == 0
-    shoot(bram, "join-07-lang-projector-fr")
+    shoot(bram, "join-06-lang-projector-fr")
     assert anne.errors == [] and bram.errors == []
