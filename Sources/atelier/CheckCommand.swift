@@ -17,6 +17,7 @@ struct CheckCommand: ParsableCommand {
             do {
                 let workshop = try WorkshopFile.load(path: file)
                 print("\(file): ok — \(WorkshopSummary(workshop))")
+                for stated in workshop.statedDefaults { print("\(file): \(stated)") }
             } catch {
                 failed = true
                 printError(error.description)

@@ -56,6 +56,37 @@ struct WorkshopValidationTests {
         #expect(issues { $0.organiser = " " } == [issue("organiser", "must not be empty")])
     }
 
+    @Test("The privacy contact, when given, says whom to contact in 1 to 200 characters")
+    func contact() {
+        let rule = "must be 1 to 200 characters saying whom to contact (an address, a mail or a phone number)"
+        #expect(issues { $0.contact = " \u{200B}" } == [issue("contact", rule)])
+        #expect(issues { $0.contact = String(repeating: "a", count: 201) } == [issue("contact", rule)])
+        #expect(issues { $0.contact = "privacy@atelier.example, +32 2 000 00 00" } == [])
+    }
+
+    @Test("The retention, when given, is 1 to 3650 days")
+    func retentionDays() {
+        let rule = "must be a whole number of days from 1 to 3650"
+        for bad in [0, -1, 3651] { #expect(issues { $0.retentionDays = bad } == [issue("retentionDays", rule)]) }
+        #expect(issues { $0.retentionDays = 1 } == [])
+        #expect(issues { $0.retentionDays = 3650 } == [])
+    }
+
+    @Test("The privacy notice names the organiser and a 30-day retention when the file gives neither, and says so")
+    func privacyDefaultsAreStated() {
+        let bare = Fixture.workshop { $0.contact = nil; $0.retentionDays = nil }
+        #expect(bare.noticeContact == "Atelier asbl")
+        #expect(bare.noticeRetentionDays == 30)
+        #expect(bare.statedDefaults.map(\.description) == [
+            "contact: not given: the privacy notice names the organiser, Atelier asbl, as the contact",
+            "retentionDays: not given: the privacy notice says names are kept 30 days after the session",
+        ])
+        let given = Fixture.workshop { $0.contact = "dpo@atelier.example"; $0.retentionDays = 90 }
+        #expect(given.noticeContact == "dpo@atelier.example")
+        #expect(given.noticeRetentionDays == 90)
+        #expect(given.statedDefaults == [])
+    }
+
     @Test("The date is a real calendar date written YYYY-MM-DD")
     func date() {
         for bad in ["2025-02-29", "2025-13-01", "2025-04-31", "2025-6-14", "14/06/2025", "2025-06-00", ""] {

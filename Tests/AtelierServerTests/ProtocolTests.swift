@@ -71,6 +71,9 @@ import Testing
         #expect(preview["code"]?.stringValue == server.code)
         #expect(preview["title"]?["en"]?.stringValue == "Trial workshop")
         #expect(preview["organiser"]?.stringValue == "Ville test")
+        // The workshop gives no privacy contact or retention: the notice states the defaults.
+        #expect(preview["contact"]?.stringValue == "Ville test")
+        #expect(preview["retentionDays"]?.int64Value == 30)
         #expect(preview["languages"] == .array([.string("fr"), .string("en")]))
         #expect(preview["roles"]?[0]?["id"]?.stringValue == "elu")
         #expect(preview["roles"]?[1]?["label"]?.serialized() == #""Citoyen·ne""#)

@@ -73,6 +73,8 @@ def test_every_property_of_the_schema_is_accepted_by_check(atelier):
     (lambda w: w.update(date="21/01/2021"), "date: must be a date written YYYY-MM-DD"),
     (lambda w: w["voting"].update(maxDotsPerNote=101), "voting.maxDotsPerNote"),
     (lambda w: w.update(rooms=[{"id": "plenary", "theme": "x"}]), "rooms[0].id"),
+    (lambda w: w.update(contact=""), "contact: must be 1 to 200 characters"),
+    (lambda w: w.update(retentionDays=0), "retentionDays: must be a whole number of days from 1 to 3650"),
 ])
 def test_broken_workshop_is_refused_by_check_and_schema(atelier, tmp_path, change, expected):
     document = json.loads((WORKSHOPS / "befus-25-ans.json").read_text())
@@ -84,6 +86,21 @@ def test_broken_workshop_is_refused_by_check_and_schema(atelier, tmp_path, chang
     assert expected in result.stderr
     assert f"{broken}:" in result.stderr.splitlines()[0]
     assert schema_errors(document) != [] or expected.startswith(("rooms[5]", "voting.maxDotsPerNote"))
+
+
+def test_check_says_what_the_privacy_notice_states_when_the_file_leaves_it_out(atelier, tmp_path):
+    document = json.loads((WORKSHOPS / "befus-25-ans.json").read_text())
+    del document["contact"], document["retentionDays"]
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps(document, ensure_ascii=False))
+    result = atelier("check", bare)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        f"{bare}: contact: not given: the privacy notice names the organiser, BeFUS asbl, as the contact",
+        f"{bare}: retentionDays: not given: the privacy notice says names are kept 30 days after the session",
+    ]
+    shipped = atelier("check", *SHIPPED)
+    assert "not given" not in shipped.stdout
 
 
 def test_syntax_error_is_reported_with_its_line(atelier, tmp_path):

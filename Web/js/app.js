@@ -3,12 +3,11 @@
 
 import { h, replaceChildren, setText, show } from './dom.js';
 import { LANGUAGES, preferredLanguage, translator } from './i18n.js';
-import { localized } from './model.js';
 import { LiveSession } from './session.js';
 import { normaliseCode, storage } from './storage.js';
 import { BoardView } from './views/board.js';
 import { DraftsView } from './views/drafts.js';
-import { Announcements, ConnectionBadge, Programme, SlotClock, wt } from './views/common.js';
+import { Announcements, ConnectionBadge, Programme, SlotClock, setWorkshopText, wt, wtProps } from './views/common.js';
 import { PlenaryView } from './views/plenary.js';
 import { VoteView } from './views/vote.js';
 
@@ -127,7 +126,7 @@ class ParticipantApp {
     setText(this.skip, t.t('a11y.skip'));
     setText(this.languageLabel, t.t('join.language'));
     this.renderLanguageOptions();
-    setText(this.brand, model.workshop ? wt(this.ctx, model.workshop.title) : 'atelier');
+    setWorkshopText(this.ctx, this.brand, model.workshop ? model.workshop.title : 'atelier');
     document.title = model.workshop ? `${wt(this.ctx, model.workshop.title)} · atelier` : 'atelier';
     this.badge.update();
     document.body.dataset.phase = this.phase;
@@ -239,10 +238,10 @@ class ParticipantApp {
       });
     } else {
       const { roles, languages, title: workshopTitle, organiser } = this.lookupResult;
-      const text = (value) => localized(value, t.language, languages);
-      setText(title, text(workshopTitle));
+      const text = (value) => wtProps(this.ctx, value, languages);
+      setWorkshopText(this.ctx, title, workshopTitle, languages);
       form.append(h('p', { class: 'lead', text: organiser }));
-      if (this.lookupResult.description) form.append(h('p', { text: text(this.lookupResult.description) }));
+      if (this.lookupResult.description) form.append(h('p', text(this.lookupResult.description)));
       form.append(h('p', { class: 'code-chip' }, t.t('join.session'), ' ', h('strong', { text: this.code }), ' ',
         h('button', { type: 'button', class: 'link', text: t.t('join.changeCode'), onclick: () => {
           this.lookupResult = null; this.codeFromLink = false; this.render(); this.main.querySelector('#join-code')?.focus();
@@ -250,7 +249,7 @@ class ParticipantApp {
       const name = h('input', { id: 'join-name', name: 'name', type: 'text', autocomplete: 'name', maxlength: 80, required: true, value: saved.name || '' });
       const role = h('select', { id: 'join-role', name: 'role', required: true },
         h('option', { value: '', text: t.t('join.rolePick') }),
-        roles.map((r) => h('option', { value: r.id, text: text(r.label), selected: saved.role === r.id })));
+        roles.map((r) => h('option', { value: r.id, ...text(r.label), selected: saved.role === r.id })));
       const organisation = h('input', { id: 'join-organisation', name: 'organisation', type: 'text', autocomplete: 'organization', maxlength: 120, value: saved.organisation || '' });
       const language = h('select', { id: 'join-language', name: 'language' },
         languages.map((code) => h('option', { value: code, selected: code === (LANGUAGES.includes(t.language) && languages.includes(t.language) ? t.language : languages[0]),
@@ -261,6 +260,7 @@ class ParticipantApp {
         field(t.t('join.role'), role),
         field(t.t('join.organisation'), organisation, t.t('join.optional')),
         field(t.t('join.language'), language));
+      form.append(this.privacyNotice());
       this.joinError = h('p', { class: 'error', role: 'alert', hidden: true });
       const button = h('button', { type: 'submit', class: 'button primary wide', text: t.t('join.submit') });
       form.append(this.joinError, button);
@@ -271,6 +271,21 @@ class ParticipantApp {
     }
     this.joinForm = form;
     replaceChildren(this.main, form);
+  }
+
+  /** What is recorded, who sees it, how long names are kept and whom to ask: told before anyone gives a name. */
+  privacyNotice() {
+    const { t } = this.ctx;
+    const { organiser, contact, retentionDays } = this.lookupResult;
+    const page = `/privacy.html?${new URLSearchParams({ code: this.code, lang: t.language })}`;
+    return h('section', { class: 'privacy-notice', 'aria-labelledby': 'privacy-title' },
+      h('h2', { id: 'privacy-title', text: t.t('privacy.title') }),
+      h('ul', {},
+        h('li', { text: t.t('privacy.kept') }),
+        h('li', { text: t.t('privacy.seen') }),
+        h('li', { text: t.t('privacy.retention', { organiser, n: retentionDays }) }),
+        h('li', { text: t.t('privacy.contact', { contact }) })),
+      h('a', { href: page, class: 'privacy-link', text: t.t('privacy.more') }));
   }
 
   joinState() {
@@ -373,8 +388,8 @@ class ParticipantApp {
     let closed = false;
     if (model.status === 'created') {
       key = 'before';
-      build = () => this.infoCard(wt(this.ctx, model.workshop.title), [
-        model.workshop.description ? wt(this.ctx, model.workshop.description) : null,
+      build = () => this.infoCard(model.workshop.title, [
+        model.workshop.description,
         t.t('session.dateBy', { date: t.date(model.workshop.date), organiser: model.workshop.organiser }),
         t.t('session.startsSoon')]);
     } else if (model.status === 'ended') {
@@ -398,7 +413,7 @@ class ParticipantApp {
         build = () => this.roomsList(t.t('rooms.pick'), true);
       } else {
         key = `wait-room:${slot.id}`;
-        build = () => this.infoCard(wt(this.ctx, slot.title), [t.t('rooms.waitAssign')]);
+        build = () => this.infoCard(slot.title, [t.t('rooms.waitAssign')]);
       }
     } else if (slot) {
       const board = model.currentBoard();
@@ -407,7 +422,7 @@ class ParticipantApp {
         key = `synthesis:${slot.id}`;
         build = () => [];
       } else if (!board) {
-        build = () => this.infoCard(wt(this.ctx, slot.title), [slot.description ? wt(this.ctx, slot.description) : null]);
+        build = () => this.infoCard(slot.title, [slot.description]);
       }
     } else {
       key = 'between';
@@ -423,9 +438,8 @@ class ParticipantApp {
       const stageKey = closed ? `${key}:closed` : key;
       if (this.stageKey !== stageKey) {
         const extra = [];
-        const slotDescription = slot?.description ? wt(this.ctx, slot.description) : null;
         if (closed) extra.push(...this.closedRoomsIntro(slot));
-        else if (slotDescription) extra.push(h('p', { class: 'slot-description', text: slotDescription }));
+        else if (slot?.description) extra.push(h('p', { class: 'slot-description', ...wtProps(this.ctx, slot.description) }));
         if (slot?.kind === 'breakout' && model.breakout?.mode === 'self' && !me?.isModerator) {
           extra.push(h('button', { type: 'button', class: 'link change-room', text: t.t('rooms.change'),
             onclick: () => { this.pickingRoom = true; this.stageKey = null; this.render(); } }));
@@ -457,7 +471,7 @@ class ParticipantApp {
     return [h('p', { class: 'rooms-closed', role: 'status', text: t.t('rooms.closed') }),
       h('nav', { class: 'room-tabs', 'aria-label': t.t('rooms.browse') }, rooms.map((id) => h('button', {
         type: 'button', class: 'room-tab', dataset: { browseRoom: id }, 'aria-pressed': String(id === this.browsingRoom),
-        text: wt(this.ctx, model.room(id)?.theme) || id,
+        ...wtProps(this.ctx, model.room(id)?.theme || id),
         onclick: () => {
           this.browsingRoom = id;
           this.stageKey = null;
@@ -467,9 +481,10 @@ class ParticipantApp {
       })))];
   }
 
+  /** A card of workshop texts or interface strings, each with its `lang` when not the interface's. */
   infoCard(title, lines) {
-    return h('section', { class: 'card info' }, h('h2', { text: title }),
-      lines.filter(Boolean).map((line) => h('p', { text: line })));
+    return h('section', { class: 'card info' }, h('h2', wtProps(this.ctx, title)),
+      lines.filter(Boolean).map((line) => h('p', wtProps(this.ctx, line))));
   }
 
   roomsList(title, selectable, cancellable = false) {
@@ -478,9 +493,8 @@ class ParticipantApp {
     const rooms = model.breakout?.rooms || model.roomsOf(slot);
     const list = h('ul', { class: 'room-list' }, rooms.map((id) => {
       const room = model.room(id);
-      const theme = wt(this.ctx, room?.theme) || id;
       const count = Array.from(model.participants.values()).filter((p) => p.room === id && p.active && !p.isModerator).length;
-      const content = [h('span', { class: 'room-theme', text: theme }),
+      const content = [h('span', { class: 'room-theme', ...wtProps(this.ctx, room?.theme || id) }),
         selectable ? h('span', { class: 'room-count', text: t.t('rooms.people', { n: count }) }) : null];
       if (!selectable) return h('li', { class: 'room' }, content);
       const current = model.mine?.room === id;
@@ -496,7 +510,7 @@ class ParticipantApp {
       }, content));
     }));
     return h('section', { class: 'card rooms' }, h('h2', { text: title }),
-      slot?.description ? h('p', { class: 'slot-description', text: wt(this.ctx, slot.description) }) : null, list,
+      slot?.description ? h('p', { class: 'slot-description', ...wtProps(this.ctx, slot.description) }) : null, list,
       cancellable ? h('button', { type: 'button', class: 'link', text: t.t('action.cancel'),
         onclick: () => { this.pickingRoom = false; this.stageKey = null; this.render(); } }) : null);
   }

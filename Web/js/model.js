@@ -21,13 +21,14 @@ export function localized(text, language, fallbacks = []) {
 
 /**
  * A `LocalizedText` in `language` with the language it is written in (`lang`): the reader's,
- * else the original (a plain string or the empty key, written in the first of `fallbacks`, the
- * workshop's first language), else the first fallback that has it, else any (alphabetically first).
+ * else the original (the empty key, written in the first of `fallbacks`, the workshop's first
+ * language), else the first fallback that has it, else any (alphabetically first). A plain string
+ * says nothing of its language (an interface string, a text given once): `lang` is null.
  */
 export function localizedEntry(text, language, fallbacks = []) {
   const original = fallbacks[0] || null;
   if (text == null) return { text: '', lang: null };
-  if (typeof text === 'string') return { text, lang: original };
+  if (typeof text === 'string') return { text, lang: null };
   if (text[language] != null) return { text: text[language], lang: language };
   if (text[''] != null) return { text: text[''], lang: original };
   for (const other of fallbacks) if (text[other] != null) return { text: text[other], lang: other };
@@ -494,6 +495,15 @@ export class SessionModel {
       byRoom.get(room).push(line);
     }
     return Array.from(byRoom, ([room, lines]) => ({ room, lines: ranked(lines) }));
+  }
+
+  /**
+   * The notes of a promoted group as they now stand (none for a promoted note), once the reader
+   * may read its board: the room's members and moderators at once, everyone when the rooms close.
+   */
+  notesOfPromoted(item) {
+    const cluster = item.source.cluster ? this.clusters.get(item.source.cluster) : null;
+    return (cluster?.notes || []).map((id) => this.notes.get(id)).filter(Boolean);
   }
 
   /** The text of a vote item: a note, a plenary item or a recommendation. */

@@ -37,4 +37,25 @@ extension WorkshopDefinition {
 
     /// The workshop's own language, used when a text lacks the reader's.
     public var primaryLanguage: String { languages.first ?? "en" }
+
+    /// Days names are kept after the session when the file does not say.
+    public static let defaultRetentionDays = 30
+
+    /// Whom the privacy notice names to contact: the file's `contact`, else the organiser.
+    public var noticeContact: String { contact ?? organiser }
+
+    /// The retention the privacy notice announces: the file's `retentionDays`, else the default.
+    public var noticeRetentionDays: Int { retentionDays ?? Self.defaultRetentionDays }
+
+    /// What the privacy notice states by default because the file leaves it out, for `atelier check` to say.
+    public var statedDefaults: [WorkshopIssue] {
+        var notes: [WorkshopIssue] = []
+        if contact == nil {
+            notes.append(WorkshopIssue(path: "contact", message: "not given: the privacy notice names the organiser, \(organiser), as the contact"))
+        }
+        if retentionDays == nil {
+            notes.append(WorkshopIssue(path: "retentionDays", message: "not given: the privacy notice says names are kept \(Self.defaultRetentionDays) days after the session"))
+        }
+        return notes
+    }
 }

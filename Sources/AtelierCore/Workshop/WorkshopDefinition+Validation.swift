@@ -23,6 +23,7 @@ private struct WorkshopValidator {
         identifier(workshop.id, at: "id")
         text(workshop.title, at: "title")
         if workshop.organiser.isBlank { flag("organiser", "must not be empty") }
+        privacy()
         if !isDate(workshop.date) { flag("date", "must be a date written YYYY-MM-DD") }
         if !isTimeZone(workshop.timezone) { flag("timezone", "must be a time zone name such as Europe/Brussels") }
         languages()
@@ -60,6 +61,15 @@ private struct WorkshopValidator {
                 flag(where_, "\"\(key)\" is not one of the workshop's languages (\(workshop.languages.joined(separator: ", ")))")
             }
             if text.values[key]?.isBlank ?? true { flag(where_, "must not be empty") }
+        }
+    }
+
+    private mutating func privacy() {
+        if let contact = workshop.contact, contact.isBlank || contact.count > 200 {
+            flag("contact", "must be 1 to 200 characters saying whom to contact (an address, a mail or a phone number)")
+        }
+        if let days = workshop.retentionDays, !(1...3650).contains(days) {
+            flag("retentionDays", "must be a whole number of days from 1 to 3650")
         }
     }
 

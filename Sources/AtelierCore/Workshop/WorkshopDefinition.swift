@@ -11,6 +11,12 @@ public struct WorkshopDefinition: Hashable, Sendable, Codable {
     public var title: LocalizedText
     /// Who runs the workshop (`BeFUS asbl`).
     public var organiser: String
+    /// Whom participants contact about their data (an address, a mail or phone), named in the
+    /// privacy notice of the join form; the organiser when absent (`noticeContact`).
+    public var contact: String?
+    /// Days the organiser commits to keep participants' names after the session, announced in
+    /// the privacy notice; `defaultRetentionDays` when absent.
+    public var retentionDays: Int?
     /// Calendar date of the session, `YYYY-MM-DD`.
     public var date: String
     /// IANA time zone of the venue (`Europe/Brussels`); planned times are local to it.
@@ -148,11 +154,13 @@ public struct WorkshopDefinition: Hashable, Sendable, Codable {
     }
 
     public init(
-        format: Int = 1, id: String, title: LocalizedText, organiser: String, date: String, timezone: String,
+        format: Int = 1, id: String, title: LocalizedText, organiser: String, contact: String? = nil,
+        retentionDays: Int? = nil, date: String, timezone: String,
         languages: [String], description: LocalizedText? = nil, roles: [Role], rooms: [Room],
         prompts: [Prompt]? = nil, agenda: [AgendaSlot], voting: VotingSettings, assignment: AssignmentMode
     ) {
         self.format = format; self.id = id; self.title = title; self.organiser = organiser; self.date = date
+        self.contact = contact; self.retentionDays = retentionDays
         self.timezone = timezone; self.languages = languages; self.description = description; self.roles = roles
         self.rooms = rooms; self.prompts = prompts; self.agenda = agenda; self.voting = voting
         self.assignment = assignment

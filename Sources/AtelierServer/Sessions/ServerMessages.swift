@@ -92,6 +92,9 @@ enum ServerMessages {
         var code: String
         var title: LocalizedText
         var organiser: String
+        /// Whom the join form's privacy notice names, and how many days it says names are kept.
+        var contact: String
+        var retentionDays: Int
         var date: String
         var description: LocalizedText?
         var languages: [String]
@@ -101,6 +104,8 @@ enum ServerMessages {
             self.code = code
             title = workshop.title
             organiser = workshop.organiser
+            contact = workshop.noticeContact
+            retentionDays = workshop.noticeRetentionDays
             date = workshop.date
             description = workshop.description
             languages = workshop.languages

@@ -4,7 +4,7 @@
 
 import { h, reconcile, replaceChildren, setText, show } from '../dom.js';
 import { COLOURS, parseBoard, PLENARY } from '../model.js';
-import { wt } from './common.js';
+import { setWorkshopText, wt } from './common.js';
 
 let uid = 0;
 const nextId = (prefix) => `${prefix}-${++uid}`;
@@ -49,7 +49,7 @@ export class BoardView {
     const { model, t } = this.ctx;
     const { room } = parseBoard(this.board);
     const roomDef = model.room(room);
-    setText(this.heading, this.isPlenary ? wt(this.ctx, model.currentSlot?.title) : wt(this.ctx, roomDef?.theme));
+    setWorkshopText(this.ctx, this.heading, this.isPlenary ? model.currentSlot?.title : roomDef?.theme);
     setText(this.subheading, this.isPlenary ? t.t('board.plenary') : t.t('board.room'));
     const prompts = model.promptsOf(this.board);
     reconcile(this.columns, prompts, (p) => p.id, (p) => {
@@ -185,7 +185,7 @@ class ColumnView {
   update() {
     const { model, t, live } = this.ctx;
     const board = this.boardView.board;
-    setText(this.title, wt(this.ctx, this.prompt.text));
+    setWorkshopText(this.ctx, this.title, this.prompt.text);
     setText(this.textLabel, t.t('note.newLabel', { prompt: wt(this.ctx, this.prompt.text) }));
     this.text.placeholder = t.t('note.placeholder');
     setText(this.anonLabel, t.t('note.anonymous'));

@@ -11,14 +11,19 @@ export function wt(ctx, value) {
 }
 
 /**
- * Puts a moderator's text given once or per language (an announcement, a recommendation) into
- * `el` in the reader's language, else the original marked with its `lang` for screen readers and hyphenation.
+ * Props for `h()` showing a workshop text: its text, and its `lang` when it is written in another
+ * language than the interface's (a translation the workshop lacks), so it is read out in its own.
  */
-export function setLocalized(ctx, el, value) {
-  const { text, lang } = localizedEntry(value, ctx.t.language, ctx.model.workshop?.languages || []);
+export function wtProps(ctx, value, languages = ctx.model.workshop?.languages || []) {
+  const { text, lang } = localizedEntry(value, ctx.t.language, languages);
+  return { text, lang: lang && lang !== ctx.t.language ? lang : null };
+}
+
+/** Sets `el` to a workshop text (or an interface string), with its `lang` as `wtProps` gives it. */
+export function setWorkshopText(ctx, el, value, languages) {
+  const { text, lang } = wtProps(ctx, value, languages);
   setText(el, text);
-  if (lang && lang !== ctx.t.language) el.setAttribute('lang', lang);
-  else el.removeAttribute('lang');
+  if (lang) el.setAttribute('lang', lang); else el.removeAttribute('lang');
 }
 
 /** Current slot title and a countdown that follows the server clock. */
@@ -34,9 +39,9 @@ export class SlotClock {
   update() {
     const { model, t } = this.ctx;
     const slot = model.currentSlot;
-    if (model.status === 'ended') setText(this.title, t.t('session.ended'));
-    else if (!slot) setText(this.title, model.status === 'created' ? t.t('session.notStarted') : t.t('session.between'));
-    else setText(this.title, wt(this.ctx, slot.title));
+    if (model.status === 'ended') setWorkshopText(this.ctx, this.title, t.t('session.ended'));
+    else if (!slot) setWorkshopText(this.ctx, this.title, model.status === 'created' ? t.t('session.notStarted') : t.t('session.between'));
+    else setWorkshopText(this.ctx, this.title, slot.title);
     this.tick();
   }
 
@@ -100,7 +105,7 @@ export class Announcements {
     const timeZone = model.workshop?.timezone;
     reconcile(this.list, items, (a) => a.id, () => h('li', {},
       h('span', { class: 'text' }), h('time', { class: 'when' })), (el, a) => {
-      setLocalized(this.ctx, el.querySelector('.text'), a.text);
+      setWorkshopText(this.ctx, el.querySelector('.text'), a.text);
       setText(el.querySelector('.when'), t.time(a.at, timeZone));
       el.classList.toggle('latest', a === items[0]);
     });

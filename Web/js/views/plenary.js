@@ -3,7 +3,7 @@
 
 import { h, reconcile, setText, show } from '../dom.js';
 import { PLENARY } from '../model.js';
-import { resultRows, setLocalized, wt } from './common.js';
+import { resultRows, setWorkshopText, wt } from './common.js';
 
 export class PlenaryView {
   constructor(ctx) {
@@ -39,8 +39,11 @@ export class PlenaryView {
     reconcile(this.rooms, Array.from(byRoom.keys()), (room) => room, () => h('section', { class: 'promoted-room' },
       h('h4', {}), h('ul', { class: 'promoted-list' })), (el, room) => {
       setText(el.querySelector('h4'), room === PLENARY ? t.t('board.plenary') : wt(this.ctx, model.room(room)?.theme));
-      reconcile(el.querySelector('ul'), byRoom.get(room), (item) => item.id, () => h('li', { class: 'promoted-item' }),
-        (li, item) => setText(li, item.text));
+      reconcile(el.querySelector('ul'), byRoom.get(room), (item) => item.id, () => h('li', { class: 'promoted-item' },
+        h('span', { class: 'promoted-text' }), h('ul', { class: 'promoted-notes' })), (li, item) => {
+        setText(li.querySelector('.promoted-text'), item.text);
+        this.groupNotes(li.querySelector('.promoted-notes'), item);
+      });
     });
 
     setText(this.recsTitle, t.t(model.status === 'ended' ? 'plenary.endRecommendations' : 'plenary.recommendations'));
@@ -51,7 +54,7 @@ export class PlenaryView {
     }
     reconcile(this.recs, recs, (rec) => rec.id, () => h('li', { class: 'recommendation' },
       h('p', { class: 'rec-text' }), h('p', { class: 'rec-sources' })), (el, rec) => {
-      setLocalized(this.ctx, el.querySelector('.rec-text'), rec.text);
+      setWorkshopText(this.ctx, el.querySelector('.rec-text'), rec.text);
       const rooms = model.recommendationRooms(rec).map((r) => wt(this.ctx, model.room(r)?.theme));
       const sources = el.querySelector('.rec-sources');
       show(sources, rooms.length > 0);
@@ -62,5 +65,14 @@ export class PlenaryView {
     show(this.finalTitle.parentElement, !!round);
     setText(this.finalTitle, t.t('plenary.final'));
     if (round) this.final.replaceChildren(resultRows(this.ctx, round));
+  }
+
+  /** A promoted group brings its notes' texts under its name. */
+  groupNotes(list, item) {
+    const { model, t } = this.ctx;
+    const notes = model.notesOfPromoted(item);
+    show(list, notes.length > 0);
+    reconcile(list, notes, (note) => note.id, () => h('li', { class: 'promoted-note' }),
+      (li, note) => setText(li, model.noteText(note, t.language)));
   }
 }
