@@ -23,7 +23,7 @@ export function localized(text, language, fallbacks = []) {
  * A `LocalizedText` in `language` with the language it is written in (`lang`): the reader's,
  * else the original (the empty key, written in the first of `fallbacks`, the workshop's first
  * language), else the first fallback that has it, else any (alphabetically first). A plain string
- * says nothing of its language (an interface string, a text given once): `lang` is null.
+ * (an interface string, a workshop text given once) carries no `lang`.
  */
 export function localizedEntry(text, language, fallbacks = []) {
   const original = fallbacks[0] || null;

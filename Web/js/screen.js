@@ -11,7 +11,7 @@ import { h, reconcile, replaceChildren, setText, show } from './dom.js';
 import { preferredLanguage, translator } from './i18n.js';
 import { LiveSession } from './session.js';
 import { normaliseCode, storage } from './storage.js';
-import { ConnectionBadge, resultRows, roundTitle, setWorkshopText, SlotClock, wt } from './views/common.js';
+import { ConnectionBadge, resultRows, roundTitle, setModeratorText, SlotClock, wt } from './views/common.js';
 import { LatestAnnouncement, TimeUpAlarm } from './views/screen-parts.js';
 
 class ScreenApp {
@@ -233,7 +233,7 @@ class ScreenApp {
   /** A recommendation's text in the screen's language, else the original with its `lang`. */
   recText(rec) {
     const el = h('span', { class: 'rec-text' });
-    setWorkshopText(this.ctx, el, rec.text);
+    setModeratorText(this.ctx, el, rec.text);
     return el;
   }
 

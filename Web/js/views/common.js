@@ -26,6 +26,14 @@ export function setWorkshopText(ctx, el, value, languages) {
   if (lang) el.setAttribute('lang', lang); else el.removeAttribute('lang');
 }
 
+/**
+ * Sets `el` to a moderator's text (an announcement, a recommendation): given once, it is the
+ * original, written in the workshop's first language, as its empty key is when given per language.
+ */
+export function setModeratorText(ctx, el, value) {
+  setWorkshopText(ctx, el, typeof value === 'string' ? { '': value } : value);
+}
+
 /** Current slot title and a countdown that follows the server clock. */
 export class SlotClock {
   constructor(ctx, { big = false } = {}) {
@@ -105,7 +113,7 @@ export class Announcements {
     const timeZone = model.workshop?.timezone;
     reconcile(this.list, items, (a) => a.id, () => h('li', {},
       h('span', { class: 'text' }), h('time', { class: 'when' })), (el, a) => {
-      setWorkshopText(this.ctx, el.querySelector('.text'), a.text);
+      setModeratorText(this.ctx, el.querySelector('.text'), a.text);
       setText(el.querySelector('.when'), t.time(a.at, timeZone));
       el.classList.toggle('latest', a === items[0]);
     });

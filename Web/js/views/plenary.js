@@ -3,7 +3,7 @@
 
 import { h, reconcile, setText, show } from '../dom.js';
 import { PLENARY } from '../model.js';
-import { resultRows, setWorkshopText, wt } from './common.js';
+import { resultRows, setModeratorText, wt } from './common.js';
 
 export class PlenaryView {
   constructor(ctx) {
@@ -54,7 +54,7 @@ export class PlenaryView {
     }
     reconcile(this.recs, recs, (rec) => rec.id, () => h('li', { class: 'recommendation' },
       h('p', { class: 'rec-text' }), h('p', { class: 'rec-sources' })), (el, rec) => {
-      setWorkshopText(this.ctx, el.querySelector('.rec-text'), rec.text);
+      setModeratorText(this.ctx, el.querySelector('.rec-text'), rec.text);
       const rooms = model.recommendationRooms(rec).map((r) => wt(this.ctx, model.room(r)?.theme));
       const sources = el.querySelector('.rec-sources');
       show(sources, rooms.length > 0);

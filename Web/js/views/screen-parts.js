@@ -1,7 +1,7 @@
 // Pieces of the presenter view only: the latest announcement, and the time-up alarm.
 
 import { h, setText, show } from '../dom.js';
-import { setWorkshopText } from './common.js';
+import { setModeratorText } from './common.js';
 
 /** Announcements stay this long on the projector: the latest one, then it fades away. */
 const ANNOUNCEMENT_SHOWN_MS = 5 * 60 * 1000;
@@ -22,7 +22,7 @@ export class LatestAnnouncement {
     show(this.el, age < ANNOUNCEMENT_SHOWN_MS);
     if (!latest) return;
     this.el.classList.toggle('fading', age > ANNOUNCEMENT_SHOWN_MS - 30 * 1000);
-    setWorkshopText(this.ctx, this.text, latest.text);
+    setModeratorText(this.ctx, this.text, latest.text);
     setText(this.when, t.time(latest.at, model.workshop?.timezone));
   }
 }
