@@ -111,3 +111,64 @@ def test_focus_stays_in_the_vote_row_when_its_plus_button_becomes_disabled(brows
     anne.keyboard.press("Enter")  # and "−" takes the dot back from there
     anne.wait_for_selector(".dots-left[data-left='3']")
     assert anne.evaluate("() => document.activeElement.matches('.vote-item .add-dot')")
+
+
+def invalid_state(page, selector):
+    """Whether the control says it is invalid, and the texts of what it is described by."""
+    return page.evaluate("""(selector) => {
+      const control = document.querySelector(selector);
+      const ids = (control.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+      const notes = ids.map((id) => document.getElementById(id)).filter((el) => el && el.offsetHeight > 0);
+      return { invalid: control.getAttribute('aria-invalid'), described: notes.map((el) => el.textContent),
+               alerts: notes.filter((el) => el.getAttribute('role') === 'alert').length,
+               focused: document.activeElement === control };
+    }""", selector)
+
+
+@pytest.mark.parametrize("locale, language, code, name, role", [
+    ("en-GB", "en", "Please enter the join code.", "Please enter your name.", "Please choose your role."),
+    ("fr-BE", "fr", "Indiquez le code de la session.", "Indiquez votre nom.", "Choisissez votre rôle."),
+])
+def test_an_empty_required_join_field_is_marked_invalid_with_a_message_read_with_it(browser, server, locale, language, code, name, role):
+    page = new_page(browser, PHONE, locale=locale)
+    page.goto(server.url + "/")
+    page.wait_for_selector("#join-code")
+    page.click("form.join button[type=submit]")
+    state = invalid_state(page, "#join-code")
+    assert state["invalid"] == "true" and state["focused"]
+    assert state["described"] == ["The code on the screen or in your invitation, for example K7M2QX." if language == "en"
+                                  else "Le code affiché à l’écran ou dans votre invitation, par exemple K7M2QX.", code]
+    assert state["alerts"] == 1
+    found = axe_violations(page, f"empty code ({language})")
+    shoot(page, f"a11y-join-empty-code-{language}")
+    page.fill("#join-code", server.code)
+    assert invalid_state(page, "#join-code")["invalid"] is None
+    page.click("form.join button[type=submit]")
+    page.wait_for_selector("#join-name")
+    page.fill("#join-name", "")
+    page.click("form.join button[type=submit]")
+    assert invalid_state(page, "#join-name") == {"invalid": "true", "described": [name], "alerts": 1, "focused": True}
+    assert invalid_state(page, "#join-role") == {"invalid": "true", "described": [role], "alerts": 1, "focused": False}
+    found += axe_violations(page, f"empty name and role ({language})")
+    shoot(page, f"a11y-join-empty-fields-{language}")
+    page.fill("#join-name", "Anne")
+    assert invalid_state(page, "#join-name") == {"invalid": None, "described": [], "alerts": 0, "focused": True}
+    assert invalid_state(page, "#join-role")["invalid"] == "true"
+    assert not found, "\n".join(found)
+
+
+def test_an_empty_note_is_marked_invalid_with_a_message_read_with_it(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    bram = new_page(browser, PHONE, locale="fr-BE")
+    join(bram, server, "Bram", language="fr")
+    open_breakout(moderator)
+    bram.click("[data-room='public-space']")
+    column = bram.locator(".column[data-prompt='works']")
+    column.locator(".add-note").click()
+    textarea = ".column[data-prompt='works'] textarea"
+    assert invalid_state(bram, textarea) == {"invalid": "true", "described": ["Écrivez d’abord votre note."], "alerts": 1, "focused": True}
+    found = axe_violations(bram, "empty note (fr)")
+    shoot(bram, "a11y-board-empty-note-fr")
+    column.locator("textarea").fill("Des bancs à l’ombre")
+    assert invalid_state(bram, textarea)["invalid"] is None
+    assert not found, "\n".join(found)

@@ -1,7 +1,7 @@
 // The participant page: join, then follow the session live (slot and countdown, announcements,
 // the room's board, dot votes, the plenary synthesis).
 
-import { h, replaceChildren, setText, show } from './dom.js';
+import { h, markInvalid, replaceChildren, setText, show } from './dom.js';
 import { LANGUAGES, preferredLanguage, translator } from './i18n.js';
 import { localized } from './model.js';
 import { LiveSession } from './session.js';
@@ -232,7 +232,7 @@ class ParticipantApp {
       form.addEventListener('submit', (event) => {
         event.preventDefault();
         const code = normaliseCode(input.value);
-        if (!code) { input.focus(); return; }
+        if (!code) { markInvalid(input, t.t('join.needCode')); input.focus(); return; }
         this.code = code;
         this.live.code = code;
         this.lookup(code);
@@ -290,8 +290,7 @@ class ParticipantApp {
     if (!details.name.trim()) problems.push(['join-name', t.t('join.needName')]);
     if (!details.role) problems.push(['join-role', t.t('join.needRole')]);
     if (problems.length) {
-      this.joinError.hidden = false;
-      setText(this.joinError, problems.map((p) => p[1]).join(' '));
+      for (const [id, message] of problems) markInvalid(this.joinForm.querySelector(`#${id}`), message);
       this.joinForm.querySelector(`#${problems[0][0]}`).focus();
       return;
     }
