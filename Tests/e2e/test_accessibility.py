@@ -172,3 +172,69 @@ def test_an_empty_note_is_marked_invalid_with_a_message_read_with_it(browser, se
     column.locator("textarea").fill("Des bancs à l’ombre")
     assert invalid_state(bram, textarea)["invalid"] is None
     assert not found, "\n".join(found)
+
+
+# Every control a finger can aim at, measured as the area that answers a tap: a radio button or a
+# checkbox with its labels (the colour swatches are labels of hidden radios). WCAG 2.5.5 (Target
+# Size, enhanced: 44×44 CSS px) applies, with its inline exception: a link inside running text
+# (its block holds more text than the link) is exempt.
+SMALL_TARGETS = r"""() => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
+  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const box = (rects) => {
+    const list = rects.filter((r) => r.width > 1 && r.height > 1);
+    if (!list.length) return null;
+    const left = Math.min(...list.map((r) => r.left)), right = Math.max(...list.map((r) => r.right));
+    const top = Math.min(...list.map((r) => r.top)), bottom = Math.max(...list.map((r) => r.bottom));
+    return { width: right - left, height: bottom - top };
+  };
+  const inline = (el) => {
+    if (el.tagName !== 'A') return false;
+    const block = el.closest('p, li, td, dd');
+    return !!block && block.textContent.trim().length > el.textContent.trim().length;
+  };
+  const small = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (!visible(el) || el.disabled && el.tagName === 'INPUT' || inline(el)) continue;
+    const parts = [el, ...(el.labels || [])].filter(visible).map((part) => part.getBoundingClientRect());
+    const size = box(parts);
+    if (size == null) continue;
+    if (size.width < 44 || size.height < 44) {
+      const name = el.getAttribute('aria-label') || el.textContent.trim() || el.id || el.className;
+      small.push(`${el.tagName.toLowerCase()} "${name.slice(0, 30)}" ${Math.round(size.width)}×${Math.round(size.height)}`);
+    }
+  }
+  return small;
+}"""
+
+
+def small_targets(page, screen):
+    return [f"{screen}: {target}" for target in page.evaluate(SMALL_TARGETS)]
+
+
+def test_every_control_on_a_phone_is_at_least_44_px_square(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    anne = new_page(browser, PHONE)
+    anne.goto(server.url + "/")
+    anne.wait_for_selector("#join-code")
+    found = small_targets(anne, "join code")
+    anne.goto(join_url(server))
+    anne.wait_for_selector("#join-name")
+    found += small_targets(anne, "join details")
+    join(anne, server, "Anne")
+    open_breakout(moderator)
+    found += small_targets(anne, "room choice")
+    anne.click("[data-room='night-economy']")
+    anne.wait_for_selector(".column[data-prompt='friction']")
+    add_note(anne, "friction", "Bars close at the same time")
+    anne.locator(".note:not(.pending) .note-text", has_text="Bars close").wait_for()
+    found += small_targets(anne, "board")
+    moderator.command("closeRooms", {"afterSeconds": None})
+    moderator.command("goToSlot", {"slot": "vote"})
+    moderator.command("openVote", {"on": "boards"})
+    anne.wait_for_selector(".vote[data-status=open] .vote-item")
+    anne.locator(".vote-item").nth(0).locator(".add-dot").click()
+    anne.wait_for_selector(".dots-left[data-left='2']")
+    found += small_targets(anne, "vote")
+    shoot(anne, "a11y-targets-vote-phone")
+    assert not found, "\n".join(found)
