@@ -238,3 +238,40 @@ def test_every_control_on_a_phone_is_at_least_44_px_square(browser, server):
     found += small_targets(anne, "vote")
     shoot(anne, "a11y-targets-vote-phone")
     assert not found, "\n".join(found)
+
+
+# WCAG 1.4.11 (non-text contrast): the edges of a field and of a button stand out at 3:1 from the
+# card they sit on. axe checks the text (1.4.3); this checks the boxes.
+BOX_CONTRASTS = r"""() => {
+  const rgb = (value) => (value.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+  const luminance = ([r, g, b]) => {
+    const c = [r, g, b].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const card = rgb(getComputedStyle(document.querySelector('.key-form')).backgroundColor);
+  return Array.from(document.querySelectorAll('.key-form input, .key-form button')).map((el) => {
+    const style = getComputedStyle(el);
+    const edge = Math.max(ratio(rgb(style.borderTopColor), card), ratio(rgb(style.backgroundColor), card));
+    return [el.id || el.textContent, Math.round(edge * 100) / 100];
+  });
+}"""
+PRESENTER = {"width": 1280, "height": 720}
+
+
+@pytest.mark.parametrize("viewport", [PROJECTOR, PRESENTER], ids=["1920x1080", "1280x720"])
+def test_the_presenters_key_form_is_readable_and_passes_axe_before_and_after_a_wrong_key(browser, server, viewport):
+    page = new_page(browser, viewport)
+    page.goto(f"{server.url}/screen?code={server.code}")
+    page.wait_for_selector("#screen-key")
+    found = axe_violations(page, "key form")
+    found += [f"key form: {name} {ratio}:1" for name, ratio in page.evaluate(BOX_CONTRASTS) if ratio < 3]
+    shoot(page, f"a11y-key-form-{viewport['width']}")
+    page.fill("#screen-key", "not-the-key")
+    page.click(".key-form button[type=submit]")
+    page.locator(".key-form .error", has_text="key").wait_for()
+    found += axe_violations(page, "wrong key")
+    found += [f"wrong key: {name} {ratio}:1" for name, ratio in page.evaluate(BOX_CONTRASTS) if ratio < 3]
+    shoot(page, f"a11y-key-form-wrong-key-{viewport['width']}")
+    assert page.evaluate("() => document.documentElement.scrollHeight <= innerHeight")
+    assert not found, "\n".join(found)
