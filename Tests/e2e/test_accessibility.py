@@ -275,3 +275,44 @@ def test_the_presenters_key_form_is_readable_and_passes_axe_before_and_after_a_w
     shoot(page, f"a11y-key-form-wrong-key-{viewport['width']}")
     assert page.evaluate("() => document.documentElement.scrollHeight <= innerHeight")
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language, title, sections", [
+    ("en", "Accessibility statement", ["Compliance status", "Non-accessible content", "What was tested and how",
+                                      "Preparation of this statement", "Feedback and contact information", "Enforcement procedure"]),
+    ("fr", "Déclaration d’accessibilité", ["État de conformité", "Contenus non accessibles", "Ce qui a été testé et comment",
+                                          "Établissement de cette déclaration", "Retour d’information et coordonnées", "Procédure de mise en œuvre"]),
+    ("nl", "Toegankelijkheidsverklaring", ["Nalevingsstatus", "Niet-toegankelijke inhoud", "Wat getest is en hoe",
+                                          "Opstelling van deze verklaring", "Feedback en contactgegevens", "Handhavingsprocedure"]),
+])
+def test_the_accessibility_statement_follows_the_eu_model_in_each_language(browser, server, language, title, sections):
+    status, headers, _ = server.get(f"/accessibility?lang={language}")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["Cache-Control"] == "no-cache"
+    found = []
+    for viewport in (PHONE, PROJECTOR):
+        page = new_page(browser, viewport)
+        page.goto(f"{server.url}/accessibility?lang={language}")
+        page.get_by_role("heading", level=1, name=title).wait_for()
+        assert page.evaluate("() => document.documentElement.lang") == language
+        assert page.locator("main h2").all_text_contents() == sections
+        assert page.locator("main li").count() == 9
+        found += axe_violations(page, f"statement ({language}, {viewport['width']})")
+        shoot(page, f"a11y-statement-{language}-{viewport['width']}")
+        assert not page.errors
+    assert not found, "\n".join(found)
+
+
+def test_the_join_form_and_the_end_screen_link_to_the_statement_in_the_readers_language(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    bram = new_page(browser, PHONE, locale="fr-BE")
+    bram.goto(join_url(server))
+    bram.wait_for_selector("#join-name")
+    bram.locator("footer a", has_text="Accessibilité").click()
+    bram.get_by_role("heading", level=1, name="Déclaration d’accessibilité").wait_for()
+    join(bram, server, "Bram", language="fr")
+    assert bram.locator("footer a", has_text="Accessibilité").count() == 0
+    moderator.command("start")
+    moderator.command("end")
+    bram.locator("footer a", has_text="Accessibilité").click()
+    bram.get_by_role("heading", level=1, name="Déclaration d’accessibilité").wait_for()

@@ -140,7 +140,7 @@ class ParticipantApp {
       show(this.clock.el, false);
       show(this.announcements.el, false);
       this.renderJoin();
-      replaceChildren(this.footer);
+      replaceChildren(this.footer, this.statementLink());
       return;
     }
     show(this.clock.el, true);
@@ -151,6 +151,15 @@ class ParticipantApp {
       return;
     }
     this.renderSession();
+  }
+
+  /** The link to the accessibility statement, in the reader's language (one element, kept). */
+  statementLink() {
+    const { t } = this.ctx;
+    this.statement ??= h('a', { class: 'link' });
+    this.statement.href = `/accessibility?lang=${t.language}`;
+    setText(this.statement, t.t('statement.link'));
+    return this.statement;
   }
 
   renderLanguageOptions() {
@@ -356,7 +365,7 @@ class ParticipantApp {
       }
       setText(this.footerText, parts.join(' · '));
       setText(this.leaveButton, t.t('footer.leave'));
-      const footer = ended ? [this.footerText] : [this.footerText, this.leaveButton];
+      const footer = ended ? [this.footerText, this.statementLink()] : [this.footerText, this.leaveButton];
       if (Array.from(this.footer.children).some((c, i) => c !== footer[i]) || this.footer.children.length !== footer.length) {
         replaceChildren(this.footer, footer);
       }
