@@ -81,7 +81,8 @@ def test_every_main_screen_has_no_axe_violation(browser, server):
     assert not found, "\n".join(found)
 
 
-def test_the_colour_choice_is_a_radio_group_named_in_the_readers_language(browser, server):
+def french_bram_at_the_works_column(browser, server):
+    """Bram, on a phone in French, at the first column of the public-space room of an open breakout."""
     moderator = Moderator(new_page(browser), server)
     bram = new_page(browser, PHONE, locale="fr-BE")
     join(bram, server, "Bram", language="fr")
@@ -89,6 +90,11 @@ def test_the_colour_choice_is_a_radio_group_named_in_the_readers_language(browse
     bram.click("[data-room='public-space']")
     column = bram.locator(".column[data-prompt='works']")
     column.wait_for()
+    return bram, column
+
+
+def test_the_colour_choice_is_a_radio_group_named_in_the_readers_language(browser, server):
+    _, column = french_bram_at_the_works_column(browser, server)
     group = column.get_by_role("radiogroup", name="Couleur de la note")
     assert group.count() == 1
     assert group.get_by_role("radio").count() == 6
@@ -158,12 +164,7 @@ def test_an_empty_required_join_field_is_marked_invalid_with_a_message_read_with
 
 
 def test_an_empty_note_is_marked_invalid_with_a_message_read_with_it(browser, server):
-    moderator = Moderator(new_page(browser), server)
-    bram = new_page(browser, PHONE, locale="fr-BE")
-    join(bram, server, "Bram", language="fr")
-    open_breakout(moderator)
-    bram.click("[data-room='public-space']")
-    column = bram.locator(".column[data-prompt='works']")
+    bram, column = french_bram_at_the_works_column(browser, server)
     column.locator(".add-note").click()
     textarea = ".column[data-prompt='works'] textarea"
     assert invalid_state(bram, textarea) == {"invalid": "true", "described": ["Écrivez d’abord votre note."], "alerts": 1, "focused": True}

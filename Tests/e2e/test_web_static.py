@@ -156,6 +156,6 @@ def test_a_file_under_an_old_version_is_the_current_one_revalidated_and_the_plai
     for path in ("/v/000000000000/js/app.js", "/js/app.js", "/i18n/fr.json"):
         status, headers, body = fetch(live_server, path)
         assert status == 200 and headers["Cache-Control"] == "no-cache", path
-    assert fetch(live_server, f"/v/{version}/sw.js")[1]["Cache-Control"] == "max-age=31536000, immutable"
+    assert fetch(live_server, f"/v/{version}/i18n/nl.json")[1]["Cache-Control"] == "max-age=31536000, immutable"
     assert fetch(live_server, f"/v/{version}/")[1]["Cache-Control"] == "no-cache"
     assert fetch(live_server, f"/v/{version}/../SECURITY.md")[0] in (403, 404)
