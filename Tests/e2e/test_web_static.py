@@ -12,6 +12,7 @@ from web_support import ROOT, chromium_path
 
 WEB = ROOT / "Web"
 CATALOGS = sorted((WEB / "i18n").glob("*.json"))
+VERSION = re.compile(rb'src="/v/([0-9a-f]{12})/')
 
 
 def test_every_catalog_has_the_same_keys_and_placeholders():
@@ -61,7 +62,7 @@ def test_the_page_is_served_with_its_type_and_a_strict_policy(live_server, path,
     policy = headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "'unsafe-inline'" not in policy
     if path == "/":
-        assert 'src="/js/app.js"' in body
+        assert re.search(r'src="/v/[0-9a-f]{12}/js/app\.js"', body)
 
 
 MODEL_CHECK = r"""async () => {
@@ -110,6 +111,9 @@ def test_text_files_are_served_gzipped_with_validators(live_server, path, file):
             return error.code, error.headers, error.read()
 
     original = (WEB / file).read_bytes()
+    if file.endswith(".html"):  # a page links its files under their content version
+        version = VERSION.search(fetch({})[2]).group(1)
+        original = re.sub(rb'(src|href)="/(js|css|favicon)', rb'\1="/v/' + version + rb'/\2', original)
     status, headers, body = fetch({"Accept-Encoding": "gzip, deflate, br"})
     assert status == 200
     assert headers["Content-Encoding"] == "gzip"
@@ -121,3 +125,37 @@ def test_text_files_are_served_gzipped_with_validators(live_server, path, file):
     status, plain_headers, plain = fetch({})
     assert plain == original and "Content-Encoding" not in plain_headers
     assert plain_headers["ETag"] != headers["ETag"]
+
+
+def fetch(server, path, headers=None):
+    request = urllib.request.Request(server.url + path, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.mark.parametrize("page", ["/", "/screen", "/accessibility"])
+def test_a_page_links_its_files_under_a_content_version_cached_for_a_year(live_server, page):
+    status, headers, body = fetch(live_server, page)
+    assert status == 200 and headers["Cache-Control"] == "no-cache" and headers["ETag"]
+    linked = re.findall(r'(?:src|href)="(/[^"]*)"', body.decode())
+    versioned = [url for url in linked if url.startswith("/v/")]
+    assert len(versioned) == len(linked) >= 3, linked
+    assert len({url.split("/")[2] for url in versioned}) == 1
+    for url in versioned:
+        status, headers, file = fetch(live_server, url)
+        assert status == 200 and headers["Cache-Control"] == "max-age=31536000, immutable", url
+        assert file == (WEB / url.split("/", 3)[3]).read_bytes()
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_a_file_under_an_old_version_is_the_current_one_revalidated_and_the_plain_address_still_works(live_server):
+    version = re.search(r'src="/v/([0-9a-f]{12})/js/app\.js"', fetch(live_server, "/")[2].decode()).group(1)
+    for path in ("/v/000000000000/js/app.js", "/js/app.js", "/i18n/fr.json"):
+        status, headers, body = fetch(live_server, path)
+        assert status == 200 and headers["Cache-Control"] == "no-cache", path
+    assert fetch(live_server, f"/v/{version}/i18n/nl.json")[1]["Cache-Control"] == "max-age=31536000, immutable"
+    assert fetch(live_server, f"/v/{version}/")[1]["Cache-Control"] == "no-cache"
+    assert fetch(live_server, f"/v/{version}/../SECURITY.md")[0] in (403, 404)

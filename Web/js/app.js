@@ -1,7 +1,7 @@
 // The participant page: join, then follow the session live (slot and countdown, announcements,
 // the room's board, dot votes, the plenary synthesis).
 
-import { h, replaceChildren, setText, show } from './dom.js';
+import { h, markInvalid, replaceChildren, setText, show } from './dom.js';
 import { LANGUAGES, preferredLanguage, translator } from './i18n.js';
 import { LiveSession } from './session.js';
 import { normaliseCode, storage } from './storage.js';
@@ -139,7 +139,7 @@ class ParticipantApp {
       show(this.clock.el, false);
       show(this.announcements.el, false);
       this.renderJoin();
-      replaceChildren(this.footer);
+      replaceChildren(this.footer, this.statementLink());
       return;
     }
     show(this.clock.el, true);
@@ -150,6 +150,15 @@ class ParticipantApp {
       return;
     }
     this.renderSession();
+  }
+
+  /** The link to the accessibility statement, in the reader's language (one element, kept). */
+  statementLink() {
+    const { t } = this.ctx;
+    this.statement ??= h('a', { class: 'link' });
+    this.statement.href = `/accessibility?lang=${t.language}`;
+    setText(this.statement, t.t('statement.link'));
+    return this.statement;
   }
 
   renderLanguageOptions() {
@@ -231,7 +240,7 @@ class ParticipantApp {
       form.addEventListener('submit', (event) => {
         event.preventDefault();
         const code = normaliseCode(input.value);
-        if (!code) { input.focus(); return; }
+        if (!code) { markInvalid(input, t.t('join.needCode')); input.focus(); return; }
         this.code = code;
         this.live.code = code;
         this.lookup(code);
@@ -305,8 +314,7 @@ class ParticipantApp {
     if (!details.name.trim()) problems.push(['join-name', t.t('join.needName')]);
     if (!details.role) problems.push(['join-role', t.t('join.needRole')]);
     if (problems.length) {
-      this.joinError.hidden = false;
-      setText(this.joinError, problems.map((p) => p[1]).join(' '));
+      for (const [id, message] of problems) markInvalid(this.joinForm.querySelector(`#${id}`), message);
       this.joinForm.querySelector(`#${problems[0][0]}`).focus();
       return;
     }
@@ -372,7 +380,7 @@ class ParticipantApp {
       }
       setText(this.footerText, parts.join(' · '));
       setText(this.leaveButton, t.t('footer.leave'));
-      const footer = ended ? [this.footerText] : [this.footerText, this.leaveButton];
+      const footer = ended ? [this.footerText, this.statementLink()] : [this.footerText, this.leaveButton];
       if (Array.from(this.footer.children).some((c, i) => c !== footer[i]) || this.footer.children.length !== footer.length) {
         replaceChildren(this.footer, footer);
       }

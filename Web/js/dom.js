@@ -79,3 +79,26 @@ export function reconcile(container, items, key, create, update) {
 export function show(el, visible) {
   if (el.hidden === !!visible) el.hidden = !visible;
 }
+
+/**
+ * Marks a required control as invalid: `aria-invalid`, and `message` shown under it, tied to it by
+ * `aria-describedby` and announced as an alert. Typing or choosing in it clears both.
+ */
+export function markInvalid(control, message) {
+  const id = `${control.id}-error`;
+  let note = control.ownerDocument.getElementById(id);
+  if (!note) {
+    note = h('p', { class: 'error field-error', id, role: 'alert' });
+    control.after(note);
+    const described = control.getAttribute('aria-describedby');
+    control.setAttribute('aria-describedby', described ? `${described} ${id}` : id);
+    control.addEventListener('input', () => {
+      note.remove();
+      control.removeAttribute('aria-invalid');
+      if (described) control.setAttribute('aria-describedby', described);
+      else control.removeAttribute('aria-describedby');
+    }, { once: true });
+  }
+  setText(note, message);
+  control.setAttribute('aria-invalid', 'true');
+}

@@ -89,7 +89,9 @@ export function formatCountdown(ms) {
 
 async function loadCatalog(language) {
   if (!catalogs.has(language)) {
-    catalogs.set(language, fetch(`i18n/${language}.json`).then((r) => (r.ok ? r.json() : {})).catch(() => ({})));
+    // Beside this module: under the same `/v/<version>/` as the page's scripts, so cached as long.
+    const url = new URL(`../i18n/${language}.json`, import.meta.url);
+    catalogs.set(language, fetch(url).then((r) => (r.ok ? r.json() : {})).catch(() => ({})));
   }
   return catalogs.get(language);
 }

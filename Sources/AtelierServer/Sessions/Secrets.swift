@@ -30,10 +30,12 @@ public enum Secrets {
     public static func salt() -> String { token() }
 
     /// SHA-256 of `text` as lowercase hexadecimal.
-    public static func sha256(_ text: String) -> String {
+    public static func sha256(_ text: String) -> String { sha256(bytes: Array(text.utf8)) }
+
+    /// SHA-256 of `bytes` as lowercase hexadecimal.
+    public static func sha256(bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        let bytes = Array(text.utf8)
         // EVP_Digest returns 1 on success; with SHA-256 and in-memory buffers it cannot fail short of
         // memory exhaustion, which is fatal anyway.
         let ok = bytes.withUnsafeBytes { input in

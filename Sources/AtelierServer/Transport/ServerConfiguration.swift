@@ -105,7 +105,7 @@ public struct ServerConfiguration: Sendable {
         host: String? = nil,
         port: Int = 8080,
         webRoot: String? = nil,
-        routes: [String: String] = ["/screen": "screen.html"],
+        routes: [String: String] = ["/screen": "screen.html", "/accessibility": "accessibility.html"],
         webSocketPath: String = "/ws",
         subprotocol: String = "atelier.v1",
         maxMessageBytes: Int = 64 * 1024,

@@ -62,6 +62,68 @@ struct StaticFiles {
         return .file(path: canonical, contentType: StaticFiles.contentType(forPath: canonical))
     }
 
+    // MARK: Versioned URLs
+
+    /// Files a page loads are linked as `/v/<version>/<path>`, `version` a hash of the whole web
+    /// root's content: such a URL always names the same bytes, so browsers may keep it a year
+    /// without asking again. A prefix rather than a query keeps ES module imports (`./dom.js`)
+    /// and the catalogs fetched beside them in the same version, with no rewriting of scripts.
+    static let versionPrefix = "/v/"
+
+    /// The version a request path names and the path without it (`/v/abc/js/app.js` → `abc`, `/js/app.js`).
+    static func splitVersion(_ uriPath: String) -> (version: String?, path: String) {
+        guard uriPath.hasPrefix(versionPrefix) else { return (nil, uriPath) }
+        let rest = uriPath.dropFirst(versionPrefix.count)
+        guard let slash = rest.firstIndex(of: "/"), slash > rest.startIndex else { return (nil, uriPath) }
+        return (String(rest[..<slash]), String(rest[slash...]))
+    }
+
+    /// Every published file under the root, with its size and modification time, sorted by path:
+    /// the cheap signature that says when the content version must be computed again.
+    func listing() -> [(path: String, size: Int, modified: Int)] {
+        var found: [(path: String, size: Int, modified: Int)] = []
+        var pending = [""]
+        while let directory = pending.popLast() {
+            guard let handle = opendir(root + "/" + directory) else { continue }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name.hasPrefix(".") { continue }
+                let relative = directory.isEmpty ? name : directory + "/" + name
+                var info = stat()
+                guard stat(root + "/" + relative, &info) == 0 else { continue }
+                if (info.st_mode & S_IFMT) == S_IFDIR {
+                    pending.append(relative)
+                } else if (info.st_mode & S_IFMT) == S_IFREG {
+                    found.append((relative, Int(info.st_size),
+                                  Int(info.st_mtim.tv_sec) &* 1000 &+ Int(info.st_mtim.tv_nsec) / 1_000_000))
+                }
+            }
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+
+    /// The content version of the files in `listing`: the first 12 hex digits of a SHA-256 over
+    /// their paths and contents.
+    func contentVersion(of listing: [(path: String, size: Int, modified: Int)]) -> String {
+        var summary: [UInt8] = []
+        for file in listing {
+            summary += Array(file.path.utf8) + [0]
+            summary += Array(Secrets.sha256(bytes: StaticFiles.read(root + "/" + file.path)?.bytes ?? []).utf8)
+        }
+        return String(Secrets.sha256(bytes: summary).prefix(12))
+    }
+
+    /// The page with the files it links (`src="/js/app.js"`, `href="/css/atelier.css"`) under
+    /// `/v/<version>/`. Pages and the service worker keep their plain address.
+    static func versioningLinks(in page: [UInt8], version: String) -> [UInt8] {
+        let html = String(decoding: page, as: UTF8.self)
+        let linked = html.replacing(#/(src|href)="\/(?!sw\.js")([\w\/.-]+\.(?:js|css|json|svg))"/#) { match in
+            "\(match.1)=\"\(versionPrefix)\(version)/\(match.2)\""
+        }
+        return Array(linked.utf8)
+    }
+
     static let contentTypes: [String: String] = [
         "html": "text/html; charset=utf-8",
         "htm": "text/html; charset=utf-8",

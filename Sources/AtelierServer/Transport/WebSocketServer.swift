@@ -60,6 +60,8 @@ public final class WebSocketServer: @unchecked Sendable {
     /// Gzipped static files by path, each with the ETag of the file it was made from: a file is
     /// compressed once per version, not once per request (nil: gzip would not make it smaller).
     private var gzippedFiles: [String: (etag: String, body: [UInt8]?)] = [:]
+    /// The web root's content version and the listing it was computed from (see `StaticFiles.listing`).
+    private var webVersion: (listing: [String], version: String)?
     /// `LWS_PRE` + one fragment: used to send slices of large messages and HTTP bodies.
     private var scratch: UnsafeMutableRawPointer?
     private var scratchCapacity = 0
@@ -870,9 +872,11 @@ public final class WebSocketServer: @unchecked Sendable {
         guard let staticFiles else {
             return respond(wsi, .text("not found\n", status: 404), headOnly: method == "HEAD", closeAfter: false)
         }
-        switch staticFiles.resolve(path) {
+        let (askedVersion, plainPath) = StaticFiles.splitVersion(path)
+        switch staticFiles.resolve(plainPath) {
         case .file(let filePath, let contentType):
-            return serveFile(wsi, filePath, contentType: contentType, headOnly: method == "HEAD")
+            return serveFile(
+                wsi, filePath, contentType: contentType, askedVersion: askedVersion, headOnly: method == "HEAD")
         case .notFound:
             return respond(wsi, .text("not found\n", status: 404), headOnly: method == "HEAD", closeAfter: false)
         case .forbidden:
@@ -956,19 +960,32 @@ public final class WebSocketServer: @unchecked Sendable {
     /// own `cache-control: no-store` and skip `LWS_CALLBACK_ADD_HEADERS`.)
     /// Files are small web assets read from the page cache; an ETag built from
     /// size and mtime lets browsers revalidate cheaply (`no-cache` + 304).
-    private func serveFile(_ wsi: OpaquePointer, _ path: String, contentType: String, headOnly: Bool) -> Int32 {
+    ///
+    /// Pages link the files they load under the web root's content version (`/v/<version>/…`);
+    /// a file asked for under the current version never changes, so it is cached for a year.
+    /// Under an older version it is the current file, revalidated as any other.
+    private func serveFile(
+        _ wsi: OpaquePointer, _ path: String, contentType: String, askedVersion: String?, headOnly: Bool
+    ) -> Int32 {
         guard let file = StaticFiles.read(path) else {
             return respond(wsi, .text("not found\n", status: 404), headOnly: headOnly, closeAfter: false)
         }
-        let version = "\(String(file.size, radix: 16))-\(String(file.modified, radix: 16))"
-        var etag = "\"\(version)\""
+        let isPage = contentType.hasPrefix("text/html")
+        let current = isPage || askedVersion != nil ? currentWebVersion() : nil
+        var version = "\(String(file.size, radix: 16))-\(String(file.modified, radix: 16))"
         var body = file.bytes
-        var headers = [(name: "cache-control", value: "no-cache")]
+        if isPage, let current {
+            body = StaticFiles.versioningLinks(in: body, version: current)
+            version += "-" + current
+        }
+        var etag = "\"\(version)\""
+        let immutable = !isPage && askedVersion != nil && askedVersion == current
+        var headers = [(name: "cache-control", value: immutable ? "max-age=31536000, immutable" : "no-cache")]
         if StaticFiles.isCompressible(contentType) {
             // Caches must keep the gzipped and the plain variants apart.
             headers.append((name: "vary", value: "accept-encoding"))
             if StaticFiles.acceptsGzip(header(wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING)),
-                let gzipped = gzipped(path, etag: etag, file.bytes)
+                let gzipped = gzipped(path, etag: etag, body)
             {
                 // Each variant has its own strong validator (RFC 9110 §8.8.3).
                 etag = "\"\(version)-gzip\""
@@ -985,6 +1002,17 @@ public final class WebSocketServer: @unchecked Sendable {
         return respond(
             wsi, HTTPResponse(status: 200, contentType: contentType, body: body, headers: headers),
             headOnly: headOnly, closeAfter: false)
+    }
+
+    /// The web root's content version, computed again only when a file was added, removed or changed.
+    private func currentWebVersion() -> String? {
+        guard let staticFiles else { return nil }
+        let listing = staticFiles.listing()
+        let signature = listing.map { "\($0.path) \($0.size) \($0.modified)" }
+        if let webVersion, webVersion.listing == signature { return webVersion.version }
+        let version = staticFiles.contentVersion(of: listing)
+        webVersion = (signature, version)
+        return version
     }
 
     private func gzipped(_ path: String, etag: String, _ bytes: [UInt8]) -> [UInt8]? {

@@ -2,7 +2,7 @@
 // People add, edit and delete their own notes and comment on any; facilitators group notes,
 // name the groups and bring notes or groups to the plenary.
 
-import { h, reconcile, replaceChildren, setText, show } from '../dom.js';
+import { h, markInvalid, reconcile, replaceChildren, setText, show } from '../dom.js';
 import { COLOURS, parseBoard, PLENARY } from '../model.js';
 import { setWorkshopText, wt } from './common.js';
 
@@ -149,7 +149,7 @@ class ColumnView {
     this.anonymous = h('input', { type: 'checkbox', id: nextId('anon') });
     this.anonLabel = h('label', { for: this.anonymous.id, class: 'check' });
     this.addButton = h('button', { type: 'submit', class: 'button primary add-note' });
-    this.form = h('form', { class: 'composer' }, this.textLabel, this.text,
+    this.form = h('form', { class: 'composer', novalidate: true }, this.textLabel, this.text,
       h('div', { class: 'composer-row' }, this.colours, h('span', { class: 'check-wrap' }, this.anonymous, this.anonLabel), this.addButton));
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -167,7 +167,7 @@ class ColumnView {
 
   submit() {
     const text = this.text.value.trim();
-    if (!text) { this.text.focus(); return; }
+    if (!text) { markInvalid(this.text, this.ctx.t.t('note.needText')); this.text.focus(); return; }
     this.ctx.live.submit({
       addNote: {
         board: this.boardView.board, prompt: this.prompt.id, text,
