@@ -75,7 +75,8 @@ def test_every_stage_of_the_presenter_view_fits_the_screen(browser, live_server_
     moderator.command("start")
     screen.wait_for_selector(".join-qr:not([hidden])")
     expect(screen.locator(".join-url")).to_have_text(f"{server.url.removeprefix('http://')}/?code={server.code}")
-    assert screen.evaluate("() => document.querySelector('.join-qr').naturalWidth") > 0
+    # The QR code is an image the server draws: it has loaded once it has a size.
+    screen.wait_for_function("() => { const qr = document.querySelector('.join-qr'); return qr.complete && qr.naturalWidth > 0; }")
     assert screen.evaluate("() => new URL(document.querySelector('.join-qr').src).pathname") == "/qr.svg"
     expect(screen.locator(".alarm-toggle")).to_have_attribute("aria-pressed", "false")
     fits(screen, "programme", language)
