@@ -55,3 +55,38 @@ def test_each_reader_sees_announcements_and_recommendations_in_their_language(br
     shoot(laptop, "translated-laptop-en")
     shoot(screen, "translated-screen-fr")
     assert phone.errors == [] and laptop.errors == []
+
+
+def test_recommendations_in_a_vote_and_its_ranking_carry_their_lang_when_not_in_the_readers_language(browser, live_server_factory):
+    server = live_server_factory(workshop=DEMO, extra=["--new-session"])
+    moderator = Moderator(browser.new_context().new_page(), server)
+    phone = new_page(browser, viewport=PHONE, locale="fr-BE")
+    join(phone, server, "Anne", language="fr")
+    laptop = new_page(browser, viewport=PROJECTOR)
+    join(laptop, server, "Bram", language="en")
+    screen = browser.new_context(viewport=PROJECTOR).new_page()
+    screen.goto(f"{server.url}/screen?code={server.code}&lang=fr#key={server.key}")
+
+    moderator.command("start")
+    moderator.command("goToSlot", {"slot": "synthesis"})
+    moderator.command("draftRecommendation", {"text": {"": "Light the river path", "fr": "Éclairer le chemin du fleuve"},
+                                              "sources": []})
+    moderator.command("draftRecommendation", {"text": {"en": "Night buses every 20 minutes"}, "sources": []})
+    french = {"Éclairer le chemin du fleuve": None, "Night buses every 20 minutes": "en"}
+    english = {"Light the river path": None, "Night buses every 20 minutes": None}
+
+    def shown(locator, expected):
+        expect(locator).to_have_count(len(expected))
+        assert {locator.nth(i).inner_text(): locator.nth(i).get_attribute("lang") for i in range(len(expected))} == expected
+
+    moderator.command("openVote", {"on": "recommendations", "hidden": False})
+    shown(phone.locator(".vote-items .item-text"), french)
+    shown(laptop.locator(".vote-items .item-text"), english)
+    shown(screen.locator(".screen-panel .result-text"), french)
+    shoot(phone, "translated-vote-phone-fr")
+    shoot(screen, "translated-vote-screen-fr")
+
+    moderator.command("closeVote", {"vote": moderator.events("voteOpened")[-1]["id"]})
+    moderator.command("openVote", {"on": "recommendations", "hidden": True})
+    shown(screen.locator(".vote-options li"), french)
+    assert phone.errors == [] and laptop.errors == []

@@ -26,6 +26,15 @@ export function setWorkshopText(ctx, el, value, languages) {
   if (lang) el.setAttribute('lang', lang); else el.removeAttribute('lang');
 }
 
+/**
+ * A vote item's text as `wtProps` and `setWorkshopText` take it: a recommendation's translations
+ * (so its `lang` follows), else the note's or plenary item's text, else its id.
+ */
+export function itemValue(ctx, id) {
+  const rec = ctx.model.recommendations.get(id);
+  return rec ? rec.text : ctx.model.itemText(id, ctx.t.language) ?? id;
+}
+
 /** Current slot title and a countdown that follows the server clock. */
 export class SlotClock {
   constructor(ctx, { big = false } = {}) {
@@ -153,16 +162,15 @@ export function resultRows(ctx, round, { limit } = {}) {
 }
 
 function rankedList(ctx, lines, limit) {
-  const { model, t } = ctx;
+  const { t } = ctx;
   const ranked = limit ? lines.slice(0, limit) : lines;
   const top = Math.max(1, ...ranked.map((r) => r.dots));
   return h('ol', { class: 'results' }, ranked.map((line) => {
     const bar = h('span', { class: 'fill' });
     bar.style.width = `${Math.round((line.dots / top) * 100)}%`;
-    const text = model.itemText(line.item, t.language) ?? line.item;
     return h('li', { class: ['result', line.rank === 1 && line.dots > 0 && 'winner'], dataset: { item: line.item } },
       h('span', { class: 'rank', text: t.t('results.rank', { n: line.rank }) }),
-      h('span', { class: 'result-text', text }),
+      h('span', { class: 'result-text', ...wtProps(ctx, itemValue(ctx, line.item)) }),
       h('span', { class: 'bar', 'aria-hidden': 'true' }, bar),
       h('span', { class: 'result-dots', text: t.t('vote.dots', { n: line.dots }) }));
   }));
