@@ -11,7 +11,9 @@ expect = sync_api.expect
 PROJECTOR = {"width": 1920, "height": 1080}
 
 
-def test_each_reader_sees_announcements_and_recommendations_in_their_language(browser, live_server_factory):
+def readers_at_the_synthesis(browser, live_server_factory):
+    """Anne on a phone in French, Bram at 1920×1080 in English and the presenter in French, the
+    session at the synthesis slot: the moderator, the phone, the laptop and the screen."""
     server = live_server_factory(workshop=DEMO, extra=["--new-session"])
     moderator = Moderator(browser.new_context().new_page(), server)
     phone = new_page(browser, viewport=PHONE, locale="fr-BE")
@@ -23,6 +25,11 @@ def test_each_reader_sees_announcements_and_recommendations_in_their_language(br
 
     moderator.command("start")
     moderator.command("goToSlot", {"slot": "synthesis"})
+    return moderator, phone, laptop, screen
+
+
+def test_each_reader_sees_announcements_and_recommendations_in_their_language(browser, live_server_factory):
+    moderator, phone, laptop, screen = readers_at_the_synthesis(browser, live_server_factory)
     # The plain text is the original, in the workshop's first language (English).
     moderator.command("announce", {"text": {"": "Coffee is served at the back", "fr": "Le café est servi au fond"}})
     moderator.command("draftRecommendation", {"text": {"": "Light the river path", "fr": "Éclairer le chemin du fleuve"},
@@ -58,17 +65,7 @@ def test_each_reader_sees_announcements_and_recommendations_in_their_language(br
 
 
 def test_recommendations_in_a_vote_and_its_ranking_carry_their_lang_when_not_in_the_readers_language(browser, live_server_factory):
-    server = live_server_factory(workshop=DEMO, extra=["--new-session"])
-    moderator = Moderator(browser.new_context().new_page(), server)
-    phone = new_page(browser, viewport=PHONE, locale="fr-BE")
-    join(phone, server, "Anne", language="fr")
-    laptop = new_page(browser, viewport=PROJECTOR)
-    join(laptop, server, "Bram", language="en")
-    screen = browser.new_context(viewport=PROJECTOR).new_page()
-    screen.goto(f"{server.url}/screen?code={server.code}&lang=fr#key={server.key}")
-
-    moderator.command("start")
-    moderator.command("goToSlot", {"slot": "synthesis"})
+    moderator, phone, laptop, screen = readers_at_the_synthesis(browser, live_server_factory)
     moderator.command("draftRecommendation", {"text": {"": "Light the river path", "fr": "Éclairer le chemin du fleuve"},
                                               "sources": []})
     moderator.command("draftRecommendation", {"text": {"en": "Night buses every 20 minutes"}, "sources": []})
