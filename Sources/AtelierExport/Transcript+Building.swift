@@ -49,7 +49,7 @@ private struct TranscriptBuilder {
             return count == 0 ? nil : Transcript.RoleCount(role: role, count: count)
         }
         var organisations: [String: Int] = [:]
-        for person in people {
+        for person in people where options.organisations {
             guard let name = person.organisation else { continue }
             organisations[name, default: 0] += 1
         }

@@ -217,3 +217,31 @@ def test_the_end_screen_shows_the_recommendations_and_no_way_to_leave_or_program
     shoot(anne, "room-10-end-phone")
     shoot(bram, "room-11-end-projector-fr")
     assert anne.errors == [] and bram.errors == []
+
+
+def test_the_end_screen_links_to_the_summary_which_names_nobody(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    anne = new_page(browser, PHONE)
+    bram = new_page(browser, PROJECTOR, locale="fr-BE")
+    join(anne, server, "Anne Lambert", organisation="Ville de Liège")
+    join(bram, server, "Bram Peeters", organisation="Stad Gent", language="fr")
+    moderator.command("start")
+    moderator.command("draftRecommendation", {"text": "Light the underpass all night", "sources": []})
+    for page, link in ((anne, "Download the summary"), (bram, "Télécharger la synthèse")):
+        expect(page.get_by_role("link", name=link)).to_have_count(0)
+    moderator.command("end")
+    for page, link, language, heading in ((anne, "Download the summary", "en", "Recommendations"),
+                                          (bram, "Télécharger la synthèse", "fr", "Mesures préconisées")):
+        summary = page.get_by_role("link", name=link)
+        expect(summary).to_be_visible()
+        with page.expect_download() as download:
+            summary.click()
+        document = open(download.value.path(), encoding="utf-8").read()
+        assert download.value.suggested_filename.endswith(".html")
+        assert f'<html lang="{language}"' in document and heading in document
+        assert "Light the underpass all night" in document
+        for person in ("Anne", "Lambert", "Ville de Liège", "Bram", "Peeters", "Stad Gent"):
+            assert person not in document
+    shoot(anne, "room-12-end-summary-phone")
+    shoot(bram, "room-13-end-summary-projector-fr")
+    assert anne.errors == [] and bram.errors == []

@@ -402,7 +402,7 @@ class ParticipantApp {
         t.t('session.startsSoon')]);
     } else if (model.status === 'ended') {
       key = 'ended';
-      build = () => this.infoCard(t.t('session.endedTitle'), [t.t('session.thanks')]);
+      build = () => this.endedCard();
     } else if (slot?.kind === 'breakout') {
       const open = model.breakout && model.breakout.slot === slot.id;
       const board = model.currentBoard();
@@ -470,6 +470,15 @@ class ParticipantApp {
       replaceChildren(this.stage, build());
       this.stageKey = key;
     }
+  }
+
+  /** The end: thanks, and the participants' summary to take home (the server's `/summary`, names left out). */
+  endedCard() {
+    const { t } = this.ctx;
+    const card = this.infoCard(t.t('session.endedTitle'), [t.t('session.thanks')]);
+    const summary = `/summary?${new URLSearchParams({ code: this.code, format: 'html', lang: t.language })}`;
+    card.append(h('p', {}, h('a', { href: summary, download: '', class: 'button primary summary-link', text: t.t('session.summary') })));
+    return card;
   }
 
   /** Once the rooms close: say so, and let people switch between the rooms' boards (read only). */

@@ -11,7 +11,7 @@ import { h, reconcile, replaceChildren, setText, show } from './dom.js';
 import { preferredLanguage, translator } from './i18n.js';
 import { LiveSession } from './session.js';
 import { normaliseCode, storage } from './storage.js';
-import { ConnectionBadge, resultRows, roundTitle, setModeratorText, SlotClock, wt } from './views/common.js';
+import { ConnectionBadge, itemValue, resultRows, roundTitle, setModeratorText, setWorkshopText, SlotClock, wt, wtProps } from './views/common.js';
 import { LatestAnnouncement, TimeUpAlarm } from './views/screen-parts.js';
 
 class ScreenApp {
@@ -264,7 +264,7 @@ class ScreenApp {
       const items = model.itemsOf(round, null);
       parts.push(h('p', { class: 'hint big-hint', text: t.t('screen.hidden') }),
         h('ol', { class: ['vote-options', items.length > 6 && 'many'] },
-          items.map((id) => h('li', { dataset: { item: id }, text: model.itemText(id, t.language) ?? '' }))));
+          items.map((id) => h('li', { dataset: { item: id }, ...wtProps(this.ctx, itemValue(this.ctx, id)) }))));
     }
     return h('div', {}, parts);
   }

@@ -225,6 +225,8 @@ extension SessionHub {
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         case "/export":
             return export(request)
+        case "/summary":
+            return summary(request)
         case "/qr.svg", "/join-link":
             return joinLink(request, server)
         default:
@@ -267,9 +269,30 @@ extension SessionHub {
         guard let file = table.map({ suffix in files.first { $0.fileName.hasSuffix(suffix) } }) ?? files.first else {
             return .text("There is no such table; use notes, comments or votes.\n", status: 400)
         }
-        return HTTPResponse(
-            status: 200, contentType: file.mediaType, body: file.bytes,
-            headers: [("Content-Disposition", "attachment; filename=\"\(file.fileName)\"")])
+        return .attachment(file)
+    }
+
+    /// The participants' summary of an ended session, for anyone who has its code:
+    /// `/summary?code=CODE&format=html|md&lang=fr|nl|en` (HTML in the workshop's language unless told).
+    ///
+    /// The transcript without names nor the organisations present, so nothing in it points to a
+    /// person. Before the end there is nothing to publish, and an unknown code is answered the same,
+    /// so the answer does not tell which codes exist.
+    private func summary(_ request: HTTPRequest) -> HTTPResponse {
+        let name = request.queryValue("format") ?? "html"
+        guard let format = TranscriptFormat(rawValue: name), format == .html || format == .md else {
+            return .text("\"\(name)\" is not a summary format; use html or md.\n", status: 400)
+        }
+        let language = request.queryValue("lang")
+        if let language, !Transcript.languages.contains(language) {
+            return .text("\"\(language)\" is not a summary language; use \(Transcript.languages.joined(separator: ", ")).\n", status: 400)
+        }
+        guard let session = request.queryValue("code").flatMap({ served(code: $0) }), session.state.status == .ended else {
+            return .text("There is no summary for this code: it is published once the session has ended.\n", status: 404)
+        }
+        let options = TranscriptOptions(names: false, organisations: false, language: language)
+        // HTML and Markdown transcripts are one file each.
+        return .attachment(TranscriptExporter.render(state: session.state, format: format, options: options)[0])
     }
 
     /// The participants' link of a served session, for the presenter screen: `/join-link?code=CODE`
@@ -299,5 +322,14 @@ extension SessionHub {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
+
+extension HTTPResponse {
+    /// A transcript file to save rather than show, under its own name.
+    static func attachment(_ file: TranscriptFile) -> HTTPResponse {
+        HTTPResponse(
+            status: 200, contentType: file.mediaType, body: file.bytes,
+            headers: [("Content-Disposition", "attachment; filename=\"\(file.fileName)\"")])
     }
 }

@@ -27,11 +27,26 @@ export function setWorkshopText(ctx, el, value, languages) {
 }
 
 /**
- * Sets `el` to a moderator's text (an announcement, a recommendation): given once, it is the
- * original, written in the workshop's first language, as its empty key is when given per language.
+ * A moderator's text (an announcement, a recommendation) as workshop texts are taken: given once,
+ * it is the original, written in the workshop's first language, as its empty key is when given
+ * per language.
  */
+function moderatorValue(value) {
+  return typeof value === 'string' ? { '': value } : value;
+}
+
+/** Sets `el` to a moderator's text, in the reader's language else the original with its `lang`. */
 export function setModeratorText(ctx, el, value) {
-  setWorkshopText(ctx, el, typeof value === 'string' ? { '': value } : value);
+  setWorkshopText(ctx, el, moderatorValue(value));
+}
+
+/**
+ * A vote item's text as `wtProps` and `setWorkshopText` take it: a recommendation's translations
+ * (so its `lang` follows), else the note's or plenary item's text, else its id.
+ */
+export function itemValue(ctx, id) {
+  const rec = ctx.model.recommendations.get(id);
+  return rec ? moderatorValue(rec.text) : ctx.model.itemText(id, ctx.t.language) ?? id;
 }
 
 /** Current slot title and a countdown that follows the server clock. */
@@ -161,16 +176,15 @@ export function resultRows(ctx, round, { limit } = {}) {
 }
 
 function rankedList(ctx, lines, limit) {
-  const { model, t } = ctx;
+  const { t } = ctx;
   const ranked = limit ? lines.slice(0, limit) : lines;
   const top = Math.max(1, ...ranked.map((r) => r.dots));
   return h('ol', { class: 'results' }, ranked.map((line) => {
     const bar = h('span', { class: 'fill' });
     bar.style.width = `${Math.round((line.dots / top) * 100)}%`;
-    const text = model.itemText(line.item, t.language) ?? line.item;
     return h('li', { class: ['result', line.rank === 1 && line.dots > 0 && 'winner'], dataset: { item: line.item } },
       h('span', { class: 'rank', text: t.t('results.rank', { n: line.rank }) }),
-      h('span', { class: 'result-text', text }),
+      h('span', { class: 'result-text', ...wtProps(ctx, itemValue(ctx, line.item)) }),
       h('span', { class: 'bar', 'aria-hidden': 'true' }, bar),
       h('span', { class: 'result-dots', text: t.t('vote.dots', { n: line.dots }) }));
   }));

@@ -2,7 +2,7 @@
 // reveals them (in hidden rounds), then the ranked result with bars.
 
 import { h, reconcile, replaceChildren, setText, show } from '../dom.js';
-import { resultRows, roundTitle, wt } from './common.js';
+import { itemValue, resultRows, roundTitle, setWorkshopText, wt } from './common.js';
 
 export class VoteView {
   constructor(ctx, roundId) {
@@ -72,7 +72,7 @@ export class VoteView {
     const left = round.dotsPerPerson - model.dotsUsed(round);
     const totals = round.hidden ? null : model.visibleTotals(round);
     const mine = model.myDotsOn(round, id);
-    setText(el.querySelector('.item-text'), model.itemText(id, t.language) ?? id);
+    setWorkshopText(this.ctx, el.querySelector('.item-text'), itemValue(this.ctx, id));
     replaceChildren(el.querySelector('.my-dots'), Array.from({ length: mine }, () => h('span', { class: 'gauge-dot used' })));
     el.querySelector('.my-dots').setAttribute('aria-label', t.t('vote.mine', { n: mine }));
     const total = el.querySelector('.item-total');
