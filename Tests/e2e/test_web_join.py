@@ -1,9 +1,10 @@
 """The join form and what it tells before anyone gives a name (the privacy notice and its full
-page), and what reaches the plenary: a promoted group with its notes. In the reader's language,
-on a phone and a 1920×1080 screen. Screenshots go to Tests/artifacts/web-join-*.png."""
+page), and what reaches the plenary: a promoted group with its notes, on the participants' page and
+the presenter's. In the reader's language, on a phone and a 1920×1080 screen. Screenshots go to Tests/artifacts/web-join-*.png."""
 import pytest
 
 from web_support import join_url, shoot
+from test_screen import fits
 from test_web_room import two_rooms_with_a_note_each
 from test_web_session import PHONE, add_note, browser, new_page, note, server  # noqa: F401 (fixtures)
 
@@ -98,7 +99,14 @@ def test_a_promoted_group_brings_its_notes_texts_to_the_plenary(browser, server)
         expect(item.locator(".promoted-note")).to_have_text(["Queues at the night shop", "Taxis cannot stop"])
     shoot(anne, "join-03-promoted-group-phone-en")
     shoot(bram, "join-04-promoted-group-projector-fr")
-    assert anne.errors == [] and bram.errors == []
+    # The presenter shows them under the group's name too, fitting a projector and a laptop.
+    screen = new_page(browser, PROJECTOR)
+    screen.goto(f"{server.url}/screen?code={server.code}&lang=en#key={server.key}")
+    item = screen.locator(".screen-promoted > li").first
+    expect(item.locator(".rec-text")).to_have_text("Night-time street life")
+    expect(item.locator(".promoted-note")).to_have_text(["Queues at the night shop", "Taxis cannot stop"])
+    fits(screen, "promoted", "en")
+    assert anne.errors == [] and bram.errors == [] and screen.errors == []
 
 
 def test_workshop_texts_shown_in_another_language_than_the_interfaces_carry_their_lang(browser, server):

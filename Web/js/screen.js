@@ -196,10 +196,9 @@ class ScreenApp {
           h('span', { class: 'room-count', text: `${t.t('rooms.people', { n: s.people })} · ${t.t('screen.notes', { n: s.notes })}` })))));
     } else if (model.promoted.length) {
       stage = 'promoted';
-      key = `promoted:${model.promoted.map((p) => p.id).join(',')}`;
-      build = () => h('div', {}, h('h2', { text: t.t('plenary.promoted') }), h('ul', { class: 'screen-promoted' },
-        model.promoted.map((p) => h('li', {}, h('span', { class: 'rec-text', text: p.text }),
-          h('span', { class: 'rec-sources', text: wt(this.ctx, model.room(model.roomOfBoard(p.board))?.theme) || t.t('board.plenary') })))));
+      const groups = model.promoted.map((item) => ({ item, notes: model.notesOfPromoted(item) }));
+      key = `promoted:${t.language}:${JSON.stringify(groups.map(({ item, notes }) => [item.id, notes.map((n) => [n.id, n.text])]))}`;
+      build = () => this.promotedList(groups);
     } else {
       stage = 'programme';
       key = `programme:${slot?.id}`;
@@ -222,6 +221,18 @@ class ScreenApp {
     const count = lists.reduce((total, list) => total + list.children.length, 0);
     for (const list of lists) list.classList.toggle('many', count > 6);
     return rows;
+  }
+
+  /** What went up to the plenary, a promoted group with its notes' texts under its name; past
+   * eight lines in all they go in two columns so all of them fit the screen. */
+  promotedList(groups) {
+    const { model, t } = this.ctx;
+    const lines = groups.reduce((total, group) => total + 1 + group.notes.length, 0);
+    return h('div', {}, h('h2', { text: t.t('plenary.promoted') }), h('ul', { class: ['screen-promoted', lines > 8 && 'many'] },
+      groups.map(({ item, notes }) => h('li', {}, h('span', { class: 'rec-text', text: item.text }),
+        notes.length > 0 && h('ul', { class: 'promoted-notes' },
+          notes.map((note) => h('li', { class: 'promoted-note', text: model.noteText(note, t.language) }))),
+        h('span', { class: 'rec-sources', text: wt(this.ctx, model.room(model.roomOfBoard(item.board))?.theme) || t.t('board.plenary') })))));
   }
 
   /** Participants (not moderators nor this screen) connected now: those who may vote. */
