@@ -154,7 +154,8 @@ struct HTMLRenderer {
         out += "<section id=\"recommendations\">\n<h2>\(escape(words.recommendations))</h2>\n"
         out += "<p class=\"note\">\(escape(list.rankedBy == nil ? words.moderatorsOrder : words.rankedByVote))</p>\n<ol class=\"recommendations\">\n"
         for item in list.items {
-            out += "<li value=\"\(item.rank)\"><p class=\"recommendation\">\(text(item.text))"
+            let lang = item.language == transcript.language ? "" : " lang=\"\(escape(item.language))\""
+            out += "<li value=\"\(item.rank)\"><p class=\"recommendation\"\(lang)>\(text(item.text))"
             if list.rankedBy != nil { out += " <span class=\"dots\">\(escape(words.dotCount(item.dots)))</span>" }
             out += "</p>\n"
             if let theme = item.theme { out += "<p class=\"theme\">\(escape(words.theme))\(escape(words.colon))\(escape(theme))</p>\n" }

@@ -193,8 +193,10 @@ private struct TranscriptBuilder {
     private func recommendations() -> Transcript.RecommendationList {
         let items = state.rankedRecommendations.compactMap { line -> Transcript.RecommendationLine? in
             guard let recommendation = state.recommendations[line.item] else { return nil }
+            let written = recommendation.text.key(in: language, fallbacks: workshop.languages)
             return Transcript.RecommendationLine(
-                rank: line.rank, id: recommendation.id, text: text(recommendation.text), dots: line.dots,
+                rank: line.rank, id: recommendation.id, text: text(recommendation.text),
+                language: written.flatMap { $0.isEmpty ? nil : $0 } ?? workshop.primaryLanguage, dots: line.dots,
                 theme: recommendation.room.flatMap(workshop.room).map { text($0.theme) },
                 sources: recommendation.sources.map(trace))
         }

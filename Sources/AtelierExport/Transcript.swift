@@ -222,6 +222,8 @@ public struct Transcript: Sendable, Hashable, Encodable {
         public var rank: Int
         public var id: String
         public var text: String
+        /// The language `text` is written in: a translation's own, else the workshop's first (the original's).
+        public var language: String
         public var dots: Int
         /// The room theme the moderators filed it under, if any.
         public var theme: String?

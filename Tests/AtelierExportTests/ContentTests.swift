@@ -59,14 +59,21 @@ import Testing
         }
     }
 
-    @Test("A recommendation is in the transcript's language when it has that translation, else in the original")
-    func recommendationsInLanguage() throws {
+    /// The fixture with its first recommendation translated into Dutch, and one recommendation left as written.
+    private func translatedRecommendation() throws -> (state: SessionState, translated: String, untouched: String) {
         var state = try ExportFixture.state()
         let translated = try #require(state.recommendationOrder.first)
         let original = try #require(state.recommendations[translated]).text.text(in: "fr")
         state.apply(.recommendationEdited(id: translated, text: LocalizedText(translations: ["": original, "nl": "Vertaald advies"]),
                                           sources: state.recommendations[translated]!.sources, room: state.recommendations[translated]!.room))
         let untouched = try #require(state.recommendationOrder.last { $0 != translated })
+        return (state, translated, untouched)
+    }
+
+    @Test("A recommendation is in the transcript's language when it has that translation, else in the original")
+    func recommendationsInLanguage() throws {
+        let (state, translated, untouched) = try translatedRecommendation()
+        let original = state.recommendations[translated]!.text.text(in: "fr")
         func texts(_ language: String) -> [String: String] {
             Dictionary(uniqueKeysWithValues: Transcript(state: state, options: TranscriptOptions(language: language))
                 .recommendations.items.map { ($0.id, $0.text) })
@@ -78,6 +85,35 @@ import Testing
         let markdown = try #require(TranscriptExporter.render(
             state: state, format: .md, options: TranscriptOptions(language: "nl")).first).text
         #expect(markdown.contains("Vertaald advies"))
+    }
+
+    @Test("A recommendation names the language it is written in: a translation its own, the original the workshop's first language")
+    func recommendationLanguage() throws {
+        let (state, translated, untouched) = try translatedRecommendation()
+        func languages(_ language: String) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: Transcript(state: state, options: TranscriptOptions(language: language))
+                .recommendations.items.map { ($0.id, $0.language) })
+        }
+        #expect(languages("nl")[translated] == "nl")
+        #expect(languages("nl")[untouched] == "fr")
+        #expect(languages("en")[translated] == "fr")
+        #expect(Set(languages("fr").values) == ["fr"])
+    }
+
+    @Test("The HTML transcript puts lang on a recommendation written in another language than the document's, and only there")
+    func recommendationLangInHTML() throws {
+        let (state, _, _) = try translatedRecommendation()
+        func html(_ language: String) throws -> String {
+            try #require(TranscriptExporter.render(
+                state: state, format: .html, options: TranscriptOptions(language: language)).first).text
+        }
+        let count = Transcript(state: state).recommendations.items.count
+        let dutch = try html("nl")
+        #expect(dutch.contains("<p class=\"recommendation\">Vertaald advies"))
+        #expect(dutch.components(separatedBy: "<p class=\"recommendation\" lang=\"fr\">").count - 1 == count - 1)
+        let french = try html("fr")
+        #expect(!french.contains("<p class=\"recommendation\" lang="))
+        #expect(french.components(separatedBy: "<p class=\"recommendation\">").count - 1 == count)
     }
 
     @Test("Headings follow the workshop's language, or the one asked for", arguments: [

@@ -17,9 +17,14 @@ public struct LocalizedText: Hashable, Sendable, Codable, ExpressibleByStringLit
     /// The text for `language`, else the language-neutral text, else the first of `fallbacks`
     /// that has one, else any text at all (the alphabetically first language, for stability).
     public func text(in language: String, fallbacks: [String] = []) -> String {
-        if let text = values[language] ?? values[""] { return text }
-        for fallback in fallbacks { if let text = values[fallback] { return text } }
-        return values.keys.sorted().first.flatMap { values[$0] } ?? ""
+        key(in: language, fallbacks: fallbacks).flatMap { values[$0] } ?? ""
+    }
+
+    /// The key `text(in:fallbacks:)` reads (the empty key for the language-neutral text), nil when there is no text.
+    public func key(in language: String, fallbacks: [String] = []) -> String? {
+        if values[language] != nil { return language }
+        if values[""] != nil { return "" }
+        return fallbacks.first { values[$0] != nil } ?? values.keys.sorted().first
     }
 
     public init(from decoder: any Decoder) throws {
