@@ -11,7 +11,7 @@ struct PurgeCommand: ParsableCommand {
         discussion: """
             Names become participant ids (p3); roles stay, so transcripts still attribute quotes by role. \
             With --expired, every session that ended at least its workshop's retentionDays ago (30 by default) \
-            is purged; `atelier serve` does the same when it starts and once a day.
+            is purged.
             """)
 
     @Argument(help: "Session id or join code.")
