@@ -34,7 +34,7 @@ struct HTMLRenderer {
         out += "<dt>\(escape(words.date))</dt><dd>\(escape(words.longDate(t.date)))</dd>\n"
         out += "<dt>\(escape(words.session))</dt><dd>\(escape(t.joinCode))</dd>\n</dl>\n"
         if let description = t.description { out += "<p class=\"intro\">\(text(description))</p>\n" }
-        out += "<p class=\"privacy\">\(escape(t.namesIncluded ? words.privacyWithNames : words.privacyWithoutNames))</p>\n"
+        out += "<p class=\"privacy\">\(escape(words.privacy(t).joined(separator: " ")))</p>\n"
         out += "</header>\n"
     }
 

@@ -29,7 +29,7 @@ struct MarkdownRenderer {
         out += ["**\(words.organiser)**\(words.colon)\(md(t.organiser))  ", "**\(words.date)**\(words.colon)\(words.longDate(t.date))  ",
                 "**\(words.session)**\(words.colon)\(md(t.joinCode))", ""]
         if let description = t.description { out += [md(description), ""] }
-        out += ["*\(t.namesIncluded ? words.privacyWithNames : words.privacyWithoutNames)*", ""]
+        out += ["*\(words.privacy(t).joined(separator: " "))*", ""]
     }
 
     private func attendance(_ out: inout [String]) {
@@ -150,11 +150,10 @@ struct MarkdownRenderer {
                     "*\(words.statuses[vote.status] ?? vote.status) · \(words.voters)\(words.colon)\(vote.voters) · "
                     + "\(words.dotsEach(vote.dotsPerPerson))*", ""]
             let roles = vote.roles.map { "\(md($0.role.label)) (\($0.voters))" }
-            out.append("| \(words.rank) | \(words.item) | \(words.total) | " + roles.joined(separator: " | ") + " |")
+            out.append(row([words.rank, words.item, words.total] + roles))
             out.append("|---:|---|---:|" + String(repeating: "---:|", count: roles.count))
             for item in vote.items {
-                out.append("| \(item.rank) | \(md(item.text)) | \(item.dots) | "
-                    + item.byRole.map(String.init).joined(separator: " | ") + " |")
+                out.append(row(["\(item.rank)", md(item.text), "\(item.dots)"] + item.byRole.map(String.init)))
             }
             out.append("")
             analysis(vote, &out)
@@ -182,6 +181,9 @@ struct MarkdownRenderer {
         }
         out.append("")
     }
+
+    /// A table row of already escaped cells.
+    private func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
 
     private func signedMinutes(_ minutes: Int) -> String {
         minutes == 0 ? "0" : (minutes > 0 ? "+\(minutes) min" : "−\(-minutes) min")

@@ -7,7 +7,8 @@ extension Transcript {
     }
 }
 
-/// Turns a session's state into a `Transcript`, applying the privacy options in one place (`attribution`).
+/// Turns a session's state into a `Transcript`, applying the privacy options and the disclosure rule in one
+/// place each (`attribution`, `RoleDisclosure`).
 private struct TranscriptBuilder {
     let state: SessionState
     let options: TranscriptOptions
@@ -31,6 +32,7 @@ private struct TranscriptBuilder {
             title: text(workshop.title), description: workshop.description.map(text), organiser: workshop.organiser,
             date: state.agenda.runs.first.map { clock.day($0.startedAt) } ?? workshop.date,
             timezone: workshop.timezone, status: state.status.rawValue, namesIncluded: options.names,
+            minimumRoleGroup: workshop.disclosureMinimumGroup,
             attendance: attendance(), agenda: agenda(), boards: boards(), quotes: quotes(),
             recommendations: recommendations(), votes: votes())
     }
@@ -74,12 +76,27 @@ private struct TranscriptBuilder {
     }
 
     /// How a text is signed: by role, and by name and organisation only when the options ask for them.
-    /// Anonymous notes and the organiser's own notes are never signed.
+    /// Anonymous notes and the organiser's own notes are never signed. Without names, a role of too few
+    /// people is signed "other roles", or not at all when that group is too small as well.
     private func attribution(of author: ParticipantID?, anonymous: Bool = false) -> Transcript.Attribution? {
         guard !anonymous, let author, let person = state.participants[author] else { return nil }
-        return Transcript.Attribution(
-            role: roleRef(of: person), name: options.names ? person.name : nil,
-            organisation: options.names ? person.organisation : nil)
+        if options.names {
+            return Transcript.Attribution(role: roleRef(of: person), name: person.name, organisation: person.organisation)
+        }
+        return authorGroups.shown(roleRef(of: person)).map { Transcript.Attribution(role: $0, name: nil, organisation: nil) }
+    }
+
+    /// Everyone who joined, counted by role: the groups attributions may name.
+    private var authorGroups: RoleDisclosure {
+        disclosure(of: state.participantOrder.compactMap { state.participants[$0] })
+    }
+
+    private func disclosure(of people: [SessionState.Participant]) -> RoleDisclosure {
+        var counts: [Transcript.RoleRef: Int] = [:]
+        for person in people { counts[roleRef(of: person), default: 0] += 1 }
+        return RoleDisclosure(
+            counts: counts, minimumGroup: workshop.disclosureMinimumGroup,
+            others: Transcript.RoleRef(id: RoleDisclosure.othersID, label: words.otherRoles))
     }
 
     // MARK: Agenda
@@ -229,17 +246,20 @@ private struct TranscriptBuilder {
 
     private func votes() -> [Transcript.VoteSection] {
         finishedRounds.map { round in
-            let roles = roleOrder.compactMap { role -> Transcript.RoleVoters? in
-                let count = round.dots.filter { participant, dots in
-                    dots.values.contains { $0 > 0 } && state.participants[participant].map(roleRef) == role
-                }.count
-                return count == 0 ? nil : Transcript.RoleVoters(role: role, voters: count)
-            }
+            let voterIDs = round.dots.filter { $0.value.values.contains { $0 > 0 } }.keys
+            let groups = disclosure(of: voterIDs.compactMap { state.participants[$0] })
+            // A merged group still too small would be the total minus the other columns: no breakdown at all then.
+            let roles = groups.breakdownShown
+                ? (roleOrder + [groups.others]).compactMap { role -> Transcript.RoleVoters? in
+                    let count = voterIDs.filter { shownRole(of: $0, in: groups) == role }.count
+                    return count == 0 ? nil : Transcript.RoleVoters(role: role, voters: count)
+                }
+                : []
             let items = state.results(of: round).map { line in
                 Transcript.VoteItem(
                     rank: line.rank, item: line.item, text: itemText(line.item), dots: line.dots,
                     voters: voters(of: line.item, in: round),
-                    byRole: roles.map { dots(on: line.item, in: round, from: $0.role) })
+                    byRole: roles.map { dots(on: line.item, in: round, from: $0.role, groups: groups) })
             }
             return Transcript.VoteSection(
                 id: round.id, slot: round.slot, slotTitle: workshop.slot(round.slot).map { text($0.title) } ?? round.slot,
@@ -250,10 +270,16 @@ private struct TranscriptBuilder {
         }
     }
 
-    private func dots(on item: String, in round: SessionState.VoteRound, from role: Transcript.RoleRef) -> Int {
+    private func dots(
+        on item: String, in round: SessionState.VoteRound, from role: Transcript.RoleRef, groups: RoleDisclosure
+    ) -> Int {
         round.dots.reduce(0) { sum, entry in
-            state.participants[entry.key].map(roleRef) == role ? sum + entry.value[item, default: 0] : sum
+            shownRole(of: entry.key, in: groups) == role ? sum + entry.value[item, default: 0] : sum
         }
+    }
+
+    private func shownRole(of participant: ParticipantID, in groups: RoleDisclosure) -> Transcript.RoleRef? {
+        state.participants[participant].flatMap { groups.shown(roleRef(of: $0)) }
     }
 
     private func voters(of item: String, in round: SessionState.VoteRound) -> Int {
@@ -304,4 +330,34 @@ private struct TranscriptBuilder {
 extension Transcript {
     /// Languages whose headings a transcript can be written in.
     public static var languages: [String] { Vocabulary.languages }
+}
+
+/// The disclosure rule: a role of fewer than `minimumGroup` people is never shown alone but merged
+/// into "other roles", and when the merged group is still that small it is not shown at all, since
+/// naming it would single its people out.
+struct RoleDisclosure {
+    /// The id of the merged group, beside the workshop's role ids like `moderation` and `unspecified`.
+    static let othersID = "others"
+
+    let minimumGroup: Int
+    let others: Transcript.RoleRef
+    private let shownAlone: Set<Transcript.RoleRef>
+    private let merged: Int
+
+    init(counts: [Transcript.RoleRef: Int], minimumGroup: Int, others: Transcript.RoleRef) {
+        self.minimumGroup = minimumGroup
+        self.others = others
+        shownAlone = Set(counts.filter { $0.value >= minimumGroup }.keys)
+        merged = counts.filter { $0.value < minimumGroup }.values.reduce(0, +)
+    }
+
+    /// Whether a breakdown over these people may be shown: some role stands alone (else "other roles"
+    /// would only repeat the total), and nobody is merged or enough of them are.
+    var breakdownShown: Bool { !shownAlone.isEmpty && (merged == 0 || merged >= minimumGroup) }
+
+    /// The role `role` is shown as: itself, "other roles", or nil when even the merged group is too small.
+    func shown(_ role: Transcript.RoleRef) -> Transcript.RoleRef? {
+        if shownAlone.contains(role) { return role }
+        return merged >= minimumGroup ? others : nil
+    }
 }

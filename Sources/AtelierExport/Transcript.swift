@@ -29,6 +29,8 @@ public struct Transcript: Sendable, Hashable, Encodable {
     public var status: String
     /// Whether participants' names and organisations appear next to what they wrote.
     public var namesIncluded: Bool
+    /// Fewest people a role must have to be shown alone; smaller roles are "other roles" (`RoleDisclosure`).
+    public var minimumRoleGroup: Int
     /// Who took part, by role and organisation.
     public var attendance: Attendance
     /// The programme, planned against actual.
@@ -145,7 +147,8 @@ public struct Transcript: Sendable, Hashable, Encodable {
         public var id: String
         public var prompt: String
         public var text: String
-        /// Nil for anonymous notes and for notes the organiser placed beforehand.
+        /// Nil for anonymous notes, for notes the organiser placed beforehand, and, without names, for an
+        /// author whose role, even merged into "other roles", has too few people to be named.
         public var attribution: Attribution?
         public var anonymous: Bool
         /// Whether the organiser placed the note in the workshop file (a survey option).
@@ -168,7 +171,7 @@ public struct Transcript: Sendable, Hashable, Encodable {
         public var createdAt: Int64
     }
 
-    /// Who wrote something: the role always, the person only when names are included.
+    /// Who wrote something: the role (or "other roles" when it has too few people), the person only when names are included.
     public struct Attribution: Sendable, Hashable, Encodable {
         public var role: RoleRef
         public var name: String?
@@ -260,7 +263,8 @@ public struct Transcript: Sendable, Hashable, Encodable {
         public var dotsPerPerson: Int
         /// People who placed at least one dot.
         public var voters: Int
-        /// Roles that voted, in the workshop's order; each item's `byRole` follows it.
+        /// Roles that voted, in the workshop's order, then "other roles" for those with too few voters;
+        /// each item's `byRole` follows it. Empty when "other roles" would still have too few voters.
         public var roles: [RoleVoters]
         public var items: [VoteItem]
         /// Each role's favourite items (most dots from that role).

@@ -8,6 +8,9 @@ struct Vocabulary: Sendable {
     let session: String
     let privacyWithoutNames: String
     let privacyWithNames: String
+    /// The disclosure rule for a minimum group, and whether it also applies to attributions (it does not with names).
+    let disclosureRule: @Sendable (_ minimum: Int, _ attributions: Bool) -> String
+    let otherRoles: String
     let participants: String
     let participantCount: @Sendable (Int) -> String
     let role: String
@@ -64,6 +67,12 @@ struct Vocabulary: Sendable {
     let closeQuote: String
     let dotsEach: @Sendable (Int) -> String
 
+    /// What the transcript says about people's privacy: whether names appear, and the disclosure rule unless it is off.
+    func privacy(_ transcript: Transcript) -> [String] {
+        [transcript.namesIncluded ? privacyWithNames : privacyWithoutNames]
+            + (transcript.minimumRoleGroup > 1 ? [disclosureRule(transcript.minimumRoleGroup, !transcript.namesIncluded)] : [])
+    }
+
     /// `text` between the language's quotation marks.
     func quoted(_ text: String) -> String { openQuote + text + closeQuote }
 
@@ -98,6 +107,11 @@ struct Vocabulary: Sendable {
         organiser: "Organisation", date: "Date", session: "Session",
         privacyWithoutNames: "Les citations sont attribuées par rôle ; aucun nom de participant n'y figure.",
         privacyWithNames: "Les citations portent le nom et l'organisation de leurs auteurs, sauf les notes anonymes.",
+        disclosureRule: { minimum, attributions in
+            "Un rôle de moins de \(minimum) personnes n'apparaît jamais seul \(attributions ? "dans les votes par rôle ni à côté d'une citation" : "dans les votes par rôle")"
+                + " : il est compté dans « Autres rôles », et là où ce groupe compterait encore moins de \(minimum) personnes, il n'est pas donné."
+        },
+        otherRoles: "Autres rôles",
         participants: "Participants", participantCount: { "\($0) participant\($0 == 1 ? "" : "s")" },
         role: "Rôle", organisationsPresent: "Organisations présentes",
         agenda: "Programme tel que déroulé", slot: "Séquence", planned: "Prévu", actual: "Réel", delay: "Écart",
@@ -126,6 +140,11 @@ struct Vocabulary: Sendable {
         organiser: "Organisatie", date: "Datum", session: "Sessie",
         privacyWithoutNames: "Citaten staan op naam van een rol; namen van deelnemers komen er niet in voor.",
         privacyWithNames: "Citaten vermelden naam en organisatie van wie ze schreef, behalve anonieme notities.",
+        disclosureRule: { minimum, attributions in
+            "Een rol van minder dan \(minimum) personen staat nooit apart \(attributions ? "in de stemmen per rol of bij een citaat" : "in de stemmen per rol")"
+                + ": ze telt mee bij ‘Andere rollen’, en waar die groep nog minder dan \(minimum) personen telt, wordt ze niet gegeven."
+        },
+        otherRoles: "Andere rollen",
         participants: "Deelnemers", participantCount: { "\($0) deelnemer\($0 == 1 ? "" : "s")" },
         role: "Rol", organisationsPresent: "Aanwezige organisaties",
         agenda: "Programma zoals het verliep", slot: "Onderdeel", planned: "Gepland", actual: "Werkelijk",
@@ -155,6 +174,11 @@ struct Vocabulary: Sendable {
         organiser: "Organiser", date: "Date", session: "Session",
         privacyWithoutNames: "Quotes are attributed by role; no participant's name appears.",
         privacyWithNames: "Quotes carry their authors' names and organisations, except anonymous notes.",
+        disclosureRule: { minimum, attributions in
+            "A role with fewer than \(minimum) people is never shown alone \(attributions ? "in the votes by role or next to a quote" : "in the votes by role")"
+                + ": it is counted under “Other roles”, and where that group would still have fewer than \(minimum), it is left out."
+        },
+        otherRoles: "Other roles",
         participants: "Participants", participantCount: { "\($0) participant\($0 == 1 ? "" : "s")" },
         role: "Role", organisationsPresent: "Organisations present",
         agenda: "Agenda as run", slot: "Slot", planned: "Planned", actual: "Actual", delay: "Difference",

@@ -14,6 +14,9 @@ struct VoteChart {
         "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#332288", "#999999", "#882255",
     ]
 
+    /// The colour of a bar that is not split by role.
+    private static let totalColour = "#5b6472"
+
     /// The colour of the role at `index`, shared by the chart and the table under it.
     static func colour(_ index: Int) -> String { palette[index % palette.count] }
 
@@ -36,10 +39,14 @@ struct VoteChart {
             out += "<text x=\"\(Self.labelWidth - 8)\" y=\"\(y + 16)\" text-anchor=\"end\" fill=\"#1d2430\">"
                 + "\(item.rank). \(escape(Self.shortened(item.text, to: 46)))</text>\n"
             var x = Double(Self.labelWidth)
-            for (index, dots) in item.byRole.enumerated() where dots > 0 {
-                let length = barSpace * Double(dots) / Double(maxDots)
+            // Without a breakdown by role (too few people in "other roles"), one plain bar for the total.
+            let segments = vote.roles.isEmpty
+                ? [(colour: Self.totalColour, label: words.total, dots: item.dots)]
+                : item.byRole.enumerated().map { (colour: Self.colour($0.offset), label: vote.roles[$0.offset].role.label, dots: $0.element) }
+            for segment in segments where segment.dots > 0 {
+                let length = barSpace * Double(segment.dots) / Double(maxDots)
                 out += "<rect x=\"\(Self.number(x))\" y=\"\(y + 4)\" width=\"\(Self.number(length))\" height=\"\(Self.rowHeight - 8)\" "
-                    + "fill=\"\(Self.colour(index))\"><title>\(escape(vote.roles[index].role.label))\(escape(words.colon))\(dots)</title></rect>\n"
+                    + "fill=\"\(segment.colour)\"><title>\(escape(segment.label))\(escape(words.colon))\(segment.dots)</title></rect>\n"
                 x += length
             }
             out += "<text x=\"\(Self.number(x + 6))\" y=\"\(y + 16)\" fill=\"#1d2430\" font-weight=\"bold\">\(item.dots)</text>\n</g>\n"

@@ -1,3 +1,4 @@
+import AtelierCore
 import GRDB
 
 /// What a purge removed from one session.
@@ -86,5 +87,34 @@ extension EventStore {
         } catch {
             return false
         }
+    }
+}
+
+extension EventStore {
+    /// Sessions whose retention has run out at `now`: they ended at least their workshop's
+    /// `retentionDays` ago (30 when the file gives none), in the order they were created.
+    public func expiredSessions(at now: Timestamp) throws(StoreError) -> [SessionRecord] {
+        let endings = try read { db in
+            try Row.fetchAll(db, sql: "SELECT session_id, MAX(at) AS ended FROM events WHERE type = 'sessionEnded' GROUP BY session_id")
+                .reduce(into: [String: Int64]()) { $0[$1["session_id"]] = $1["ended"] }
+        }
+        var expired: [SessionRecord] = []
+        for record in try sessions() {
+            guard let ended = endings[record.id] else { continue }
+            let days = Int64(try replay(session: record.id).workshop.noticeRetentionDays)
+            if now.milliseconds - ended >= days * 86_400_000 { expired.append(record) }
+        }
+        return expired
+    }
+
+    /// Purges every session whose retention has run out at `now`, one transaction each; the reports of
+    /// those that still held names or organisations.
+    public func purgeExpiredIdentities(at now: Timestamp) throws(StoreError) -> [PurgeReport] {
+        var reports: [PurgeReport] = []
+        for record in try expiredSessions(at: now) {
+            let report = try purgeIdentities(session: record.id)
+            if !report.removed.isEmpty { reports.append(report) }
+        }
+        return reports
     }
 }

@@ -72,6 +72,16 @@ struct WorkshopValidationTests {
         #expect(issues { $0.retentionDays = 3650 } == [])
     }
 
+    @Test("The smallest role shown alone, when given, is 1 to 100 people, and 3 when not")
+    func minimumRoleGroup() {
+        let rule = "must be a whole number of people from 1 to 100"
+        for bad in [0, -3, 101] { #expect(issues { $0.minimumRoleGroup = bad } == [issue("minimumRoleGroup", rule)]) }
+        #expect(issues { $0.minimumRoleGroup = 1 } == [])
+        #expect(issues { $0.minimumRoleGroup = 100 } == [])
+        #expect(Fixture.workshop { $0.minimumRoleGroup = nil }.disclosureMinimumGroup == 3)
+        #expect(Fixture.workshop { $0.minimumRoleGroup = 5 }.disclosureMinimumGroup == 5)
+    }
+
     @Test("The privacy notice names the organiser and a 30-day retention when the file gives neither, and says so")
     func privacyDefaultsAreStated() {
         let bare = Fixture.workshop { $0.contact = nil; $0.retentionDays = nil }

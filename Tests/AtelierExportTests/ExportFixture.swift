@@ -7,6 +7,7 @@ import Testing
 
 /// The deterministic session every export test works on: the scripted run of a small trilingual
 /// workshop (`Fixtures/atelier-test.json`: two rooms, a survey with pre-filled options, a synthesis).
+/// Its six participants hold three roles, two each, so the workshop shows roles of two people alone.
 enum ExportFixture {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     static let sessionID = "s-export-test"
@@ -19,9 +20,11 @@ enum ExportFixture {
         try WorkshopFile.load(path: folder.appendingPathComponent("Fixtures/atelier-test.json").path)
     }
 
-    /// The session's creation events.
-    static func creation() throws -> [Event] {
-        try SessionEngine.create(id: sessionID, joinCode: joinCode, workshop: workshop(), at: start)
+    /// The session's creation events, with the workshop's smallest role shown alone set when given.
+    static func creation(minimumRoleGroup: Int? = nil) throws -> [Event] {
+        var workshop = try workshop()
+        if let minimumRoleGroup { workshop.minimumRoleGroup = minimumRoleGroup }
+        return try SessionEngine.create(id: sessionID, joinCode: joinCode, workshop: workshop, at: start)
     }
 
     /// The final state of the scripted session, handing every decision's events to `record` as it goes.

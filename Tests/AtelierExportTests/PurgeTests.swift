@@ -6,6 +6,26 @@ import GRDB
 import Testing
 
 @Suite struct PurgeTests {
+    @Test("A session is purged once its workshop's retention (30 days by default) has run since it ended, not a moment before")
+    func expiredSessionsArePurged() throws {
+        try withTemporaryFolder { folder in
+            let store = try EventStore(path: folder.appendingPathComponent("log.db").path)
+            let live = try ExportFixture.record(in: store)
+            #expect(live.status == .ended && live.workshop.retentionDays == nil)
+            let ended = try #require(try store.events(of: ExportFixture.sessionID).last { $0.type == "sessionEnded" }).at
+            let retention: Int64 = 30 * 86_400_000
+
+            #expect(try store.purgeExpiredIdentities(at: Timestamp(milliseconds: ended + retention - 1)).isEmpty)
+            #expect(try store.replay(session: ExportFixture.sessionID) == live)
+
+            let reports = try store.purgeExpiredIdentities(at: Timestamp(milliseconds: ended + retention))
+            #expect(reports.map(\.sessionID) == [ExportFixture.sessionID])
+            #expect(reports.first?.names == ExportFixture.participants + 1)
+            #expect(try store.replay(session: ExportFixture.sessionID).participants.values.allSatisfy { $0.name == $0.id })
+            #expect(try store.purgeExpiredIdentities(at: Timestamp(milliseconds: ended + retention)).isEmpty, "nothing left to remove")
+        }
+    }
+
     @Test("Purge removes every name and organisation, says whose, and leaves a log that replays to the same session otherwise")
     func purgeKeepsEverythingButIdentities() throws {
         try withTemporaryFolder { folder in

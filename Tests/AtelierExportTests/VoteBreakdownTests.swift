@@ -6,9 +6,10 @@ import Testing
 @Suite struct VoteBreakdownTests {
     /// The survey's three pre-filled options (n1 Incivilités, n2 Trafics, n3 Violences), voted on by
     /// two elected officials and one police officer:
-    /// p1 (élu) n1 n2, p2 (élu) n1, p3 (policier) n2 n3.
+    /// p1 (élu) n1 n2, p2 (élu) n1, p3 (policier) n2 n3. The disclosure rule is off (a minimum of one
+    /// person), so every role is shown alone; `DisclosureTests` covers the rule.
     func surveyState() throws -> SessionState {
-        var events = try ExportFixture.creation()
+        var events = try ExportFixture.creation(minimumRoleGroup: 1)
         let at = ExportFixture.start
         for (id, role) in [("p1", "elu"), ("p2", "elu"), ("p3", "policier")] {
             events.append(.participantJoined(

@@ -20,6 +20,7 @@ private let maximalWorkshop: WorkshopDefinition = {
     let voting = WorkshopDefinition.VotingSettings(dotsPerPerson: 3, maxDotsPerNote: 2, hiddenUntilReveal: true)
     return WorkshopDefinition(
         id: "maximal", title: text, organiser: "Organisateur", contact: "dpo@organisateur.example", retentionDays: 90,
+        minimumRoleGroup: 5,
         date: "2021-01-21", timezone: "Europe/Brussels",
         languages: ["fr", "nl"], description: text, roles: [.init(id: "role", label: text)],
         rooms: [.init(id: "room", theme: text, prompts: [prompt])], prompts: [prompt],

@@ -1,4 +1,5 @@
 """atelier export and purge as an organiser runs them, and the HTML transcript as Chromium renders it."""
+import datetime
 import json
 import pathlib
 import sqlite3
@@ -117,3 +118,29 @@ def test_html_transcript_renders_in_chromium(atelier, session, tmp_path):
         finally:
             browser.close()
     assert (ARTIFACTS / "transcript.png").stat().st_size > 10_000
+
+
+def test_purge_expired_removes_names_of_sessions_past_their_retention_and_keeps_recent_ones(atelier, tmp_path):
+    database = tmp_path / "retention.db"
+    befus = WORKSHOPS / "befus-25-ans.json"
+    recent = tmp_path / "recent.json"
+    workshop = json.loads(befus.read_text())
+    workshop["date"] = datetime.date.today().isoformat()
+    recent.write_text(json.dumps(workshop))
+    for path, code in ((befus, "OLD001"), (recent, "NEW001")):
+        result = atelier("simulate", "--workshop", path, "--db", database, "--participants", "4",
+                         "--join-code", code, "--session-id", f"s-{code.lower()}")
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as db:
+        names = [row[0] for row in db.execute("SELECT name FROM participants")]
+    result = atelier("purge", "--expired", "--db", database)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Retention expired for session s-old001: removed 5 names and 4 organisations."]
+    assert not any(name in result.stdout for name in names)
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT session_id, participant_id, name, organisation FROM participants").fetchall()
+    assert all(name == pid and org is None for session, pid, name, org in rows if session == "s-old001")
+    assert all(name != pid for session, pid, name, org in rows if session == "s-new001")
+    again = atelier("purge", "--expired", "--db", database)
+    assert again.stdout == "No expired session holds names or organisations.\n"

@@ -41,6 +41,12 @@ extension WorkshopDefinition {
     /// Days names are kept after the session when the file does not say.
     public static let defaultRetentionDays = 30
 
+    /// Fewest people a role shows alone in a transcript when the file does not say (Decidim uses 5 for its demographic results).
+    public static let defaultMinimumRoleGroup = 3
+
+    /// The file's `minimumRoleGroup`, else the default.
+    public var disclosureMinimumGroup: Int { minimumRoleGroup ?? Self.defaultMinimumRoleGroup }
+
     /// Whom the privacy notice names to contact: the file's `contact`, else the organiser.
     public var noticeContact: String { contact ?? organiser }
 

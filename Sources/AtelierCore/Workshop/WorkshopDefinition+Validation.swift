@@ -71,6 +71,9 @@ private struct WorkshopValidator {
         if let days = workshop.retentionDays, !(1...3650).contains(days) {
             flag("retentionDays", "must be a whole number of days from 1 to 3650")
         }
+        if let group = workshop.minimumRoleGroup, !(1...100).contains(group) {
+            flag("minimumRoleGroup", "must be a whole number of people from 1 to 100")
+        }
     }
 
     private mutating func languages() {

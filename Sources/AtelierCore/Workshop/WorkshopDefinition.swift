@@ -17,6 +17,9 @@ public struct WorkshopDefinition: Hashable, Sendable, Codable {
     /// Days the organiser commits to keep participants' names after the session, announced in
     /// the privacy notice; `defaultRetentionDays` when absent.
     public var retentionDays: Int?
+    /// Fewest people a role must have for transcripts to show it alone; smaller roles are merged
+    /// into "other roles" (`disclosureMinimumGroup`, `defaultMinimumRoleGroup` when absent).
+    public var minimumRoleGroup: Int?
     /// Calendar date of the session, `YYYY-MM-DD`.
     public var date: String
     /// IANA time zone of the venue (`Europe/Brussels`); planned times are local to it.
@@ -155,12 +158,12 @@ public struct WorkshopDefinition: Hashable, Sendable, Codable {
 
     public init(
         format: Int = 1, id: String, title: LocalizedText, organiser: String, contact: String? = nil,
-        retentionDays: Int? = nil, date: String, timezone: String,
+        retentionDays: Int? = nil, minimumRoleGroup: Int? = nil, date: String, timezone: String,
         languages: [String], description: LocalizedText? = nil, roles: [Role], rooms: [Room],
         prompts: [Prompt]? = nil, agenda: [AgendaSlot], voting: VotingSettings, assignment: AssignmentMode
     ) {
         self.format = format; self.id = id; self.title = title; self.organiser = organiser; self.date = date
-        self.contact = contact; self.retentionDays = retentionDays
+        self.contact = contact; self.retentionDays = retentionDays; self.minimumRoleGroup = minimumRoleGroup
         self.timezone = timezone; self.languages = languages; self.description = description; self.roles = roles
         self.rooms = rooms; self.prompts = prompts; self.agenda = agenda; self.voting = voting
         self.assignment = assignment
