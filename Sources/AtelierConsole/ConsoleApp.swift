@@ -78,9 +78,11 @@ public final class ConsoleApp {
             model.message = .init(text: "✓ transcript saved to \(saved.path) (\(saved.bytes) bytes)", style: .good)
             model.log("transcript saved to \(saved.path)", style: .good)
         } catch let error as ServerMessage.ServerError {
-            model.message = .init(text: "✗ \(line): \(error.message) [\(error.code)]", style: .bad)
+            let text = TranscriptFiles.notSaved(error.message, code: model.mirror.state?.joinCode)
+            model.message = .init(text: "✗ \(line): \(text) [\(error.code)]", style: .bad)
         } catch {
-            model.message = .init(text: "✗ \(line): \(error)", style: .bad)
+            model.message = .init(text: "✗ \(line): \(TranscriptFiles.notSaved("\(error)", code: model.mirror.state?.joinCode))",
+                                  style: .bad)
         }
     }
 
