@@ -15,6 +15,8 @@ public enum ServerMessage: Hashable, Sendable {
     case events([EventMessage])
     /// The catch-up after a welcome is over: the client is up to date with `seq`.
     case synced(seq: Int64, now: Timestamp?)
+    /// A piece of a transcript, before the ack of its `transcript`.
+    case transcriptPart(TranscriptPart)
 
     /// `{"ack": id, "now": …, "seq": …, "welcome": {…}}`.
     public struct Ack: Hashable, Sendable {
@@ -24,13 +26,43 @@ public enum ServerMessage: Hashable, Sendable {
         public var seq: Int64?
         /// Present on the ack of `join`, `moderate` and `rejoin`.
         public var welcome: Welcome?
-        /// Present on the ack of `transcript`.
-        public var transcript: [TranscriptFile]?
+        /// On the ack of `transcript`: how many parts were sent before it.
+        public var transcriptParts: Int?
 
         /// An ack as the server writes it.
         public init(id: Int64, now: Timestamp? = nil, seq: Int64? = nil, welcome: Welcome? = nil,
-                    transcript: [TranscriptFile]? = nil) {
-            self.id = id; self.now = now; self.seq = seq; self.welcome = welcome; self.transcript = transcript
+                    transcriptParts: Int? = nil) {
+            self.id = id; self.now = now; self.seq = seq; self.welcome = welcome; self.transcriptParts = transcriptParts
+        }
+    }
+
+    /// `{"transcriptPart": id, "index": …, "total": …, "name": …, "mediaType": …, "text": …}`:
+    /// a piece of one file of the transcript asked by message `id`.
+    public struct TranscriptPart: Hashable, Sendable, Codable {
+        public var transcriptPart: Int64
+        public var index: Int
+        public var total: Int
+        public var name: String
+        public var mediaType: String
+        public var text: String
+
+        public init(transcriptPart: Int64, index: Int, total: Int, name: String, mediaType: String, text: String) {
+            self.transcriptPart = transcriptPart; self.index = index; self.total = total
+            self.name = name; self.mediaType = mediaType; self.text = text
+        }
+
+        /// The files the parts make, consecutive parts of one name joined; nil unless exactly
+        /// `expected` parts arrived, in order.
+        public static func files(from parts: [TranscriptPart], expected: Int) -> [TranscriptFile]? {
+            guard parts.count == expected, parts.enumerated().allSatisfy({ $0 == $1.index && $1.total == expected }) else {
+                return nil
+            }
+            var files: [TranscriptFile] = []
+            for part in parts {
+                if let last = files.last, last.name == part.name { files[files.count - 1].text += part.text }
+                else { files.append(TranscriptFile(name: part.name, mediaType: part.mediaType, text: part.text)) }
+            }
+            return files
         }
     }
 
@@ -43,10 +75,6 @@ public enum ServerMessage: Hashable, Sendable {
         public init(name: String, mediaType: String, text: String) {
             self.name = name; self.mediaType = mediaType; self.text = text
         }
-    }
-
-    private struct Transcript: Decodable {
-        var files: [TranscriptFile]
     }
 
     /// What a connection learns when it enters a session.
@@ -113,7 +141,7 @@ public enum ServerMessage: Hashable, Sendable {
         switch self {
         case .ack(let ack): ack.now
         case .error(let error): error.now
-        case .event, .events: nil
+        case .event, .events, .transcriptPart: nil
         case .synced(_, let now): now
         }
     }
@@ -138,13 +166,13 @@ public enum ServerMessage: Hashable, Sendable {
                     throw ReadError(message: "welcome: \(error)")
                 }
             }
-            var transcript: [TranscriptFile]?
-            if let transcriptValue = object["transcript"], transcriptValue != .null {
-                do { transcript = try decoder.decode(Transcript.self, from: transcriptValue).files } catch {
-                    throw ReadError(message: "transcript: \(error)")
-                }
+            let parts = object["transcript"]?["parts"]?.int64Value.map(Int.init)
+            return .ack(Ack(id: id, now: now, seq: object["seq"]?.int64Value, welcome: welcome, transcriptParts: parts))
+        }
+        if object["transcriptPart"] != nil {
+            do { return .transcriptPart(try decoder.decode(TranscriptPart.self, from: value)) } catch {
+                throw ReadError(message: "transcriptPart: \(error)")
             }
-            return .ack(Ack(id: id, now: now, seq: object["seq"]?.int64Value, welcome: welcome, transcript: transcript))
         }
         if let errorValue = object["error"] {
             guard let code = object["code"]?.stringValue else { throw ReadError(message: "error: missing code") }

@@ -121,7 +121,8 @@ public final class SessionConnection: Sendable {
         var nextID: Int64 = 1
         var entryID: Int64?
         var pending: [Int64: Command] = [:]
-        var transcripts: Set<Int64> = []
+        /// Transcripts asked for, with the parts received so far.
+        var transcripts: [Int64: [ServerMessage.TranscriptPart]] = [:]
         var failures = 0
         var stopped = false
         /// Set once a `moderate` or `join` was accepted: from then on the link comes back with `rejoin`.
@@ -195,7 +196,7 @@ public final class SessionConnection: Sendable {
     @discardableResult
     public func requestTranscript(format: String) -> Int64? {
         post(.transcript(TranscriptRequest(format: format)),
-             remember: { $0.transcripts.insert($1) }, forget: { $0.transcripts.remove($1) })
+             remember: { $0.transcripts[$1] = [] }, forget: { $0.transcripts[$1] = nil })
     }
 
     /// Sends a `ping` (answered with an ack carrying the server's clock). Nil when not connected.
@@ -323,9 +324,9 @@ public final class SessionConnection: Sendable {
             state.client = nil
             state.mirror.disconnected()
             let lost = state.pending.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-            let transcripts = state.transcripts.sorted()
+            let transcripts = state.transcripts.keys.sorted()
             state.pending = [:]
-            state.transcripts = []
+            state.transcripts = [:]
             if case .closed = state.status { return (lost, transcripts, state.status) }
             state.failures += 1
             if !configuration.reconnects || (configuration.maximumAttempts.map { state.failures >= $0 } ?? false) {
@@ -378,7 +379,7 @@ public final class SessionConnection: Sendable {
         switch message {
         case .ack(let ack):
             let outcome = shared.withLock {
-                state -> (isEntry: Bool, command: Command?, transcript: Bool, change: SessionMirror.Change)? in
+                state -> (isEntry: Bool, command: Command?, transcript: [ServerMessage.TranscriptPart]?, change: SessionMirror.Change)? in
                 guard state.generation == generation else { return nil }
                 let change = state.mirror.receive(message, localNow: local).first ?? .none
                 if ack.id == state.entryID {
@@ -391,9 +392,9 @@ public final class SessionConnection: Sendable {
                     state.entered = true
                     state.failures = 0
                     state.status = .catchingUp
-                    return (true, nil, false, change)
+                    return (true, nil, nil, change)
                 }
-                let transcript = state.transcripts.remove(ack.id) != nil
+                let transcript = state.transcripts.removeValue(forKey: ack.id)
                 return (false, state.pending.removeValue(forKey: ack.id), transcript, change)
             }
             guard let outcome else { return }
@@ -402,11 +403,16 @@ public final class SessionConnection: Sendable {
                 onUpdate(.status(.catchingUp))
             } else if let command = outcome.command {
                 onUpdate(.accepted(id: ack.id, command: command, seq: ack.seq))
-            } else if outcome.transcript {
-                onUpdate(.transcript(id: ack.id, .success(ack.transcript ?? [])))
+            } else if let parts = outcome.transcript {
+                onUpdate(.transcript(id: ack.id, Self.transcript(parts, answeredBy: ack)))
             }
         case .error(let error):
             handle(error, message: message, local: local, generation: generation)
+        case .transcriptPart(let part):
+            shared.withLock { state in
+                guard state.generation == generation else { return }
+                state.transcripts[part.transcriptPart]?.append(part)
+            }
         case .event, .events, .synced:
             let outcome = shared.withLock { state -> ([SessionMirror.Change], Bool)? in
                 guard state.generation == generation else { return nil }
@@ -445,7 +451,7 @@ public final class SessionConnection: Sendable {
                 return .entryRefused
             }
             if let id = error.id, let command = state.pending.removeValue(forKey: id) { return .command(command) }
-            if let id = error.id, state.transcripts.remove(id) != nil { return .transcript(id) }
+            if let id = error.id, state.transcripts.removeValue(forKey: id) != nil { return .transcript(id) }
             return .other
         }
         switch outcome {
@@ -458,6 +464,16 @@ public final class SessionConnection: Sendable {
             finish(reason: error.message)
         case .other: onUpdate(.serverError(error))
         }
+    }
+
+    /// The files of a transcript whose ack has come, or why they cannot be trusted whole.
+    private static func transcript(
+        _ parts: [ServerMessage.TranscriptPart], answeredBy ack: ServerMessage.Ack
+    ) -> Result<[ServerMessage.TranscriptFile], ServerMessage.ServerError> {
+        if let files = ServerMessage.TranscriptPart.files(from: parts, expected: ack.transcriptParts ?? 0) { return .success(files) }
+        return .failure(ServerMessage.ServerError(
+            id: ack.id, code: "transcript.incomplete",
+            message: "The transcript came incomplete (\(parts.count) of \(ack.transcriptParts ?? 0) parts); ask again."))
     }
 
     /// This machine's clock in milliseconds since 1970.

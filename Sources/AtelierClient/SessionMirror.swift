@@ -64,7 +64,7 @@ public struct SessionMirror: Hashable, Sendable {
                 eventsApplied = 0
             }
             return .welcomed(welcome)
-        case .error:
+        case .error, .transcriptPart:
             return .none
         case .synced(let seq, _):
             isSynced = true

@@ -11,6 +11,10 @@ public struct Word: Hashable, Sendable {
 }
 
 /// Splitting a command line into words: spaces separate, `"…"` and `'…'` keep spaces inside.
+///
+/// Lines are natural text, French included: a quote opens only where a word (or an `xx:` prefix)
+/// starts, and closes only where a word ends, so `l'accueil` and `aujourd'hui` are plain words and
+/// `'l'accueil des jeunes'` is one quoted word. « Guillemets » are text.
 public enum CommandLineWords {
     /// The words of `line`. An unfinished quote runs to the end of the line.
     public static func split(_ line: String) -> [Word] {
@@ -27,12 +31,14 @@ public enum CommandLineWords {
             var quoted = false
             while index < line.endIndex, line[index] != " ", line[index] != "\t" {
                 let current = line[index]
-                if current == "\"" || current == "'" {
+                if current == "\"" || current == "'", !(text.last.map(isWordCharacter) ?? false) {
                     quoted = true
                     index = line.index(after: index)
-                    while index < line.endIndex, line[index] != current {
+                    while index < line.endIndex {
+                        let next = line.index(after: index)
+                        if line[index] == current, next == line.endIndex || !isWordCharacter(line[next]) { break }
                         text.append(line[index])
-                        index = line.index(after: index)
+                        index = next
                     }
                     if index < line.endIndex { index = line.index(after: index) }
                 } else {
@@ -44,6 +50,9 @@ public enum CommandLineWords {
         }
         return words
     }
+
+    /// A letter or digit: a quote beside one is an apostrophe or a quote inside a word.
+    private static func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber }
 
     /// A word as it must be typed: quoted when it holds spaces or quotes.
     public static func quotedIfNeeded(_ text: String) -> String {

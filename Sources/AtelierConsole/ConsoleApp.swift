@@ -78,9 +78,11 @@ public final class ConsoleApp {
             model.message = .init(text: "✓ transcript saved to \(saved.path) (\(saved.bytes) bytes)", style: .good)
             model.log("transcript saved to \(saved.path)", style: .good)
         } catch let error as ServerMessage.ServerError {
-            model.message = .init(text: "✗ \(line): \(error.message) [\(error.code)]", style: .bad)
+            let text = TranscriptFiles.notSaved(error.message, code: model.mirror.state?.joinCode)
+            model.message = .init(text: "✗ \(line): \(text) [\(error.code)]", style: .bad)
         } catch {
-            model.message = .init(text: "✗ \(line): \(error)", style: .bad)
+            model.message = .init(text: "✗ \(line): \(TranscriptFiles.notSaved("\(error)", code: model.mirror.state?.joinCode))",
+                                  style: .bad)
         }
     }
 
@@ -89,6 +91,8 @@ public final class ConsoleApp {
     private func draw(_ terminal: Terminal, full: Bool) {
         let size = terminal.size
         let renderer = DashboardRenderer(width: size.width, height: size.height)
+        // So that the key back moves at once after paging past the end.
+        model.scroll = min(model.scroll, renderer.scrollLimit(model))
         let lines = renderer.render(model).map { $0.rendered(colour: options.colour) }
         var output = "\u{1B}[?25l"
         if full || lines.count != screen.count {
@@ -135,8 +139,8 @@ public final class ConsoleApp {
         case .end, .control("e"): model.cursor = model.input.count
         case .up: model.browseHistory(up: true)
         case .down: model.browseHistory(up: false)
-        case .pageUp: model.scroll += 5
-        case .pageDown: model.scroll = max(0, model.scroll - 5)
+        case .pageUp: model.page(down: false)
+        case .pageDown: model.page(down: true)
         case .escape:
             if model.showsHelp { model.showsHelp = false } else { model.setInput(""); model.message = nil }
             model.scroll = 0
@@ -162,8 +166,7 @@ public final class ConsoleApp {
     private func functionKey(_ number: Int, connection: SessionConnection) {
         switch number {
         case 1:
-            model.showsHelp.toggle()
-            model.scroll = 0
+            if model.showsHelp { model.showsHelp = false; model.scroll = 0 } else { model.showHelp(topic: nil) }
         case 2: run("start", connection: connection)
         case 3: run("prev", connection: connection)
         case 4: run("next", connection: connection)
@@ -197,12 +200,7 @@ public final class ConsoleApp {
                 send(command, line: typed, connection: connection)
             }
         case .help(let topic):
-            if let topic, let help = CommandCatalogue.help(for: topic) {
-                model.message = .init(text: "\(help.usage) — \(help.summary)", style: .plain)
-            } else {
-                model.showsHelp = true
-                model.scroll = 0
-            }
+            model.showHelp(topic: topic)
         case .show(let view):
             model.view = view
             model.showsHelp = false

@@ -273,16 +273,19 @@ public struct CommandParser: Sendable {
             }
             var sources: [RecommendationSource]?
             var room: RoomID?
-            // Options are read from the end, so the text itself may contain "from" or "room".
-            while words.count >= 2 {
+            // Options are read from the end, so the text itself may contain "from" or "room"; a last
+            // "from …" or "room …" that cannot be read is refused, never kept as text without its sources.
+            options: while words.count >= 2, !words[words.count - 2].quoted {
                 let option = words[words.count - 2].text.lowercased()
                 let value = words[words.count - 1].text
-                if option == "from", sources == nil, let parsed = try? self.sources(value) {
-                    sources = parsed
-                } else if option == "room", room == nil, state?.workshop.room(value) != nil || state == nil {
-                    room = value
-                } else {
-                    break
+                do {
+                    switch option {
+                    case "from" where sources == nil: sources = try self.sources(value)
+                    case "room" where room == nil: room = try self.room(value)
+                    default: break options
+                    }
+                } catch {
+                    throw ConsoleInputError(error.message + " To keep \"\(option) \(value)\" in the text, write the text in quotes.")
                 }
                 words.removeLast(2)
             }
@@ -299,7 +302,11 @@ public struct CommandParser: Sendable {
                              confirmation: nil)
             }
             guard let text else { throw usage("rec") }
-            return .send(.draftRecommendation(text: text, sources: sources ?? [], room: room), confirmation: nil)
+            // "from" in the words of the text may be sources misplaced: say there are none before drafting.
+            let fromInText = sources == nil && words.contains { !$0.quoted && $0.text.lowercased() == "from" }
+            let question = fromInText
+                ? "Draft \"\(text.text(in: ""))\" with no sources? Sources come last: … from n1,i2 room <id>." : nil
+            return .send(.draftRecommendation(text: text, sources: sources ?? [], room: room), confirmation: question)
         case "order":
             let ids = arguments.dropFirst().flatMap { $0.text.split(separator: ",").map(String.init) }
             guard !ids.isEmpty else { throw usage("rec") }

@@ -51,7 +51,10 @@ public struct ConsoleModel: Sendable {
     public var view: ConsoleView = .activity
     /// Whether the lower panel shows the help instead of `view`.
     public var showsHelp = false
-    /// Lines scrolled back in the lower panel.
+    /// The command the help explains, or nil for the list of all.
+    public var helpTopic: String?
+    /// Lines scrolled in the lower panel: back from the newest in the activity feed, down from
+    /// the top in the others.
     public var scroll = 0
     /// The command waiting for confirmation.
     public var confirmation: Confirmation?
@@ -62,6 +65,23 @@ public struct ConsoleModel: Sendable {
 
     /// An empty model.
     public init() {}
+
+    /// Whether the lower panel keeps its newest line at the bottom (the activity feed), so that
+    /// scrolling goes back in time; the other panels read from the top.
+    public var panelFollowsNewest: Bool { !showsHelp && view == .activity }
+
+    /// Scrolls the lower panel a few lines down (PgDn) or up (PgUp), the way it reads.
+    public mutating func page(down: Bool) {
+        let step = down == panelFollowsNewest ? -5 : 5
+        scroll = max(0, scroll + step)
+    }
+
+    /// Opens the help on one command, or on all of them.
+    public mutating func showHelp(topic: String?) {
+        showsHelp = true
+        helpTopic = topic
+        scroll = 0
+    }
 
     /// The server's clock now, as estimated.
     public var serverNow: Timestamp { mirror.serverNow(localNow: localNow) }

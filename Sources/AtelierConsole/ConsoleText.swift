@@ -56,6 +56,29 @@ public enum ConsoleText {
         return result
     }
 
+    /// `text` in lines of at most `columns`, broken at spaces (a word longer than a line is cut).
+    public static func wrapped(_ text: String, to columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ").map(String.init) {
+            var word = word
+            if !line.isEmpty, width(of: line) + 1 + width(of: word) <= columns {
+                line += " " + word
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            while width(of: word) > columns {
+                let head = prefix(word, columns: columns)
+                lines.append(head)
+                word.removeFirst(head.count)
+            }
+            line = word
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// `text` cut or padded with spaces to exactly `columns`.
     public static func fitted(_ text: String, to columns: Int, alignRight: Bool = false) -> String {
         let cut = truncated(text, to: columns)

@@ -21,7 +21,7 @@ public struct DashboardRenderer: Sendable {
     /// that writing it never scrolls the terminal).
     public func render(_ model: ConsoleModel) -> [StyledLine] {
         var rows: [StyledLine]
-        if width < 60 || height < 16 {
+        if isCompact {
             rows = compact(model)
         } else {
             rows = full(model)
@@ -39,17 +39,40 @@ public struct DashboardRenderer: Sendable {
     }
 
     /// The row of the command line.
-    var inputRow: Int { width < 60 || height < 16 ? height - 1 : height - 2 }
+    var inputRow: Int { isCompact ? height - 1 : height - 2 }
+
+    /// The farthest the lower panel scrolls: what PgUp/PgDn keep `ConsoleModel.scroll` within.
+    public func scrollLimit(_ model: ConsoleModel) -> Int {
+        max(0, panelLines(model).count - panelRows(model))
+    }
+
+    private var isCompact: Bool { width < 60 || height < 16 }
+
+    /// Rows of the lower panel: all between the header and the message line in the compact view
+    /// and for the help, else what the agenda and the rooms leave.
+    private func panelRows(_ model: ConsoleModel) -> Int {
+        if isCompact { return max(0, height - (height >= 6 ? 3 : 2) - 2) }
+        if model.showsHelp { return height - 6 }
+        return height - 7 - topRows(model)
+    }
+
+    /// Rows of the agenda beside the rooms.
+    private func topRows(_ model: ConsoleModel) -> Int {
+        max(5, min(max(agendaLines(model).count, sideLines(model).count), height - 7 - 5))
+    }
 
     // MARK: Layouts
 
     private func full(_ model: ConsoleModel) -> [StyledLine] {
-        let fixed = 7
-        let available = height - fixed
+        if model.showsHelp {
+            // The help takes the whole body: at 80×24 the list of commands needs every row.
+            let (title, body) = panel(model, rows: panelRows(model))
+            return [header(model), nowLine(model), rule(left: " " + title + " ", leftWidth: width, right: nil)]
+                + body + [messageLine(model), inputLine(model), keyBar()]
+        }
         let left = agendaLines(model)
         let right = sideLines(model)
-        let topRows = max(5, min(max(left.count, right.count), available - 5))
-        let panelRows = available - topRows
+        let topRows = topRows(model)
         let leftWidth = (width * 11) / 20
         let rightWidth = width - leftWidth - 1
 
@@ -64,8 +87,9 @@ public struct DashboardRenderer: Sendable {
             }
             rows.append(line)
         }
-        rows.append(rule(left: " " + panelTitle(model) + " ", leftWidth: width, right: nil))
-        rows += panel(model, rows: panelRows)
+        let (title, body) = panel(model, rows: panelRows(model))
+        rows.append(rule(left: " " + title + " ", leftWidth: width, right: nil))
+        rows += body
         rows.append(messageLine(model))
         rows.append(inputLine(model))
         rows.append(keyBar())
@@ -75,8 +99,7 @@ public struct DashboardRenderer: Sendable {
     private func compact(_ model: ConsoleModel) -> [StyledLine] {
         var rows = [header(model), nowLine(model)]
         if height >= 6 { rows.append(StyledLine("Enlarge the terminal to 80×24 for the dashboard.", .dim)) }
-        let panelRows = max(0, height - rows.count - 2)
-        rows += panel(model, rows: panelRows)
+        rows += panel(model, rows: panelRows(model)).lines
         rows.append(messageLine(model))
         rows.append(inputLine(model))
         return rows
@@ -141,30 +164,37 @@ public struct DashboardRenderer: Sendable {
         }
         guard let index = state.agenda.current else { return StyledLine(" No slot running", .dim) }
         let slot = state.workshop.agenda[index]
-        var line = StyledLine(" NOW ", .title)
-        line.append(" \(slot.id) · \(ConsoleText.sanitized(slot.title.text(in: language))) · \(slot.kind.rawValue)", .current)
+        // What follows the slot's name: the countdowns are never cut; the start time and the
+        // extension give way to the name, which is cut only when nothing else can go.
+        var tail: [(text: String, style: Style, optional: Bool)] = []
         if let remaining = state.remaining(at: model.serverNow) {
             let text = ConsoleClock.countdown(milliseconds: remaining)
             if state.status == .paused {
-                line.append("  ⏸ \(text) left (paused)", .warning)
+                tail.append(("  ⏸ \(text) left (paused)", .warning, false))
             } else if remaining < 0 {
-                line.append("  ⏱ \(text) over time", .bad)
+                tail.append(("  ⏱ \(text) over time", .bad, false))
             } else {
-                line.append("  ⏱ \(text) left", remaining < 60_000 ? .warning : .bold)
+                tail.append(("  ⏱ \(text) left", remaining < 60_000 ? .warning : .bold, false))
             }
-        }
-        if let run = state.agenda.runs.last {
-            line.append(" · started \(clock.clock(run.startedAt))", .plain)
-            if run.extendedMinutes > 0 { line.append(" · +\(run.extendedMinutes) min", .plain) }
         }
         if let breakout = state.breakout {
             if let closesAt = breakout.closesAt {
                 let left = closesAt.milliseconds(since: model.serverNow)
-                line.append(" · rooms close in \(ConsoleClock.countdown(milliseconds: max(0, left)))", .warning)
+                tail.append((" · rooms close in \(ConsoleClock.countdown(milliseconds: max(0, left)))", .warning, false))
             } else {
-                line.append(" · rooms open (\(breakout.mode.rawValue))", .good)
+                tail.append((" · rooms open (\(breakout.mode.rawValue))", .good, false))
             }
         }
+        if let run = state.agenda.runs.last {
+            tail.append((" · started \(clock.clock(run.startedAt))", .plain, true))
+            if run.extendedMinutes > 0 { tail.append((" · +\(run.extendedMinutes) min", .plain, true)) }
+        }
+        var line = StyledLine(" NOW ", .title)
+        let name = " \(slot.id) · \(ConsoleText.sanitized(slot.title.text(in: language))) · \(slot.kind.rawValue)"
+        func room() -> Int { width - line.width - tail.reduce(0) { $0 + ConsoleText.width(of: $1.text) } }
+        while room() < ConsoleText.width(of: name), let last = tail.lastIndex(where: \.optional) { tail.remove(at: last) }
+        line.append(ConsoleText.truncated(name, to: room()), .current)
+        for part in tail { line.append(part.text, part.style) }
         return line
     }
 
@@ -262,8 +292,9 @@ public struct DashboardRenderer: Sendable {
                                     + "\(dots)/\(attendees.count * round.dotsPerPerson) dots"))
             if round.status == .revealed {
                 let ranked = model.mirror.results[round.id] ?? state.results(of: round)
-                let top = ranked.prefix(4).map { "\($0.item) \($0.dots)" }.joined(separator: " · ")
-                lines.append(StyledLine("   top: " + (top.isEmpty ? "no dots" : top)))
+                let describer = EventDescription(mirror: model.mirror)
+                if ranked.isEmpty { lines.append(StyledLine("   no dots", .dim)) }
+                for result in ranked.prefix(3) { lines.append(StyledLine("   " + describer.ranked(result))) }
             } else if round.status == .open {
                 let waiting = attendees.filter { round.dotsUsed(by: $0.id) == 0 }.map { ConsoleText.sanitized($0.name) }
                 if !waiting.isEmpty { lines.append(StyledLine("   not yet: " + waiting.joined(separator: ", "), .dim)) }
@@ -279,38 +310,45 @@ public struct DashboardRenderer: Sendable {
 
     // MARK: Lower panel
 
-    private func panelTitle(_ model: ConsoleModel) -> String {
-        if model.showsHelp { return "Help (Esc closes)" }
-        let others = ConsoleView.allCases.filter { $0 != model.view }.map(\.rawValue).joined(separator: "/")
-        return "\(model.view.rawValue.capitalized) (F9: \(others))"
-    }
-
-    private func panel(_ model: ConsoleModel, rows: Int) -> [StyledLine] {
-        guard rows > 0 else { return [] }
-        var lines: [StyledLine]
-        var fromBottom = false
-        if model.showsHelp {
-            lines = helpLines()
-        } else {
-            switch model.view {
-            case .activity:
-                lines = activityLines(model)
-                fromBottom = true
-            case .people: lines = peopleLines(model)
-            case .notes: lines = noteLines(model)
-            case .synthesis: lines = synthesisLines(model)
-            }
-        }
+    /// The lower panel's title and its `rows` lines, scrolled as the model asks.
+    private func panel(_ model: ConsoleModel, rows: Int) -> (title: String, lines: [StyledLine]) {
+        let lines = panelLines(model)
+        let rows = max(0, rows)
         let scroll = max(0, min(model.scroll, max(0, lines.count - rows)))
         var shown: [StyledLine]
-        if fromBottom {
+        if model.panelFollowsNewest {
             let end = lines.count - scroll
             shown = Array(lines[max(0, end - rows)..<end])
         } else {
             shown = Array(lines.dropFirst(scroll).prefix(rows))
         }
         while shown.count < rows { shown.append(StyledLine()) }
-        return shown
+        return (panelTitle(model, first: scroll, shown: min(rows, lines.count), of: lines.count), shown)
+    }
+
+    /// Everything the lower panel holds, before scrolling.
+    private func panelLines(_ model: ConsoleModel) -> [StyledLine] {
+        if model.showsHelp {
+            return model.helpTopic.flatMap(CommandCatalogue.help(for:)).map(helpLines(for:)) ?? helpLines()
+        }
+        switch model.view {
+        case .activity: return activityLines(model)
+        case .people: return peopleLines(model)
+        case .notes: return noteLines(model)
+        case .synthesis: return synthesisLines(model)
+        }
+    }
+
+    /// The panel's name; for the help, which lines show and which way the rest is.
+    private func panelTitle(_ model: ConsoleModel, first: Int, shown: Int, of count: Int) -> String {
+        if model.showsHelp {
+            let name = model.helpTopic.map { "Help: \($0)" } ?? "Help"
+            guard shown < count else { return name + " (Esc closes)" }
+            let ways = [first > 0 ? "PgUp back" : nil, first + shown < count ? "PgDn more" : nil].compactMap { $0 }
+            return "\(name) \(first + 1)–\(first + shown) of \(count) · \(ways.joined(separator: " · ")) · Esc closes"
+        }
+        let others = ConsoleView.allCases.filter { $0 != model.view }.map(\.rawValue).joined(separator: "/")
+        return "\(model.view.rawValue.capitalized) (F9: \(others))"
     }
 
     private func activityLines(_ model: ConsoleModel) -> [StyledLine] {
@@ -385,21 +423,42 @@ public struct DashboardRenderer: Sendable {
         for id in state.voteOrder {
             guard let round = state.votes[id], round.status == .revealed else { continue }
             let ranked = model.mirror.results[id] ?? state.results(of: round)
-            lines.append(StyledLine(" Results \(id) (\(round.scope.rawValue)): "
-                                    + ranked.prefix(8).map { "\($0.rank). \($0.item) \($0.dots)" }.joined(separator: " · ")))
+            lines.append(StyledLine(" Results \(id) (\(round.scope.rawValue))", .bold))
+            if ranked.isEmpty { lines.append(StyledLine("   no dots", .dim)) }
+            for result in ranked.prefix(8) { lines.append(StyledLine("   " + describer.ranked(result))) }
         }
         return lines
     }
 
+    /// Every command with what it does, wrapped under its name so nothing is cut; how to write
+    /// one is a `help <command>` away.
     private func helpLines() -> [StyledLine] {
-        var lines = CommandCatalogue.all.map { help in
-            var line = StyledLine(" " + ConsoleText.fitted(help.name, to: 12), .bold)
-            line.append(help.summary + " — " + help.usage)
-            return line
+        var lines: [StyledLine] = []
+        for help in CommandCatalogue.all {
+            for (index, part) in ConsoleText.wrapped(help.summary, to: width - 15).enumerated() {
+                var line = StyledLine(" " + ConsoleText.fitted(index == 0 ? help.name : "", to: 12) + " ", .bold)
+                line.append(part)
+                lines.append(line)
+            }
         }
-        lines.append(StyledLine(" Keys: F1 help · F2 start · F3 prev · F4 next · F5 pause/resume · F6 +5 min · "
-                                + "F7 open rooms · F8 close rooms in 60 s · F9 panel · F10 quit", .dim))
-        lines.append(StyledLine(" Tab completes · ↑/↓ history · PgUp/PgDn scroll · Esc clears · Ctrl-C twice quits", .dim))
+        let tips = "help <command> shows how to write it · Tab completes · ↑/↓ history · PgUp/PgDn scroll · "
+            + "Esc clears · Ctrl-C twice quits"
+        let keys = "Keys: F1 help · F2 start · F3 prev · F4 next · F5 pause/resume · F6 +5 min · "
+            + "F7 open rooms · F8 close rooms in 60 s · F9 panel · F10 quit"
+        for text in [tips, keys] { lines += ConsoleText.wrapped(text, to: width - 2).map { StyledLine(" " + $0, .dim) } }
+        return lines
+    }
+
+    /// One command's help whole: each form of it on its own lines, then what it does, wrapped.
+    private func helpLines(for help: CommandHelp) -> [StyledLine] {
+        var lines: [StyledLine] = []
+        for form in help.usage.components(separatedBy: " | ") {
+            for (index, part) in ConsoleText.wrapped(form, to: width - 5).enumerated() {
+                lines.append(StyledLine((index == 0 ? "   " : "     ") + part, .bold))
+            }
+        }
+        lines.append(StyledLine())
+        lines += ConsoleText.wrapped(help.summary, to: width - 3).map { StyledLine(" " + $0) }
         return lines
     }
 

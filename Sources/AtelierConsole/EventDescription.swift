@@ -50,6 +50,20 @@ public struct EventDescription: Sendable {
         return state?.workshop.role(id).map { ConsoleText.sanitized($0.label.text(in: language)) } ?? id
     }
 
+    /// What a voted item says: a note's text, a plenary item's or a recommendation's; nil when
+    /// the console does not know it.
+    public func item(_ id: String) -> String? {
+        guard let state else { return nil }
+        if let note = state.notes[id] { return ConsoleText.sanitized(note.text) }
+        if let item = state.promoted.first(where: { $0.id == id }) { return ConsoleText.sanitized(item.text) }
+        return state.recommendations[id].map { text($0.text) }
+    }
+
+    /// A line of vote results: rank, id, dots and what the item says.
+    public func ranked(_ result: RankedItem) -> String {
+        "\(result.rank). \(result.item) \(result.dots)" + (item(result.item).map { " " + $0 } ?? "")
+    }
+
     /// Text quoted and cut for a one-line summary.
     public func quoted(_ text: String, limit: Int = 60) -> String {
         "\"" + ConsoleText.truncated(ConsoleText.sanitized(text), to: limit) + "\""

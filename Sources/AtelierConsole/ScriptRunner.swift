@@ -156,7 +156,9 @@ public final class ScriptRunner {
                     deadline = monotonicSeconds() + options.timeout
                 } else {
                     failedLines += 1
-                    output("error console.timeout: no answer to \"\(line)\" within \(Int(options.timeout)) s")
+                    let silence = "no answer to \"\(line)\" within \(Int(options.timeout)) s"
+                    let export = exportTargets.removeValue(forKey: id) != nil
+                    output("error console.timeout: " + (export ? TranscriptFiles.notSaved(silence, code: mirror.state?.joinCode) : silence))
                     return
                 }
             }
@@ -222,10 +224,10 @@ public final class ScriptRunner {
                     output("ok \(lines[id] ?? "export") saved=\(saved.path) bytes=\(saved.bytes)")
                 } catch let error as ServerMessage.ServerError {
                     answered[id] = false
-                    output("error \(error.code): \(error.message)")
+                    output("error \(error.code): \(TranscriptFiles.notSaved(error.message, code: mirror.state?.joinCode))")
                 } catch {
                     answered[id] = false
-                    output("error console.exportFailed: \(error)")
+                    output("error console.exportFailed: \(TranscriptFiles.notSaved("\(error)", code: mirror.state?.joinCode))")
                 }
             case let .unanswered(id, _):
                 answered[id] = false

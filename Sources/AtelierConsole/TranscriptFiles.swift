@@ -41,6 +41,14 @@ public enum TranscriptFiles {
         return Saved(path: path, bytes: bytes)
     }
 
+    /// Why a transcript was not saved, in plain words, and the way that needs no connection:
+    /// `atelier export` reads the database on the server's machine.
+    public static func notSaved(_ reason: String, code: String?) -> String {
+        let reason = reason.hasSuffix(".") ? reason : reason + "."
+        return "The transcript was not saved: \(reason) On the server's machine, "
+            + "\"atelier export \(code ?? "CODE")\" writes it from the database."
+    }
+
     private static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR

@@ -140,6 +140,77 @@ struct CommandParserTests {
         #expect(throws: ConsoleInputError.self) { try parser.parse("rec edit r1") }
     }
 
+    @Test("An apostrophe inside a word is text: the sources and room after it are read")
+    func apostropheInAWord() throws {
+        let note = try #require(state.noteOrder.last)
+        #expect(try parse("rec draft Renforcer l'accueil des jeunes from \(note) room night-economy")
+                == .send(.draftRecommendation(text: "Renforcer l'accueil des jeunes", sources: [.note(note)],
+                                              room: "night-economy"), confirmation: nil))
+        #expect(try parse("announce C'est l'heure d'aujourd'hui") == .send(.announce(text: "C'est l'heure d'aujourd'hui", room: nil),
+                                                                         confirmation: nil))
+    }
+
+    @Test("« Guillemets » and quotes inside words are text")
+    func guillemetsAndInnerQuotes() throws {
+        let note = try #require(state.noteOrder.last)
+        #expect(try parse("rec draft Créer un « guichet unique » pour l’accueil from \(note)")
+                == .send(.draftRecommendation(text: "Créer un « guichet unique » pour l’accueil", sources: [.note(note)], room: nil),
+                         confirmation: nil))
+        #expect(try parse("announce Le mot d\"ordre du jour") == .send(.announce(text: "Le mot d\"ordre du jour", room: nil),
+                                                                      confirmation: nil))
+    }
+
+    @Test("A text in quotes keeps its apostrophes, and the quotes end where a word ends")
+    func quotedTextWithApostrophes() throws {
+        let note = try #require(state.noteOrder.last)
+        #expect(try parse("rec draft 'Renforcer l'accueil, from the start' from \(note)")
+                == .send(.draftRecommendation(text: "Renforcer l'accueil, from the start", sources: [.note(note)], room: nil),
+                         confirmation: nil))
+        #expect(try parse("announce fr:\"L'accueil d'abord\" nl:'Eerst het onthaal'")
+                == .send(.announce(text: LocalizedText(translations: ["fr": "L'accueil d'abord", "nl": "Eerst het onthaal"]),
+                                   room: nil), confirmation: nil))
+    }
+
+    @Test("A recommendation's room takes the id prefixes other commands accept")
+    func recommendationRoomPrefix() throws {
+        #expect(try parse("rec draft Des bus de nuit room night")
+                == .send(.draftRecommendation(text: "Des bus de nuit", sources: [], room: "night-economy"), confirmation: nil))
+        guard case .send(.editRecommendation(_, _, _, "public-space"), _)? =
+                try CommandParser(state: try recordingWithOneRecommendation()).parse("rec edit r1 room pub") else {
+            Issue.record("edit with a room prefix"); return
+        }
+    }
+
+    @Test("Sources that cannot be read are refused, never kept as text")
+    func unreadableSources() {
+        #expect(refusal("rec draft Des bus de nuit from x7")
+                == "A recommendation comes from notes (n…) or plenary items (i…). To keep \"from x7\" in the text, write the text in quotes.")
+    }
+
+    @Test("A room that cannot be read is refused, never kept as text")
+    func unreadableRoom() {
+        #expect(refusal("rec draft Des bus de nuit room kitchen")
+                == "There is no room \"kitchen\"; the rooms are: night-economy, public-space."
+                   + " To keep \"room kitchen\" in the text, write the text in quotes.")
+    }
+
+    @Test("A draft with \"from\" in its text and no sources asks first, showing it has none")
+    func fromWithoutSources() throws {
+        guard case .send(.draftRecommendation("Des bus from the station", [], nil), let question?)? =
+                try parse("rec draft Des bus from the station") else {
+            Issue.record("no question"); return
+        }
+        #expect(question == "Draft \"Des bus from the station\" with no sources? Sources come last: … from n1,i2 room <id>.")
+        #expect(try parse("rec draft \"Des bus from the station\"")
+                == .send(.draftRecommendation(text: "Des bus from the station", sources: [], room: nil), confirmation: nil))
+    }
+
+    func recordingWithOneRecommendation() throws -> SessionState {
+        var recording = try breakoutRecording().0
+        try recording.run(.draftRecommendation(text: "One", sources: [], room: nil))
+        return recording.state
+    }
+
     @Test("Console commands, blank lines and comments, unknown words")
     func local() throws {
         #expect(try parse("") == nil)

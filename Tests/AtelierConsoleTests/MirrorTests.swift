@@ -97,6 +97,25 @@ struct MirrorTests {
         #expect(throws: ServerMessage.ReadError.self) { try ServerMessage.parse(#"{"seq":1,"at":2,"event":{"noSuchEvent":{}}}"#) }
     }
 
+    @Test("A transcript's parts join into its files; a missing part leaves no file to trust")
+    func transcriptParts() throws {
+        let frames = [
+            #"{"transcriptPart":4,"index":0,"total":3,"name":"s-notes.csv","mediaType":"text/csv","text":"a,"}"#,
+            #"{"transcriptPart":4,"index":1,"total":3,"name":"s-notes.csv","mediaType":"text/csv","text":"b\n"}"#,
+            #"{"transcriptPart":4,"index":2,"total":3,"name":"s-votes.csv","mediaType":"text/csv","text":"v","later":1}"#,
+        ]
+        let parts = try frames.map { frame -> ServerMessage.TranscriptPart in
+            guard case .transcriptPart(let part) = try ServerMessage.parse(frame) else { throw Recording.Unexpected() }
+            return part
+        }
+        #expect(try ServerMessage.parse(#"{"ack":4,"now":5,"transcript":{"parts":3}}"#) == .ack(.init(id: 4, now: Timestamp(milliseconds: 5),
+                                                                                                     transcriptParts: 3)))
+        #expect(ServerMessage.TranscriptPart.files(from: parts, expected: 3)
+                == [.init(name: "s-notes.csv", mediaType: "text/csv", text: "a,b\n"), .init(name: "s-votes.csv", mediaType: "text/csv", text: "v")])
+        #expect(ServerMessage.TranscriptPart.files(from: [parts[0], parts[2]], expected: 3) == nil)
+        #expect(ServerMessage.TranscriptPart.files(from: parts, expected: 4) == nil)
+    }
+
     @Test("Addresses: page and http links become the websocket address")
     func addresses() {
         #expect(SessionConnection.websocketURL("http://127.0.0.1:8080/?code=K7M2QX") == "ws://127.0.0.1:8080/ws")

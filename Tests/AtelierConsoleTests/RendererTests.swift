@@ -1,6 +1,7 @@
 import AtelierClient
 @testable import AtelierConsole
 import AtelierCore
+import Foundation
 import Testing
 
 @Suite("The dashboard drawn to strings")
@@ -118,7 +119,7 @@ struct RendererTests {
         #expect(screen.contains("n4 rooms/night-economy friction"))
         model.showsHelp = true
         screen = text(model, width: 100, height: 30).joined(separator: "\n")
-        #expect(screen.contains("Help (Esc closes)") && screen.contains("rooms"))
+        #expect(screen.contains("Help 1–24 of 27 · PgDn more · Esc closes") && screen.contains("rooms"))
         model.confirmation = .init(question: "End the session? Nothing can change afterwards.", command: .end, line: "end")
         #expect(text(model)[21].contains("End the session? Nothing can change afterwards. [y/N]"))
         model.confirmation = nil
@@ -140,6 +141,107 @@ struct RendererTests {
         model.record(.change(.welcomed(.init(session: "s1", code: "K7M2QX", participant: "p1", moderator: true, reset: true))))
         #expect(model.activity.filter { $0.seq != nil }.isEmpty && before > 0)
         #expect(model.activity.contains { $0.text.contains("connection lost") })
+    }
+
+    @Test("At 80×24 the help takes the whole body and its title says what is below")
+    func helpFillsTheBody() throws {
+        var (model, _) = try model()
+        model.showsHelp = true
+        let rows = text(model)
+        #expect(rows[2].contains("Help 1–18 of 29 · PgDn more · Esc closes"), "\(rows[2])")
+        #expect(rows[3].hasPrefix(" start        start the session on the first slot"))
+    }
+
+    @Test("PgDn goes down the help and PgUp back; every command's summary is shown whole")
+    func helpScrolls() throws {
+        var (model, _) = try model()
+        model.showsHelp = true
+        let renderer = DashboardRenderer(width: 80, height: 24)
+        #expect(renderer.scrollLimit(model) == 11)
+        // The help's lines in order: the first row at each scroll position, then the last page.
+        var lines: [String] = []
+        for scroll in 0..<renderer.scrollLimit(model) {
+            model.scroll = scroll
+            lines.append(text(model)[3])
+        }
+        model.scroll = renderer.scrollLimit(model)
+        lines += text(model)[3...20]
+        var summaries: [String: String] = [:]
+        var name = ""
+        for line in lines where line.hasPrefix(" ") && !line.hasPrefix(" Keys") {
+            let head = line.dropFirst().prefix(12).trimmingCharacters(in: .whitespaces)
+            if !head.isEmpty { name = head }
+            let part = line.dropFirst(14).trimmingCharacters(in: .whitespaces)
+            summaries[name] = summaries[name].map { $0 + " " + part } ?? part
+        }
+        for help in CommandCatalogue.all { #expect(summaries[help.name] == help.summary, "\(help.name)") }
+
+        model.scroll = 0
+        for _ in 0..<3 { model.page(down: true) }
+        #expect(text(model)[2].contains("Help 12–29 of 29 · PgUp back · Esc closes"))
+        for _ in 0..<3 { model.page(down: false) }
+        #expect(text(model)[3].hasPrefix(" start"))
+    }
+
+    @Test("In the activity feed PgUp still goes back in time")
+    func activityScrollsBack() throws {
+        var (model, _) = try model()
+        let newest = try #require(text(model)[20...].first { $0.contains("#") })
+        model.page(down: false)
+        #expect(!text(model)[3...20].contains(newest))
+        model.page(down: true)
+        #expect(text(model)[3...20].contains(newest))
+    }
+
+    @Test("help vote and help rec show every form of the command whole at 80 columns")
+    func helpOnOneCommand() throws {
+        var (model, _) = try model()
+        for name in ["vote", "rec"] {
+            model.showHelp(topic: name)
+            let rows = text(model)
+            #expect(rows[2].contains("Help: \(name)"))
+            let shown = rows[3...20].map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            let help = try #require(CommandCatalogue.help(for: name))
+            for form in help.usage.components(separatedBy: " | ") { #expect(shown.contains(form), "\(form) in \(shown)") }
+            #expect(shown.contains(help.summary))
+            for (index, row) in rows.enumerated() { #expect(ConsoleText.width(of: row) == (index == 23 ? 79 : 80)) }
+        }
+    }
+
+    @Test("At 80×24 the countdown is never cut: the slot's title gives way")
+    func countdownStaysWhole() throws {
+        var (recording, _, _) = try breakoutRecording()
+        try recording.run(.extendSlot(minutes: 5))
+        try recording.run(.closeRooms(afterSeconds: 60))
+        var model = ConsoleModel()
+        model.mirror = try mirror(of: recording)
+        model.connection = .live
+        model.localNow = recording.now.milliseconds + 150_000 - model.mirror.clockOffset
+        let now = text(model)[1]
+        #expect(now.contains("⏱ 17:30 left"), "\(now)")
+        #expect(now.contains("rooms close in"), "\(now)")
+        #expect(ConsoleText.width(of: now) == 80)
+    }
+
+    @Test("Vote results show each item's text beside its id")
+    func resultsWithTexts() throws {
+        var (recording, anne, bob) = try breakoutRecording()
+        try recording.run(.closeRooms(afterSeconds: nil))
+        try recording.run(.promote(source: .note("n4"), text: nil))
+        try recording.run(.openVote(on: .promoted, dotsPerPerson: 2, maxDotsPerItem: nil, hidden: false))
+        try recording.run(.placeDot(vote: "v1", item: "i1"), by: .participant(anne))
+        try recording.run(.placeDot(vote: "v1", item: "i1"), by: .participant(bob))
+        try recording.run(.closeVote(vote: "v1"))
+        try recording.run(.revealVote(vote: "v1"))
+        var model = ConsoleModel()
+        model.mirror = try mirror(of: recording)
+        // The totals come beside the reveal, as the server sends them.
+        let reveal = String(recording.frames.last!.dropLast()) + #","results":[{"item":"i1","dots":2,"rank":1}]}"#
+        model.mirror.receive(try ServerMessage.parse(reveal), localNow: 0)
+        model.connection = .live
+        #expect(text(model).joined(separator: "\n").contains("1. i1 2 More night buses"))
+        model.view = .synthesis
+        #expect(text(model).joined(separator: "\n").contains("1. i1 2 More night buses"))
     }
 
     @Test("Long input scrolls so that the cursor stays on screen")

@@ -91,16 +91,17 @@ struct SynthesisRulesTests {
         #expect(try before.refusalCode(.promote(source: .note("n1"), text: nil), by: .moderator) == .sessionNotStarted)
     }
 
-    @Test("An item is taken off the plenary list by a moderator or its room's facilitator")
+    @Test("Only moderators take items off the plenary list: a facilitator proposes, even what they promoted")
     func demote() throws {
         var session = try afterBreakout()
         try session.when(.promote(source: .note("n4"), text: nil), by: .moderator)
-        #expect(try session.refused(.demote(item: "i1"), by: .bob)
-            == Refusal(
-                .authFacilitatorOnly,
-                "Only this room's facilitators and the moderators can take items off the plenary list."))
-        #expect(try session.when(.demote(item: "i1"), by: .ana) == [.itemDemoted(id: "i1")])
-        #expect(session.state.promoted.isEmpty)
+        try session.when(.promote(source: .note("n5"), text: nil), by: .ana)
+        let refusal = Refusal(.authModeratorOnly, "Only moderators can take items off the plenary list.")
+        #expect(try session.refused(.demote(item: "i1"), by: .ana) == refusal)
+        #expect(try session.refused(.demote(item: "i2"), by: .ana) == refusal)
+        #expect(try session.refused(.demote(item: "i1"), by: .bob) == refusal)
+        #expect(try session.when(.demote(item: "i1"), by: .moderator) == [.itemDemoted(id: "i1")])
+        #expect(session.state.promoted.map(\.id) == ["i2"])
         #expect(try session.refused(.demote(item: "i1"), by: .moderator)
             == Refusal(.synthesisUnknownItem, "There is no plenary item \"i1\"."))
     }

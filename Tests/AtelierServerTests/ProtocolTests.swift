@@ -98,20 +98,33 @@ import Testing
         try moderator.accepted(.start)
         // Sent together: the transcript is answered once the note is stored, so it holds it.
         _ = moderator.send(.command(.addNote(board: nil, prompt: "attentes", text: "Un café d'accueil", colour: nil, anonymous: nil)))
-        let answer = try moderator.request(.transcript(TranscriptRequest(format: "md")))
-        guard case .array(let files)? = answer["transcript"]?["files"] else {
-            Issue.record("no transcript files: \(answer.serialized())")
-            return
-        }
+        let files = try moderator.transcript("md")
         #expect(files.count == 1)
-        #expect(files[0]["name"]?.stringValue?.hasSuffix(".md") == true)
-        #expect(files[0]["mediaType"]?.stringValue?.hasPrefix("text/markdown") == true)
-        let text = try #require(files[0]["text"]?.stringValue)
-        #expect(text.contains("Atelier d'essai"))
-        #expect(text.contains("Un café d'accueil"))
-        let tables = try moderator.request(.transcript(TranscriptRequest(format: "csv")))
-        #expect(tables["transcript"]?["files"]?[2]?["name"]?.stringValue?.hasSuffix("-votes.csv") == true)
+        #expect(files[0].name.hasSuffix(".md"))
+        #expect(files[0].mediaType.hasPrefix("text/markdown"))
+        #expect(files[0].text.contains("Atelier d'essai"))
+        #expect(files[0].text.contains("Un café d'accueil"))
+        #expect(try moderator.transcript("csv").map(\.name).last?.hasSuffix("-votes.csv") == true)
         #expect(Peer.code(try moderator.request(.transcript(TranscriptRequest(format: "pdf")))) == "transcript.unknownFormat")
+    }
+
+    @Test func aTranscriptOfAnySizeArrivesWholeInPartsThatEachFitAMessage() throws {
+        let long = try LongSession(plenaryNotes: 1_000, noteLength: 200)
+        let server = try LiveServer(database: long.databasePath, moderatorKey: long.moderatorKey)
+        let moderator = try Peer(server)
+        try moderator.moderate(server)
+        let id = moderator.send(.transcript(TranscriptRequest(format: "md")))
+        let answer = try moderator.answer(to: id)
+        #expect(answer["transcript"]?["parts"]?.int64Value.map(Int.init) != nil, "\(answer.serialized())")
+        let parts = moderator.received.filter { $0["transcriptPart"]?.int64Value == id }
+        #expect(parts.count == answer["transcript"]?["parts"]?.int64Value.map(Int.init))
+        #expect(parts.map { $0["index"]?.int64Value } == (0..<Int64(parts.count)).map { $0 })
+        #expect(parts.allSatisfy { $0.serializedBytes().count <= 64 * 1024 })
+        #expect(Set(parts.compactMap { $0["name"]?.stringValue }).count == 1)
+        let text = parts.compactMap { $0["text"]?.stringValue }.joined()
+        #expect(text.utf8.count > 200_000)
+        #expect(text.contains("plenary 0 x"))
+        #expect(text.contains("plenary 999 x"))
     }
 
     @Test func onlyAModeratorTakesTheTranscript() throws {

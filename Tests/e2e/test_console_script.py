@@ -158,6 +158,23 @@ def test_export_saves_the_transcript_the_server_sends(demo, tmp_path):
     assert "error console.invalid: Transcripts come as md, html, csv or json." in result.stdout
 
 
+def test_export_of_a_large_session_writes_the_whole_transcript(demo, atelier, tmp_path):
+    # 150 recommendations of 900 characters, paced under the moderator's rate limit: a transcript
+    # well past the 64 KiB a message may hold.
+    drafts = [line for index in range(150)
+              for line in (f"rec draft Recommendation {index} " + "étayée par les échanges " * 37, "wait 0.06")]
+    targets = {format: tmp_path / f"large.{format}" for format in ("md", "html", "json")}
+    result = run_script(demo, ["start", *drafts, *(f"export {format} {path}" for format, path in targets.items())])
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    direct = tmp_path / "direct"
+    assert atelier("export", demo.code, "--db", demo.database, "--format", "md,html,json", "--out", direct).returncode == 0
+    for format, path in targets.items():
+        assert f"ok export {format} {path} saved={path} bytes=" in result.stdout
+        (expected,) = direct.glob(f"*.{format}")
+        assert path.read_bytes() == expected.read_bytes(), format
+        assert len(path.read_bytes()) > 150_000, format
+
+
 def welcomed_as(result):
     return re.search(r"^welcome .* participant=(\S+)", result.stdout, re.M).group(1)
 

@@ -88,7 +88,39 @@ def test_resizing_to_80x24_redraws_within_the_terminal(demo, console):
     console.keys("F9")
     console.wait_text("People (F9:")
     console.keys("F1")
-    console.wait_text("Help (Esc closes)")
+    console.wait_text("Help 1–18 of 29 · PgDn more · Esc closes")
+
+
+def test_at_80x24_the_help_pages_through_every_command_and_explains_one_whole(demo):
+    console = TmuxConsole(demo, width=80, height=24)
+    try:
+        console.wait_text("● connected")
+        console.type("help")
+        console.keys("Enter")
+        screen = console.wait_text("Help 1–18 of 29")
+        assert any(line.startswith(" start ") for line in screen.splitlines()), screen
+        console.keys("PPage")  # at the top already: nothing above
+        console.keys("NPage", "NPage", "NPage")
+        screen = console.wait_text("Help 12–29 of 29 · PgUp back")
+        assert any(line.startswith(" quit ") for line in screen.splitlines()), screen
+        console.keys("Escape")
+        console.type("help rec")
+        console.keys("Enter")
+        screen = console.wait_text("Help: rec")
+        for form in ("rec draft <text>", "rec edit <r> [text]", "rec order r2 r1 …", "rec withdraw <r>"):
+            assert form in screen, screen
+        assert all(len(line) <= 80 for line in screen.splitlines())
+        console.keys("Escape")
+        console.type("start")
+        console.keys("Enter", "F4")
+        console.type("rooms open moderator")
+        console.keys("Enter")
+        console.type("rooms close 60")
+        console.keys("Enter")
+        screen = console.wait_text("rooms close in")
+        assert "⏱ 14:" in line_with(screen, "NOW") or "⏱ 15:" in line_with(screen, "NOW"), screen
+    finally:
+        console.close()
 
 
 def test_the_console_shows_it_reconnects_and_comes_back(live_server_factory, tmp_path):

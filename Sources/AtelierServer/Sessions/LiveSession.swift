@@ -44,6 +44,8 @@ final class LiveSession {
     /// Connections being sent a part of the log, a part each time they have read the previous one;
     /// a catch-up makes its connection a member when it reaches the end of the log.
     var streams: [ConnectionID: Stream] = [:]
+    /// Transcript messages still to send to a connection, one each time it has read the previous.
+    var transcripts: [ConnectionID: [OutboundFrame]] = [:]
     /// Events accepted this turn, in order, not yet in the database.
     private(set) var pending: [PendingEvent] = []
     /// Answers to send once this turn's events are committed, in the order they were decided.

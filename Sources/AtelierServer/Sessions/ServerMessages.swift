@@ -33,10 +33,11 @@ enum ServerMessages {
         }
     }
 
-    /// The answer to an accepted message; `seq` is the last event it caused.
+    /// The answer to an accepted message; `seq` is the last event it caused. The ack of a
+    /// `transcript` comes after its parts and says how many there were.
     static func ack(
         _ id: Int64, now: Timestamp, seq: Int64? = nil, welcome: Welcome? = nil, preview: Preview? = nil,
-        transcript: [TranscriptFile]? = nil
+        transcriptParts: Int? = nil
     ) -> OutboundFrame {
         var object = JSONObject()
         object["ack"] = .int(id)
@@ -44,17 +45,39 @@ enum ServerMessages {
         if let seq { object["seq"] = .int(seq) }
         if let welcome { object["welcome"] = encoded(welcome) }
         if let preview { object["preview"] = encoded(preview) }
-        if let transcript {
-            let files = transcript.map { file -> JSONValue in
-                var entry = JSONObject()
-                entry["name"] = .string(file.fileName)
-                entry["mediaType"] = .string(file.mediaType)
-                entry["text"] = .string(String(decoding: file.bytes, as: UTF8.self))
-                return .object(entry)
-            }
-            object["transcript"] = .object(["files": .array(files)])
-        }
+        if let transcriptParts { object["transcript"] = .object(["parts": .int(Int64(transcriptParts))]) }
         return frame(object)
+    }
+
+    /// Text bytes in one part of a transcript: escaped, even a control character at six bytes
+    /// each, a part stays within the protocol's 64 KiB message.
+    static let transcriptPartBytes = 10 * 1024
+
+    /// The parts of a transcript's files, in order: `{"transcriptPart": id, "index": …, "total": …,
+    /// "name": …, "mediaType": …, "text": …}`, a file's text cut between characters.
+    static func transcriptParts(_ id: Int64, files: [TranscriptFile]) -> [OutboundFrame] {
+        var pieces: [(file: TranscriptFile, text: String)] = []
+        for file in files {
+            let bytes = file.bytes
+            var start = 0
+            repeat {
+                var end = min(start + transcriptPartBytes, bytes.count)
+                // Back to the start of a character: a continuation byte is 10xxxxxx.
+                while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+                pieces.append((file, String(decoding: bytes[start..<end], as: UTF8.self)))
+                start = end
+            } while start < bytes.count
+        }
+        return pieces.enumerated().map { index, piece in
+            var object = JSONObject()
+            object["transcriptPart"] = .int(id)
+            object["index"] = .int(Int64(index))
+            object["total"] = .int(Int64(pieces.count))
+            object["name"] = .string(piece.file.fileName)
+            object["mediaType"] = .string(piece.file.mediaType)
+            object["text"] = .string(piece.text)
+            return frame(object)
+        }
     }
 
     /// The answer to a message that was not accepted.

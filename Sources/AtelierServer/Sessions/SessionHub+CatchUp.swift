@@ -38,6 +38,16 @@ extension SessionHub {
     public func server(_ server: WebSocketServer, drained connection: ConnectionID) {
         guard let id = clients[connection]?.session, let session = sessions[id] else { return }
         stream(connection, in: session)
+        sendTranscriptPart(connection, in: session)
+    }
+
+    /// Sends the next message of the transcripts the connection asked for, then waits until it
+    /// has read it: a transcript of any size is never queued whole.
+    func sendTranscriptPart(_ connection: ConnectionID, in session: LiveSession) {
+        guard let server, var waiting = session.transcripts[connection], !waiting.isEmpty else { return }
+        server.send(waiting.removeFirst(), to: connection)
+        session.transcripts[connection] = waiting.isEmpty ? nil : waiting
+        if !waiting.isEmpty { server.notifyWhenDrained(connection) }
     }
 
     /// Queues the next part of the connection's backlogs and asks to hear when it has been read.

@@ -120,8 +120,10 @@ extension SessionHub {
                 "moderator": "\(moderator)", "reset": "\(reset)",
             ])
         case let .transcript(connection, id, format):
-            let files = TranscriptExporter.render(state: session.state, format: format)
-            server?.send(ServerMessages.ack(id, now: now, transcript: files), to: connection)
+            let parts = ServerMessages.transcriptParts(id, files: TranscriptExporter.render(state: session.state, format: format))
+            let idle = session.transcripts[connection] == nil
+            session.transcripts[connection, default: []] += parts + [ServerMessages.ack(id, now: now, transcriptParts: parts.count)]
+            if idle { sendTranscriptPart(connection, in: session) }
         }
     }
 

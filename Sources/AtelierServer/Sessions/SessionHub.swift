@@ -192,6 +192,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         guard let client = clients.removeValue(forKey: connection) else { return }
         guard let id = client.session, let session = sessions[id] else { return }
         session.streams[connection] = nil
+        session.transcripts[connection] = nil
         if let participant = session.members.removeValue(forKey: connection) {
             logger.info("disconnected", metadata: ["session": "\(session.record.joinCode)", "participant": "\(participant)", "close": "\(code.map(String.init) ?? "none")"])
         }

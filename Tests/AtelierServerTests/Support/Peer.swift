@@ -142,6 +142,16 @@ final class Peer {
         return answer
     }
 
+    /// Asks for the transcript in `format` and joins the parts sent before its ack into files.
+    func transcript(_ format: String) throws -> [ServerMessage.TranscriptFile] {
+        let id = send(.transcript(TranscriptRequest(format: format)))
+        let answer = try answer(to: id)
+        let parts = try received.filter { $0["transcriptPart"]?.int64Value == id }
+            .map { try WireDecoder().decode(ServerMessage.TranscriptPart.self, from: $0) }
+        let expected = try #require(answer["transcript"]?["parts"]?.int64Value, "\(answer.serialized())")
+        return try #require(ServerMessage.TranscriptPart.files(from: parts, expected: Int(expected)))
+    }
+
     /// The highest sequence number received.
     var lastSeq: Int64 { events.map(\.seq).max() ?? 0 }
 
