@@ -39,6 +39,26 @@ def test_every_key_the_code_uses_is_in_the_catalogs():
     assert used and used <= english.keys(), sorted(used - english.keys())
 
 
+def imported_modules(entry):
+    """Every module `entry` imports, directly or not, as paths under Web/ (e.g. `js/dom.js`)."""
+    seen, waiting = set(), [entry]
+    while waiting:
+        module = waiting.pop()
+        for target in re.findall(r"from '(\.{1,2}/[^']+)'", (WEB / module).read_text()):
+            path = (WEB / module).parent.joinpath(target).resolve().relative_to(WEB.resolve()).as_posix()
+            if path not in seen:
+                seen.add(path)
+                waiting.append(path)
+    return seen
+
+
+@pytest.mark.parametrize("page,entry", [("index.html", "js/app.js"), ("screen.html", "js/screen.js")])
+def test_a_page_preloads_every_module_it_imports(page, entry):
+    """On a slow link each level of imports costs a round trip; preloaded, they come at once."""
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="/([^"]+)">', (WEB / page).read_text()))
+    assert preloaded == imported_modules(entry)
+
+
 def test_no_script_ever_writes_html():
     sinks = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|srcdoc|new Function|eval\(")
     for path in list(WEB.rglob("*.js")) + list(WEB.rglob("*.html")):
