@@ -33,6 +33,21 @@ extension PromotedSource: Codable {
     }
 }
 
+extension QuoteSource: Codable {
+    public init(from decoder: any Decoder) throws {
+        let (kind, id) = try decodeSource(from: decoder, kinds: ["note", "comment"])
+        self = kind == "note" ? .note(id) : .comment(id)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: SourceKey.self)
+        switch self {
+        case .note(let id): try container.encode(id, forKey: SourceKey(stringValue: "note"))
+        case .comment(let id): try container.encode(id, forKey: SourceKey(stringValue: "comment"))
+        }
+    }
+}
+
 extension RecommendationSource: Codable {
     public init(from decoder: any Decoder) throws {
         let (kind, id) = try decodeSource(from: decoder, kinds: ["note", "promoted"])
