@@ -140,6 +140,17 @@ public struct EventDescription: Sendable {
         case let .recommendationEdited(id, text, _, _): return "\(id) edited: \(quoted(self.text(text)))"
         case let .recommendationWithdrawn(id): return "\(id) withdrawn"
         case let .recommendationsOrdered(order): return "recommendations ordered: \(order.joined(separator: " "))"
+        case let .findingsWritten(room, text, by, _):
+            return "\(person(by)) " + (text.map { "wrote the findings of \(room): \(quoted(self.text($0)))" } ?? "cleared the findings of \(room)")
+        case let .quoteFeatured(quote, by): return "\(person(by)) quoted \(quote.id)"
+        case let .quoteUnfeatured(quote): return "\(quote.id) no longer quoted"
+        case let .recommendationClassified(id, theme, addressee):
+            return "\(id): theme \(theme ?? "none"), addressee \(addressee ?? "none")"
+        case let .reservationAdded(id, recommendation, text, by, _):
+            return "\(id) reservation on \(recommendation) from \(person(by)): \(quoted(self.text(text)))"
+        case let .reservationWithdrawn(id): return "\(id) withdrawn"
+        case let .synthesisTextWritten(part, text, by, _):
+            return "\(person(by)) " + (text.map { "wrote the \(part.rawValue): \(quoted(self.text($0)))" } ?? "cleared the \(part.rawValue)")
         case let .announced(id, text, room, by, _):
             return "\(id) from \(person(by))" + (room.map { " to \($0)" } ?? " to all") + ": \(quoted(self.text(text)))"
         }

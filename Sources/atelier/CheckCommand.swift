@@ -35,7 +35,7 @@ struct WorkshopSummary: CustomStringConvertible {
     var description: String {
         let title = workshop.title.text(in: workshop.primaryLanguage)
         return "\(title) (\(count(workshop.agenda.count, "slot")), \(count(workshop.rooms.count, "room")), "
-            + "\(count(workshop.roles.count, "role")), \(workshop.languages.joined(separator: "/")))"
+            + "\(count(workshop.roles.count, "role")), \(count(workshop.addressees?.count ?? 0, "addressee")), \(workshop.languages.joined(separator: "/")))"
     }
 
     private func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }

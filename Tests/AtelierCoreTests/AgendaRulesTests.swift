@@ -322,7 +322,7 @@ struct AgendaRulesTests {
         #expect(session.state.agenda.runs.last?.endedAt == session.now)
     }
 
-    @Test("Once ended, every command is refused, from anyone")
+    @Test("Once ended, every command but curating the synthesis is refused, from anyone")
     func endedRefusesEverything() throws {
         var session = try Scenario.running()
         try session.when(.end, by: .moderator)

@@ -67,6 +67,10 @@ struct RefusalCoverageTests {
         .recommendationUnknown: SynthesisRulesTests.unknownRecommendation,
         .recommendationUnknownSource: SynthesisRulesTests.unknownSources,
         .recommendationBadOrder: SynthesisRulesTests.orderRecommendations,
+        .recommendationUnknownAddressee: CurationRulesTests.classify,
+        .quoteAlreadyFeatured: CurationRulesTests.featureOnce,
+        .quoteNotFeatured: CurationRulesTests.featureOnce,
+        .reservationUnknown: CurationRulesTests.reservations,
     ]
 
     @Test("Every refusal code is specified by a rule test")

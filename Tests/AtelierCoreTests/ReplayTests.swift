@@ -260,6 +260,22 @@ private func playWorkshop() throws -> Play {
     }
     try play.perform(.leave, by: .participant(people[3]))
     try play.perform(.end, by: moderator)
+
+    // Curation, during the synthesis already written above and after the end.
+    let kept = play.state.recommendationOrder
+    try play.perform(.writeFindings(room: "mobilite", text: "Les **bus** manquent."), by: .participant(mobiliteFacilitator))
+    try play.perform(.writeFindings(room: "logement", text: "Les loyers pèsent."), by: moderator)
+    try play.perform(.writeFindings(room: "logement", text: nil), by: .participant(logementFacilitator))
+    let quoted = try #require(play.readableNotes(on: [.mobilite], by: mobiliteFacilitator).first)
+    try play.perform(.featureQuote(quote: .note(quoted)), by: .participant(mobiliteFacilitator))
+    try play.perform(.featureQuote(quote: .comment(try #require(play.state.commentOrder.first))), by: moderator)
+    try play.perform(.unfeatureQuote(quote: .note(quoted)), by: moderator)
+    try play.perform(.classifyRecommendation(recommendation: kept[0], theme: "mobilite", addressee: "commune"), by: moderator)
+    try play.perform(.addReservation(recommendation: kept[0], text: "Pas partout"), by: .participant(mobiliteFacilitator))
+    try play.perform(.addReservation(recommendation: kept[0], text: "Coût"), by: coModerator)
+    try play.perform(.withdrawReservation(reservation: "rv2"), by: moderator)
+    try play.perform(.writeSynthesisText(part: .introduction, text: "Une matinée d'échanges."), by: moderator)
+    try play.perform(.writeSynthesisText(part: .conclusion, text: "À suivre."), by: coModerator)
     play.attempt(.note("Trop tard", prompt: "retours"), by: .participant(people[0]))
     return play
 }
@@ -280,6 +296,10 @@ struct ReplayTests {
         #expect(play.session.log.contains(.clusterDissolved(id: "g3")))
         #expect(play.refusals.contains(.voteBudgetExhausted))
         #expect(play.refusals.last == .sessionEnded)
+        #expect(play.state.findings.keys.sorted() == ["mobilite"])
+        #expect(play.state.featuredQuotes.count == 1)
+        #expect(play.state.reservations.map(\.id) == ["rv1"])
+        #expect(play.state.synthesisTexts.count == 2)
     }
 
     @Test("The same script gives the same log")

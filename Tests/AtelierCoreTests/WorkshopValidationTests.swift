@@ -139,6 +139,14 @@ struct WorkshopValidationTests {
         #expect(issues { $0.roles[2].id = "elu" } == [issue("roles[2].id", "\"elu\" is used twice")])
     }
 
+    @Test("Addressees, when listed, each have an identifier and a label, ids unique")
+    func addressees() {
+        #expect(issues { $0.addressees = nil }.isEmpty)
+        #expect(issues { $0.addressees?[0].id = "Commune" } == [issue("addressees[0].id", identifierRule)])
+        #expect(issues { $0.addressees?[1].label = LocalizedText(" ") } == [issue("addressees[1].label", "must not be empty")])
+        #expect(issues { $0.addressees?[1].id = "commune" } == [issue("addressees[1].id", "\"commune\" is used twice")])
+    }
+
     @Test("Rooms: identifiers, not named plenary, with a theme, ids unique")
     func rooms() {
         #expect(issues { $0.rooms[0].id = "Mobilité" } == [issue("rooms[0].id", identifierRule)])

@@ -313,6 +313,11 @@ export class SessionModel {
         if (rec) { rec.text = e.text; rec.sources = e.sources || []; rec.room = e.room ?? null; }
         break;
       }
+      case 'recommendationClassified': {
+        const rec = this.recommendations.get(e.id);
+        if (rec) { rec.room = e.theme ?? null; rec.addressee = e.addressee ?? null; }
+        break;
+      }
       case 'recommendationWithdrawn':
         this.recommendations.delete(e.id);
         this.recommendationOrder = this.recommendationOrder.filter((id) => id !== e.id);

@@ -18,6 +18,12 @@ private func decodeSource(from decoder: any Decoder, kinds: [String]) throws -> 
     return (kind, try container.decode(String.self, forKey: SourceKey(stringValue: kind)))
 }
 
+/// Writes a source object's single `kind: id` pair.
+private func encodeSource(kind: String, id: String, to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: SourceKey.self)
+    try container.encode(id, forKey: SourceKey(stringValue: kind))
+}
+
 extension PromotedSource: Codable {
     public init(from decoder: any Decoder) throws {
         let (kind, id) = try decodeSource(from: decoder, kinds: ["note", "cluster"])
@@ -25,10 +31,23 @@ extension PromotedSource: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: SourceKey.self)
         switch self {
-        case .note(let id): try container.encode(id, forKey: SourceKey(stringValue: "note"))
-        case .cluster(let id): try container.encode(id, forKey: SourceKey(stringValue: "cluster"))
+        case .note(let id): try encodeSource(kind: "note", id: id, to: encoder)
+        case .cluster(let id): try encodeSource(kind: "cluster", id: id, to: encoder)
+        }
+    }
+}
+
+extension QuoteSource: Codable {
+    public init(from decoder: any Decoder) throws {
+        let (kind, id) = try decodeSource(from: decoder, kinds: ["note", "comment"])
+        self = kind == "note" ? .note(id) : .comment(id)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .note(let id): try encodeSource(kind: "note", id: id, to: encoder)
+        case .comment(let id): try encodeSource(kind: "comment", id: id, to: encoder)
         }
     }
 }
@@ -40,10 +59,9 @@ extension RecommendationSource: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: SourceKey.self)
         switch self {
-        case .note(let id): try container.encode(id, forKey: SourceKey(stringValue: "note"))
-        case .promoted(let id): try container.encode(id, forKey: SourceKey(stringValue: "promoted"))
+        case .note(let id): try encodeSource(kind: "note", id: id, to: encoder)
+        case .promoted(let id): try encodeSource(kind: "promoted", id: id, to: encoder)
         }
     }
 }

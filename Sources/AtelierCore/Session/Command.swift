@@ -25,7 +25,7 @@ public enum Command: Hashable, Sendable, Codable {
     case pause
     /// Restart the countdown where it was frozen.
     case resume
-    /// End the session; nothing can change afterwards.
+    /// End the session; afterwards only the synthesis may still be curated.
     case end
     /// Move to the next agenda slot.
     case nextSlot
@@ -93,6 +93,25 @@ public enum Command: Hashable, Sendable, Codable {
     /// Set the moderators' order of the recommendations (all of them, each once). Moderators only.
     case orderRecommendations(order: [RecommendationID])
 
+    // MARK: Curating the synthesis (accepted after the end too)
+    /// Write the findings of a theme (a room), Markdown allowed, once or per workshop language;
+    /// `text` nil clears them. Moderators, or the room's facilitators.
+    case writeFindings(room: RoomID, text: LocalizedText?)
+    /// Quote a note or a comment in the synthesis. Moderators, or the facilitators of its room.
+    case featureQuote(quote: QuoteSource)
+    /// Stop quoting a note or a comment. Moderators, or the facilitators of its room.
+    case unfeatureQuote(quote: QuoteSource)
+    /// Give a recommendation its theme (a room) and addressee (from the workshop's addressees);
+    /// nil leaves it without. Moderators only.
+    case classifyRecommendation(recommendation: RecommendationID, theme: RoomID?, addressee: String?)
+    /// Record a reservation or minority view on a recommendation. Moderators, or the facilitators
+    /// of the recommendation's theme.
+    case addReservation(recommendation: RecommendationID, text: LocalizedText)
+    /// Drop a reservation. Moderators, or the facilitators of the recommendation's theme.
+    case withdrawReservation(reservation: ReservationID)
+    /// Write the synthesis's introduction or conclusion; `text` nil clears it. Moderators only.
+    case writeSynthesisText(part: SynthesisPart, text: LocalizedText?)
+
     // MARK: Announcements
     /// Show a message to everyone, or to one room, once or per workshop language. Moderators only.
     case announce(text: LocalizedText, room: RoomID?)
@@ -119,6 +138,28 @@ public enum PromotedSource: Hashable, Sendable {
     case note(NoteID)
     /// A named group of notes.
     case cluster(ClusterID)
+}
+
+/// A note or a comment quoted in the synthesis; written `{"note": "n4"}` or `{"comment": "c2"}`.
+public enum QuoteSource: Hashable, Sendable {
+    /// A note.
+    case note(NoteID)
+    /// A comment on a note.
+    case comment(CommentID)
+}
+
+extension QuoteSource {
+    /// The note's or comment's id.
+    public var id: String {
+        switch self {
+        case .note(let id), .comment(let id): return id
+        }
+    }
+}
+
+/// The synthesis's own prose around its findings and recommendations.
+public enum SynthesisPart: String, Hashable, Sendable, Codable, CaseIterable {
+    case introduction, conclusion
 }
 
 /// What a recommendation is based on; written `{"note": "n4"}` or `{"promoted": "i2"}`.

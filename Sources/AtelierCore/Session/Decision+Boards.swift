@@ -133,9 +133,7 @@ extension Decision {
 
     /// Refuses unless `person` facilitates `board`'s room or moderates; `action` completes the sentence.
     func requireFacilitator(of board: BoardID, by person: SessionState.Participant, to action: String) throws(Refusal) {
-        guard state.canFacilitate(board, as: person.id) else {
-            throw Refusal(.authFacilitatorOnly, "Only this room's facilitators and the moderators can \(action).")
-        }
+        try requireCurator(of: board.room, by: person, to: action)
     }
 
     /// The distinct notes named, each readable by `person`; at least one.

@@ -84,7 +84,7 @@ extension Decision {
         try cleanText(text, field: "recommendation", limit: TextLimits.recommendation, languages: state.workshop.languages)
     }
 
-    private func requireRecommendation(_ id: RecommendationID) throws(Refusal) -> SessionState.Recommendation {
+    func requireRecommendation(_ id: RecommendationID) throws(Refusal) -> SessionState.Recommendation {
         guard let recommendation = state.recommendations[id] else {
             throw Refusal(.recommendationUnknown, "There is no recommendation \"\(id)\".")
         }

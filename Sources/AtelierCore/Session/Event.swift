@@ -104,6 +104,23 @@ public enum Event: Hashable, Sendable, Codable {
     /// The moderators' order of the recommendations.
     case recommendationsOrdered(order: [RecommendationID])
 
+    // MARK: Curation
+    /// A theme's findings were written, or cleared (`text` nil).
+    case findingsWritten(room: RoomID, text: LocalizedText?, by: ParticipantID, at: Timestamp)
+    /// A note or comment is quoted in the synthesis.
+    case quoteFeatured(quote: QuoteSource, by: ParticipantID)
+    /// A note or comment is no longer quoted.
+    case quoteUnfeatured(quote: QuoteSource)
+    /// A recommendation's theme and addressee.
+    case recommendationClassified(id: RecommendationID, theme: RoomID?, addressee: String?)
+    /// A reservation was recorded on a recommendation.
+    case reservationAdded(
+        id: ReservationID, recommendation: RecommendationID, text: LocalizedText, by: ParticipantID, at: Timestamp)
+    /// A reservation was dropped.
+    case reservationWithdrawn(id: ReservationID)
+    /// The synthesis's introduction or conclusion was written, or cleared (`text` nil).
+    case synthesisTextWritten(part: SynthesisPart, text: LocalizedText?, by: ParticipantID, at: Timestamp)
+
     // MARK: Announcements
     /// A message for everyone, or for one room.
     case announced(id: AnnouncementID, text: LocalizedText, room: RoomID?, by: ParticipantID, at: Timestamp)

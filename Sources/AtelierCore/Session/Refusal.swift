@@ -76,5 +76,9 @@ public struct Refusal: Error, Hashable, Sendable, CustomStringConvertible {
         case recommendationUnknown = "recommendation.unknown"
         case recommendationUnknownSource = "recommendation.unknownSource"
         case recommendationBadOrder = "recommendation.badOrder"
+        case recommendationUnknownAddressee = "recommendation.unknownAddressee"
+        case quoteAlreadyFeatured = "quote.alreadyFeatured"
+        case quoteNotFeatured = "quote.notFeatured"
+        case reservationUnknown = "reservation.unknown"
     }
 }

@@ -46,7 +46,8 @@ struct Decision {
     var random: SplitMix64
 
     mutating func decide(_ command: Command) throws(Refusal) -> [Event] {
-        if state.status == .ended { throw Refusal(.sessionEnded, "The session has ended.") }
+        // Organisers curate the synthesis after the session too; everything else stops at the end.
+        if state.status == .ended && !command.isCuration { throw Refusal(.sessionEnded, "The session has ended.") }
         switch command {
         case let .join(name, role, organisation, language, credential):
             return try join(name: name, role: role, organisation: organisation, language: language, credential: credential)
@@ -124,6 +125,20 @@ struct Decision {
             return try withdrawRecommendation(recommendation)
         case let .orderRecommendations(order):
             return try orderRecommendations(order)
+        case let .writeFindings(room, text):
+            return try writeFindings(room: room, text: text)
+        case let .featureQuote(quote):
+            return try featureQuote(quote)
+        case let .unfeatureQuote(quote):
+            return try unfeatureQuote(quote)
+        case let .classifyRecommendation(recommendation, theme, addressee):
+            return try classifyRecommendation(recommendation, theme: theme, addressee: addressee)
+        case let .addReservation(recommendation, text):
+            return try addReservation(on: recommendation, text: text)
+        case let .withdrawReservation(reservation):
+            return try withdrawReservation(reservation)
+        case let .writeSynthesisText(part, text):
+            return try writeSynthesisText(part, text: text)
         case let .announce(text, room):
             return try announce(text: text, room: room)
         }

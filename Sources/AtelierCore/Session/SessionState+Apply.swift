@@ -101,6 +101,7 @@ extension SessionState {
             let orphaned = commentOrder.filter { comments[$0]?.note == id }
             for comment in orphaned { comments[comment] = nil }
             commentOrder.removeAll { orphaned.contains($0) }
+            featuredQuotes.removeAll { $0 == .note(id) || orphaned.map(QuoteSource.comment).contains($0) }
             returnDots(on: id)
         case let .commentAdded(id, note, author, text, at):
             comments[id] = Comment(id: id, note: note, author: author, text: text, createdAt: at)
@@ -109,6 +110,7 @@ extension SessionState {
         case let .commentDeleted(id, _, _):
             comments[id] = nil
             commentOrder.removeAll { $0 == id }
+            featuredQuotes.removeAll { $0 == .comment(id) }
         case let .clusterCreated(id, board, name):
             clusters[id] = Cluster(id: id, board: board, name: name)
             clusterOrder.append(id)
@@ -166,9 +168,27 @@ extension SessionState {
         case let .recommendationWithdrawn(id):
             recommendations[id] = nil
             recommendationOrder.removeAll { $0 == id }
+            reservations.removeAll { $0.recommendation == id }
             returnDots(on: id)
         case let .recommendationsOrdered(order):
             recommendationOrder = order
+
+        case let .findingsWritten(room, text, _, _):
+            findings[room] = text
+        case let .quoteFeatured(quote, _):
+            featuredQuotes.append(quote)
+        case let .quoteUnfeatured(quote):
+            featuredQuotes.removeAll { $0 == quote }
+        case let .recommendationClassified(id, theme, addressee):
+            recommendations[id]?.room = theme
+            recommendations[id]?.addressee = addressee
+        case let .reservationAdded(id, recommendation, text, by, at):
+            reservations.append(Reservation(id: id, recommendation: recommendation, text: text, author: by, at: at))
+            counters.reservations += 1
+        case let .reservationWithdrawn(id):
+            reservations.removeAll { $0.id == id }
+        case let .synthesisTextWritten(part, text, _, _):
+            synthesisTexts[part] = text
 
         case let .announced(id, text, room, by, at):
             announcements.append(Announcement(id: id, text: text, room: room, author: by, at: at))

@@ -55,10 +55,11 @@ extension SessionState {
         return true
     }
 
-    /// Whether `participant` may group notes and promote items of `board`.
-    public func canFacilitate(_ board: BoardID, as participant: ParticipantID) -> Bool {
+    /// Whether `participant` moderates, or facilitates `room` (nobody facilitates the plenary):
+    /// who may group notes and promote items of the room's boards, and curate its part of the synthesis.
+    public func canCurate(_ room: RoomID?, as participant: ParticipantID) -> Bool {
         guard let person = participants[participant] else { return false }
-        return person.isModerator || (!board.isPlenary && person.facilitates == board.room)
+        return person.isModerator || (room != nil && room != plenaryRoom && person.facilitates == room)
     }
 
     /// The item ids a participant may place dots on in a round, in the order they were created.

@@ -51,6 +51,15 @@ public struct SessionState: Hashable, Sendable {
     /// Announcements, oldest first.
     public var announcements: [Announcement] = []
 
+    /// Each theme's findings, by room.
+    public var findings: [RoomID: LocalizedText] = [:]
+    /// Notes and comments quoted in the synthesis, in the order they were featured.
+    public var featuredQuotes: [QuoteSource] = []
+    /// Reservations on recommendations, oldest first.
+    public var reservations: [Reservation] = []
+    /// The synthesis's introduction and conclusion.
+    public var synthesisTexts: [SynthesisPart: LocalizedText] = [:]
+
     /// How many of each thing were ever created; new ids come from these, so ids never repeat.
     public var counters = Counters()
 
@@ -194,8 +203,19 @@ public struct SessionState: Hashable, Sendable {
         public var sources: [RecommendationSource]
         /// Theme the recommendation belongs to, when the moderator set one.
         public var room: RoomID?
+        /// Who should act on it: an addressee id of the workshop.
+        public var addressee: String?
         public var author: ParticipantID
         public var createdAt: Timestamp
+    }
+
+    /// A reservation or minority view recorded on a recommendation.
+    public struct Reservation: Hashable, Sendable {
+        public var id: ReservationID
+        public var recommendation: RecommendationID
+        public var text: LocalizedText
+        public var author: ParticipantID
+        public var at: Timestamp
     }
 
     /// A message from the moderators.
@@ -210,6 +230,6 @@ public struct SessionState: Hashable, Sendable {
     /// Counts of created things, the source of new ids.
     public struct Counters: Hashable, Sendable {
         public var participants = 0, notes = 0, comments = 0, clusters = 0, votes = 0
-        public var promoted = 0, recommendations = 0, announcements = 0
+        public var promoted = 0, recommendations = 0, announcements = 0, reservations = 0
     }
 }

@@ -8,6 +8,9 @@ public enum TextLimits {
     public static let promoted = 500
     public static let recommendation = 1000
     public static let announcement = 500
+    /// Findings, introduction and conclusion: a few paragraphs.
+    public static let synthesisProse = 4000
+    public static let reservation = 1000
     /// The longest reconnect credential the engine stores.
     public static let credential = 256
 }

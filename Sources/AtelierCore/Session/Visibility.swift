@@ -9,6 +9,9 @@ public enum Audience: Hashable, Sendable {
     case person(ParticipantID)
     /// The members of a room, and the moderators.
     case room(RoomID)
+    /// The moderators, and the facilitators of the room when one is given: those who curate
+    /// the synthesis see it take shape; participants read it once it is published.
+    case curators(RoomID?)
 }
 
 /// One form of an event and the audience that gets it.
@@ -76,6 +79,18 @@ extension SessionState {
         case .announced(_, _, let room?, _, _):
             return [Disclosure(.room(room), event)]
 
+        case .findingsWritten(let room, _, _, _):
+            return [Disclosure(.curators(room), event)]
+        case .quoteFeatured(let quote, _), .quoteUnfeatured(let quote):
+            return [Disclosure(.curators(board(of: quote)?.room), event)]
+        case .reservationAdded(_, let recommendation, _, _, _):
+            return [Disclosure(.curators(recommendations[recommendation]?.room), event)]
+        case .reservationWithdrawn(let id):
+            let recommendation = reservations.first { $0.id == id }?.recommendation
+            return [Disclosure(.curators(recommendation.flatMap { recommendations[$0]?.room }), event)]
+        case .synthesisTextWritten:
+            return [Disclosure(.curators(nil), event)]
+
         // A promoted item carries its note's or group's text: it stays with the board's readers
         // (its room while the breakout is open) and reaches the plenary when the rooms close.
         case .itemPromoted(_, _, let board, _, _):
@@ -89,7 +104,7 @@ extension SessionState {
              .roomsOpened, .participantAssigned, .roomsClosing, .roomsClosed,
              .voteOpened, .voteClosed, .voteRevealed,
              .recommendationDrafted, .recommendationEdited, .recommendationWithdrawn, .recommendationsOrdered,
-             .announced:
+             .recommendationClassified, .announced:
             return [Disclosure(.everyone, event)]
         }
     }
@@ -103,6 +118,7 @@ extension SessionState {
         case .room(let room):
             guard let person = participants[viewer] else { return false }
             return person.isModerator || person.room == room
+        case .curators(let room): return canCurate(room, as: viewer)
         }
     }
 
@@ -124,8 +140,16 @@ extension SessionState {
             if board.isPlenary { return 0 }
             if let breakout, breakout.slot == board.slot { return nil }
             return 0
-        case .person, .room:
+        case .person, .room, .curators:
             return nil
+        }
+    }
+
+    /// The board a quoted note or comment is on.
+    private func board(of quote: QuoteSource) -> BoardID? {
+        switch quote {
+        case .note(let id): return notes[id]?.board
+        case .comment(let id): return comments[id].flatMap { notes[$0.note]?.board }
         }
     }
 

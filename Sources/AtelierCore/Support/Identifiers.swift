@@ -20,6 +20,8 @@ public typealias VoteID = String
 public typealias PromotedID = String
 /// Identifier of a recommendation (`r1`…).
 public typealias RecommendationID = String
+/// Identifier of a reservation on a recommendation (`rv1`…).
+public typealias ReservationID = String
 /// Identifier of an announcement (`a1`…).
 public typealias AnnouncementID = String
 

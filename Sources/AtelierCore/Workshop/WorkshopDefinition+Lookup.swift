@@ -8,6 +8,9 @@ extension WorkshopDefinition {
     /// The role with this id.
     public func role(_ id: String) -> Role? { roles.first { $0.id == id } }
 
+    /// The addressee of recommendations with this id.
+    public func addressee(_ id: String) -> Role? { addressees?.first { $0.id == id } }
+
     /// The rooms a breakout slot opens: those it lists, else all of the workshop's.
     public func rooms(of slot: AgendaSlot) -> [RoomID] {
         guard slot.kind == .breakout else { return [] }

@@ -95,6 +95,11 @@ private struct WorkshopValidator {
             text(role.label, at: "roles[\(index)].label")
         }
         unique(workshop.roles.map(\.id), at: "roles")
+        for (index, addressee) in (workshop.addressees ?? []).enumerated() {
+            identifier(addressee.id, at: "addressees[\(index)].id")
+            text(addressee.label, at: "addressees[\(index)].label")
+        }
+        unique((workshop.addressees ?? []).map(\.id), at: "addressees")
     }
 
     private mutating func rooms() {

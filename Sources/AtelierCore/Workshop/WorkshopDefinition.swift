@@ -30,6 +30,9 @@ public struct WorkshopDefinition: Hashable, Sendable, Codable {
     public var description: LocalizedText?
     /// Roles a participant can pick when joining (`élu·e`, `médiateur·rice`…).
     public var roles: [Role]
+    /// Who may be asked to act on a recommendation (commune, zone de police, région…), listed
+    /// like roles; none when absent.
+    public var addressees: [Role]?
     /// Breakout rooms, one per theme.
     public var rooms: [Room]
     /// Open questions used as board columns wherever a room or slot does not give its own.
@@ -41,7 +44,7 @@ public struct WorkshopDefinition: Hashable, Sendable, Codable {
     /// How participants are placed in rooms when a breakout opens.
     public var assignment: AssignmentMode
 
-    /// A role participants choose from.
+    /// A role participants choose from, or an addressee of recommendations: an id and its label.
     public struct Role: Hashable, Sendable, Codable {
         /// Stable identifier used in events and exports.
         public var id: String
@@ -159,12 +162,13 @@ public struct WorkshopDefinition: Hashable, Sendable, Codable {
     public init(
         format: Int = 1, id: String, title: LocalizedText, organiser: String, contact: String? = nil,
         retentionDays: Int? = nil, minimumRoleGroup: Int? = nil, date: String, timezone: String,
-        languages: [String], description: LocalizedText? = nil, roles: [Role], rooms: [Room],
+        languages: [String], description: LocalizedText? = nil, roles: [Role], addressees: [Role]? = nil, rooms: [Room],
         prompts: [Prompt]? = nil, agenda: [AgendaSlot], voting: VotingSettings, assignment: AssignmentMode
     ) {
         self.format = format; self.id = id; self.title = title; self.organiser = organiser; self.date = date
         self.contact = contact; self.retentionDays = retentionDays; self.minimumRoleGroup = minimumRoleGroup
         self.timezone = timezone; self.languages = languages; self.description = description; self.roles = roles
+        self.addressees = addressees
         self.rooms = rooms; self.prompts = prompts; self.agenda = agenda; self.voting = voting
         self.assignment = assignment
     }

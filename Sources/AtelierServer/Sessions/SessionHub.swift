@@ -309,7 +309,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         let credential = Secrets.credential(forToken: request.token)
         if session.state.status == .ended, let known = session.state.participant(withCredential: credential) {
             // An ended session records nothing more, but its people may still read how it ended:
-            // welcomed without an event, every command then answers `session.ended`.
+            // welcomed without an event; every command but curating the synthesis then answers `session.ended`.
             return admit(client, to: session, as: known.id, id: id, token: nil, after: request.after)
         }
         let command = Command.rejoin(credential: credential)

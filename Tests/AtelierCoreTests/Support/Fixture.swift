@@ -18,6 +18,10 @@ enum Fixture {
             .init(id: "citoyen", label: LocalizedText("Citoyen·ne")),
             .init(id: "agent", label: LocalizedText("Agent·e")),
         ],
+        addressees: [
+            .init(id: "commune", label: LocalizedText(translations: ["fr": "Commune", "nl": "Gemeente"])),
+            .init(id: "region", label: LocalizedText(translations: ["fr": "Région", "nl": "Gewest"])),
+        ],
         rooms: [
             .init(id: "mobilite", theme: LocalizedText("Mobilité")),
             .init(
