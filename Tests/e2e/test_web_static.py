@@ -39,16 +39,6 @@ def test_every_key_the_code_uses_is_in_the_catalogs():
     assert used and used <= english.keys(), sorted(used - english.keys())
 
 
-def test_every_refusal_code_has_a_sentence_in_every_catalog():
-    """A refusal reaches people as the sentence for its code; a code without one shows its English."""
-    source = (ROOT / "Sources" / "AtelierCore" / "Session" / "Refusal.swift").read_text()
-    codes = re.findall(r'^\s*case \w+ = "([\w.]+)"', source, re.MULTILINE)
-    assert len(codes) > 50
-    for catalog in CATALOGS:
-        keys = json.loads(catalog.read_text()).keys()
-        assert [code for code in codes if f"error.{code}" not in keys] == [], catalog.stem
-
-
 def imported_modules(entry):
     """Every module `entry` imports, directly or not, as paths under Web/ (e.g. `js/dom.js`)."""
     seen, waiting = set(), [entry]
