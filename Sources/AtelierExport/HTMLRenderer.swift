@@ -159,18 +159,11 @@ struct HTMLRenderer {
             if list.rankedBy != nil { out += " <span class=\"dots\">\(escape(words.dotCount(item.dots)))</span>" }
             out += "</p>\n"
             if let theme = item.theme { out += "<p class=\"theme\">\(escape(words.theme))\(escape(words.colon))\(escape(theme))</p>\n" }
-            if !item.sources.isEmpty {
-                out += "<ul class=\"sources\">\n"
-                for source in item.sources {
-                    out += "<li>\(escape(words.sources))\(escape(words.colon))\(escape(words.quoted(source.text ?? words.removedSource)))"
-                    if !source.notes.isEmpty {
-                        out += "\n<ul>\n"
-                        for note in source.notes { out += "<li>\(text(note.text)) <span class=\"theme\">(\(escape(note.theme)))</span></li>\n" }
-                        out += "</ul>\n"
-                    }
-                    out += "</li>\n"
-                }
-                out += "</ul>\n"
+            let citations = item.citations.map { citation in
+                escape(words.quoted(citation.text ?? words.removedSource)) + (citation.theme.map { " <span class=\"theme\">(\(escape($0)))</span>" } ?? "")
+            }
+            if !citations.isEmpty {
+                out += "<p class=\"sources\">\(escape(words.sources))\(escape(words.colon))\(citations.joined(separator: escape(words.listSeparator)))</p>\n"
             }
             out += "</li>\n"
         }
@@ -271,7 +264,7 @@ struct HTMLRenderer {
         figure.quote figcaption { color: var(--muted); font-size: .85rem; }
         ol.recommendations > li { margin: .9rem 0; }
         p.recommendation { font-weight: bold; margin: 0; }
-        ul.sources { font-size: .88rem; color: var(--muted); }
+        p.sources { font-size: .88rem; color: var(--muted); }
         svg.chart { display: block; width: 100%; height: auto; margin: .5rem 0; }
         .swatch { display: inline-block; width: .7rem; height: .7rem; margin-right: .3rem; border-radius: 2px; }
         .agree h4 { color: #1b7a3a; } .differ h4 { color: #a04000; }

@@ -133,10 +133,10 @@ struct MarkdownRenderer {
             // Not a Markdown ordered list, which would renumber tied ranks 1, 2, 3.
             out.append("- **\(item.rank).** \(md(item.text))\(dots)")
             if let theme = item.theme { out.append("  - \(words.theme)\(words.colon)\(md(theme))") }
-            for source in item.sources {
-                out.append("  - \(words.sources)\(words.colon)\(words.quoted(source.text.map(md) ?? words.removedSource))")
-                out += source.notes.map { "    - \(md($0.text)) (\(md($0.theme)))" }
+            let citations = item.citations.map { citation in
+                words.quoted(citation.text.map(md) ?? words.removedSource) + (citation.theme.map { " (\(md($0)))" } ?? "")
             }
+            if !citations.isEmpty { out.append("  - \(words.sources)\(words.colon)\(citations.joined(separator: words.listSeparator))") }
         }
         out.append("")
     }

@@ -308,3 +308,29 @@ public struct Transcript: Sendable, Hashable, Encodable {
         public var ignoredBy: [String]
     }
 }
+
+extension Transcript.RecommendationLine {
+    /// One text a recommendation cites, with the theme it came from when that is not the recommendation's own.
+    struct Citation: Hashable {
+        /// Nil when the source was removed after the recommendation was drafted.
+        var text: String?
+        var theme: String?
+    }
+
+    /// What the recommendation cites, each text once: each source's own text, then the notes of a promoted
+    /// group that say something else (a promoted note is its own note, so it would otherwise be cited twice).
+    var citations: [Citation] {
+        var cited: [Citation] = []
+        var seen: Set<String> = []
+        let add = { (text: String?, themes: [String]) in
+            if let text, !seen.insert(text).inserted { return }
+            let theme = Set(themes).count == 1 ? themes.first : nil
+            cited.append(Citation(text: text, theme: theme == self.theme ? nil : theme))
+        }
+        for source in sources {
+            add(source.text, source.notes.map(\.theme))
+            for note in source.notes { add(note.text, [note.theme]) }
+        }
+        return cited
+    }
+}

@@ -65,6 +65,8 @@ struct Vocabulary: Sendable {
     let colon: String
     let openQuote: String
     let closeQuote: String
+    /// What separates the items of a run-in list: a spaced semicolon in French typography.
+    let listSeparator: String
     let dotsEach: @Sendable (Int) -> String
 
     /// What the transcript says about people's privacy: whether names appear, and the disclosure rule unless it is off.
@@ -134,7 +136,7 @@ struct Vocabulary: Sendable {
         kinds: ["plenary": "plénière", "breakout": "ateliers", "vote": "vote", "synthesis": "synthèse", "break": "pause"],
         months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                  "novembre", "décembre"],
-        colon: " : ", openQuote: "« ", closeQuote: " »", dotsEach: { "\($0) point\($0 == 1 ? "" : "s") par personne" })
+        colon: " : ", openQuote: "« ", closeQuote: " »", listSeparator: " ; ", dotsEach: { "\($0) point\($0 == 1 ? "" : "s") par personne" })
 
     static let dutch = Vocabulary(
         organiser: "Organisatie", date: "Datum", session: "Sessie",
@@ -168,7 +170,7 @@ struct Vocabulary: Sendable {
         kinds: ["plenary": "plenair", "breakout": "workshops", "vote": "stemming", "synthesis": "synthese", "break": "pauze"],
         months: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
                  "november", "december"],
-        colon: ": ", openQuote: "‘", closeQuote: "’", dotsEach: { "\($0) stip\($0 == 1 ? "" : "pen") per persoon" })
+        colon: ": ", openQuote: "‘", closeQuote: "’", listSeparator: "; ", dotsEach: { "\($0) stip\($0 == 1 ? "" : "pen") per persoon" })
 
     static let english = Vocabulary(
         organiser: "Organiser", date: "Date", session: "Session",
@@ -201,5 +203,5 @@ struct Vocabulary: Sendable {
         kinds: ["plenary": "plenary", "breakout": "breakout", "vote": "vote", "synthesis": "synthesis", "break": "break"],
         months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                  "November", "December"],
-        colon: ": ", openQuote: "“", closeQuote: "”", dotsEach: { "\($0) dot\($0 == 1 ? "" : "s") each" })
+        colon: ": ", openQuote: "“", closeQuote: "”", listSeparator: "; ", dotsEach: { "\($0) dot\($0 == 1 ? "" : "s") each" })
 }
