@@ -10,7 +10,9 @@ DEBUG_BIN    := .build/debug/atelier
 
 # Debian packages the server links against, and those the end-to-end tests drive.
 BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev libqrencode-dev zlib1g-dev
-TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode
+TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode libreoffice-writer-nogui poppler-utils
+# What `atelier export --format docx` calls; the server never needs it.
+EXPORT_PACKAGES := pandoc
 PYTHON_PACKAGES := pytest playwright jsonschema axe-playwright-python
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -23,7 +25,7 @@ FUZZ_BUILD := $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzze
               -Xswiftc -parse-as-library
 FUZZ_BIN   := .build-fuzz/debug
 
-.PHONY: run test build release deps test-deps swift-test e2e-test check-workshops transcripts clean fuzz fuzz-smoke fuzz-build bench
+.PHONY: run test build release deps test-deps export-deps swift-test e2e-test check-workshops transcripts clean fuzz fuzz-smoke fuzz-build bench
 
 # Serves the default workshop (an unfinished session of it if the database has one): the participant
 # page on http://<this machine>:8080/ and the websocket for browsers and the moderator console.
@@ -92,8 +94,11 @@ fuzz-build:
 deps:
 	@./.ci/install-debian $(BUILD_PACKAGES)
 
+export-deps:
+	@./.ci/install-debian $(EXPORT_PACKAGES)
+
 test-deps:
-	@./.ci/install-debian $(TEST_PACKAGES)
+	@./.ci/install-debian $(TEST_PACKAGES) $(EXPORT_PACKAGES)
 	@$(PYTHON) -c "import pytest, playwright, jsonschema, axe_playwright_python" 2>/dev/null \
 	  || $(PYTHON) -m pip install --quiet $(PYTHON_PACKAGES) \
 	  || $(PYTHON) -m pip install --quiet --break-system-packages $(PYTHON_PACKAGES)

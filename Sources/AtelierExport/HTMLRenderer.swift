@@ -20,10 +20,12 @@ struct HTMLRenderer {
         attendance(&out)
         agenda(&out)
         findings(&out)
-        quotes(&out)
         recommendations(&out)
+        out += "<section id=\"annex\">\n<h2>\(escape(words.annex))</h2>\n"
+        roomNotes(&out)
+        quotes(&out)
         votes(&out)
-        out += "</main>\n</body>\n</html>\n"
+        out += "</section>\n</main>\n</body>\n</html>\n"
         return out
     }
 
@@ -33,9 +35,11 @@ struct HTMLRenderer {
         out += "<dt>\(escape(words.organiser))</dt><dd>\(escape(t.organiser))</dd>\n"
         out += "<dt>\(escape(words.date))</dt><dd>\(escape(words.longDate(t.date)))</dd>\n"
         out += "<dt>\(escape(words.session))</dt><dd>\(escape(t.joinCode))</dd>\n</dl>\n"
-        if let description = t.description { out += "<p class=\"intro\">\(text(description))</p>\n" }
         out += "<p class=\"privacy\">\(escape(words.privacy(t).joined(separator: " ")))</p>\n"
         out += "</header>\n"
+        if let description = t.description {
+            out += "<section id=\"context\">\n<h2>\(escape(words.context))</h2>\n<p class=\"intro\">\(text(description))</p>\n</section>\n"
+        }
     }
 
     private func attendance(_ out: inout String) {
@@ -64,38 +68,64 @@ struct HTMLRenderer {
         for line in transcript.agenda {
             let title = "<td>\(escape(line.title)) <span class=\"kind\">\(escape(words.kinds[line.kind] ?? line.kind))</span></td>"
             let planned = "<td class=\"time\">\(line.plannedStart)–\(line.plannedEnd)</td>"
-            if line.runs.isEmpty { out += "<tr class=\"skipped\">\(title)\(planned)<td>\(escape(words.notRun))</td><td></td></tr>\n" }
-            for run in line.runs {
-                var actual = "\(run.start)–\(run.end ?? escape(words.stillRunning))"
-                if run.extendedMinutes > 0 { actual += " <span class=\"note\">(\(escape(words.extended(run.extendedMinutes))))</span>" }
-                let late = run.startDelay > 0 ? " late" : ""
-                out += "<tr>\(title)\(planned)<td class=\"time\">\(actual)</td><td class=\"num\(late)\">\(signedMinutes(run.startDelay))</td></tr>\n"
+            guard let first = line.runs.first else {
+                out += "<tr class=\"skipped\">\(title)\(planned)<td>\(escape(words.notRun))</td><td></td></tr>\n"
+                continue
             }
+            // One row per slot, however many times it ran: each run's times, then the time in all.
+            var actual = line.runs.map { run in
+                "\(run.start)–\(run.end ?? escape(words.stillRunning))"
+                    + (run.extendedMinutes > 0 ? " <span class=\"note\">(\(escape(words.extended(run.extendedMinutes))))</span>" : "")
+            }.joined(separator: escape(words.listSeparator))
+            if let total = line.totalMinutes { actual += " <span class=\"note\">(\(escape(words.totalMinutes(total))))</span>" }
+            let late = first.startDelay > 0 ? " late" : ""
+            out += "<tr>\(title)\(planned)<td class=\"time\">\(actual)</td><td class=\"num\(late)\">\(signedMinutes(first.startDelay))</td></tr>\n"
         }
         out += "</tbody>\n</table>\n</section>\n"
     }
 
     private func findings(_ out: inout String) {
         out += "<section id=\"findings\">\n<h2>\(escape(words.findings))</h2>\n"
-        if transcript.boards.isEmpty { out += "<p>\(escape(words.noNotes))</p>\n" }
+        out += transcript.findings.isEmpty ? "<p>\(escape(words.noNotes))</p>\n" : "<p class=\"note\">\(escape(words.notYetEdited))</p>\n"
+        for theme in transcript.findings {
+            out += "<article class=\"theme\">\n<h3>\(escape(theme.theme))</h3>\n"
+            if !theme.mostVoted.isEmpty {
+                out += "<h4>\(escape(words.mostVoted))</h4>\n<ul>\n"
+                for line in theme.mostVoted { out += "<li>\(text(line.text)) <span class=\"dots\">\(escape(words.dotCount(line.dots)))</span></li>\n" }
+                out += "</ul>\n"
+            }
+            if !theme.groups.isEmpty {
+                out += "<h4>\(escape(words.groups))</h4>\n<ul>\n"
+                for group in theme.groups { out += "<li>\(escape(group.name)) <span class=\"count\">(\(escape(words.noteCount(group.notes))))</span></li>\n" }
+                out += "</ul>\n"
+            }
+            out += "</article>\n"
+        }
+        out += "</section>\n"
+    }
+
+    /// The annex's first part: every board's questions, groups, notes, ranking and promoted items.
+    private func roomNotes(_ out: inout String) {
+        guard !transcript.boards.isEmpty else { return }
+        out += "<section id=\"room-notes\">\n<h3>\(escape(words.roomNotes))</h3>\n"
         for board in transcript.boards {
-            out += "<article class=\"board\">\n<h3>\(escape(board.theme))</h3>\n"
+            out += "<article class=\"board\">\n<h4>\(escape(board.theme))</h4>\n"
             if board.room != "plenary" { out += "<p class=\"slot\">\(escape(board.slotTitle))</p>\n" }
             if !board.prompts.isEmpty {
-                out += "<h4>\(escape(words.questions))</h4>\n<ol class=\"prompts\">\n"
+                out += "<h5>\(escape(words.questions))</h5>\n<ol class=\"prompts\">\n"
                 for prompt in board.prompts { out += "<li>\(text(prompt.text))</li>\n" }
                 out += "</ol>\n"
             }
             for cluster in board.clusters {
-                out += "<h4>\(escape(words.group))\(escape(words.colon))\(escape(cluster.name ?? words.unnamedGroup))</h4>\n"
+                out += "<h5>\(escape(words.group))\(escape(words.colon))\(escape(cluster.name ?? words.unnamedGroup))</h5>\n"
                 notes(cluster.notes, &out)
             }
             for group in board.ungrouped {
-                out += "<h4>\(escape(words.question(group.prompt.number)))</h4>\n"
+                out += "<h5>\(escape(words.question(group.prompt.number)))</h5>\n"
                 notes(group.notes, &out)
             }
             for vote in board.votes where !vote.ranking.isEmpty {
-                out += "<h4>\(escape(words.voteResults))</h4>\n<table class=\"ranking\">\n<thead><tr><th class=\"num\">\(escape(words.rank))</th>"
+                out += "<h5>\(escape(words.voteResults))</h5>\n<table class=\"ranking\">\n<thead><tr><th class=\"num\">\(escape(words.rank))</th>"
                 out += "<th>\(escape(words.item))</th><th class=\"num\">\(escape(words.dots))</th><th class=\"num\">\(escape(words.voters))</th></tr></thead>\n<tbody>\n"
                 for line in vote.ranking {
                     out += "<tr><td class=\"num\">\(line.rank)</td><td>\(text(line.text))</td><td class=\"num\">\(line.dots)</td><td class=\"num\">\(line.voters)</td></tr>\n"
@@ -103,7 +133,7 @@ struct HTMLRenderer {
                 out += "</tbody>\n</table>\n"
             }
             if !board.promoted.isEmpty {
-                out += "<h4>\(escape(words.promoted))</h4>\n<ul class=\"promoted\">\n"
+                out += "<h5>\(escape(words.promoted))</h5>\n<ul class=\"promoted\">\n"
                 for item in board.promoted { out += "<li>\(text(item.text))</li>\n" }
                 out += "</ul>\n"
             }
@@ -138,7 +168,7 @@ struct HTMLRenderer {
 
     private func quotes(_ out: inout String) {
         guard !transcript.quotes.isEmpty else { return }
-        out += "<section id=\"quotes\">\n<h2>\(escape(words.quotes))</h2>\n"
+        out += "<section id=\"quotes\">\n<h3>\(escape(words.quotes))</h3>\n"
         for quote in transcript.quotes {
             out += "<figure class=\"quote\">\n<blockquote>\(text(quote.text))</blockquote>\n<figcaption>"
             if let attribution = quote.attribution { out += "<span class=\"who\">\(escape(words.attribution(attribution)))</span> · " }
@@ -152,36 +182,32 @@ struct HTMLRenderer {
         let list = transcript.recommendations
         guard !list.items.isEmpty else { return }
         out += "<section id=\"recommendations\">\n<h2>\(escape(words.recommendations))</h2>\n"
-        out += "<p class=\"note\">\(escape(list.rankedBy == nil ? words.moderatorsOrder : words.rankedByVote))</p>\n<ol class=\"recommendations\">\n"
-        for item in list.items {
-            let lang = item.language == transcript.language ? "" : " lang=\"\(escape(item.language))\""
-            out += "<li value=\"\(item.rank)\"><p class=\"recommendation\"\(lang)>\(text(item.text))"
-            if list.rankedBy != nil { out += " <span class=\"dots\">\(escape(words.dotCount(item.dots)))</span>" }
-            out += "</p>\n"
-            if let theme = item.theme { out += "<p class=\"theme\">\(escape(words.theme))\(escape(words.colon))\(escape(theme))</p>\n" }
-            if !item.sources.isEmpty {
-                out += "<ul class=\"sources\">\n"
-                for source in item.sources {
-                    out += "<li>\(escape(words.sources))\(escape(words.colon))\(escape(words.quoted(source.text ?? words.removedSource)))"
-                    if !source.notes.isEmpty {
-                        out += "\n<ul>\n"
-                        for note in source.notes { out += "<li>\(text(note.text)) <span class=\"theme\">(\(escape(note.theme)))</span></li>\n" }
-                        out += "</ul>\n"
-                    }
-                    out += "</li>\n"
+        out += "<p class=\"note\">\(escape(list.rankedBy == nil ? words.moderatorsOrder : words.rankedByVote))</p>\n"
+        for (theme, items) in list.byTheme {
+            out += "<h3>\(escape(theme ?? words.otherRecommendations))</h3>\n<ol class=\"recommendations\">\n"
+            for item in items {
+                let lang = item.language == transcript.language ? "" : " lang=\"\(escape(item.language))\""
+                out += "<li value=\"\(item.rank)\"><p class=\"recommendation\"\(lang)>\(text(item.text))"
+                if list.rankedBy != nil { out += " <span class=\"dots\">\(escape(words.dotCount(item.dots)))</span>" }
+                out += "</p>\n"
+                let citations = item.citations.map { citation in
+                    escape(words.quoted(citation.text ?? words.removedSource)) + (citation.theme.map { " <span class=\"theme\">(\(escape($0)))</span>" } ?? "")
                 }
-                out += "</ul>\n"
+                if !citations.isEmpty {
+                    out += "<p class=\"sources\">\(escape(words.sources))\(escape(words.colon))\(citations.joined(separator: escape(words.listSeparator)))</p>\n"
+                }
+                out += "</li>\n"
             }
-            out += "</li>\n"
+            out += "</ol>\n"
         }
-        out += "</ol>\n</section>\n"
+        out += "</section>\n"
     }
 
     private func votes(_ out: inout String) {
         guard !transcript.votes.isEmpty else { return }
-        out += "<section id=\"votes\">\n<h2>\(escape(words.votesByRole))</h2>\n"
+        out += "<section id=\"votes\">\n<h3>\(escape(words.votesByRole))</h3>\n"
         for vote in transcript.votes {
-            out += "<article class=\"vote\">\n<h3>\(escape(vote.slotTitle)) — \(escape(words.scopes[vote.scope] ?? vote.scope))</h3>\n"
+            out += "<article class=\"vote\">\n<h4>\(escape(vote.slotTitle)) — \(escape(words.scopes[vote.scope] ?? vote.scope))</h4>\n"
             out += "<p class=\"note\">\(escape(words.statuses[vote.status] ?? vote.status)) · \(escape(words.voters))\(escape(words.colon))\(vote.voters) · \(escape(words.dotsEach(vote.dotsPerPerson)))</p>\n"
             out += VoteChart(vote: vote, words: words).svg()
             out += "<table class=\"breakdown\">\n<thead><tr><th class=\"num\">\(escape(words.rank))</th><th>\(escape(words.item))</th><th class=\"num\">\(escape(words.total))</th>"
@@ -205,7 +231,7 @@ struct HTMLRenderer {
         let label = { (id: String) in escape(vote.roles.first { $0.role.id == id }?.role.label ?? id) }
         let item = { (id: String) in escape(words.quoted(vote.items.first { $0.item == id }?.text ?? id)) }
         if !vote.topByRole.isEmpty {
-            out += "<h4>\(escape(words.topChoices))</h4>\n<ul class=\"choices\">\n"
+            out += "<h5>\(escape(words.topChoices))</h5>\n<ul class=\"choices\">\n"
             for choice in vote.topByRole {
                 out += "<li><strong>\(label(choice.role))</strong>\(escape(words.colon))"
                 out += choice.items.map(item).joined(separator: ", ") + " (\(escape(words.dotCount(choice.dots))))</li>\n"
@@ -213,9 +239,9 @@ struct HTMLRenderer {
             out += "</ul>\n"
         }
         guard vote.roles.count >= 2 else { return }
-        out += "<div class=\"agree\">\n<h4>\(escape(words.agreement))</h4>\n<ul>\n"
+        out += "<div class=\"agree\">\n<h5>\(escape(words.agreement))</h5>\n<ul>\n"
         out += vote.agreement.isEmpty ? "<li>\(escape(words.none))</li>\n" : vote.agreement.map { "<li>\(item($0))</li>\n" }.joined()
-        out += "</ul>\n</div>\n<div class=\"differ\">\n<h4>\(escape(words.divergence))</h4>\n<ul>\n"
+        out += "</ul>\n</div>\n<div class=\"differ\">\n<h5>\(escape(words.divergence))</h5>\n<ul>\n"
         if vote.divergence.isEmpty { out += "<li>\(escape(words.none))</li>\n" }
         for split in vote.divergence {
             out += "<li>\(item(split.item))\(escape(words.colon))\(escape(words.favouredBy)) "
@@ -243,6 +269,7 @@ struct HTMLRenderer {
         h2 { font-size: 1.35rem; margin: 2.5rem 0 1rem; padding-bottom: .3rem; border-bottom: 2px solid var(--accent); text-transform: uppercase; letter-spacing: .04em; }
         h3 { font-size: 1.15rem; margin: 1.8rem 0 .4rem; }
         h4 { font-size: .95rem; margin: 1.2rem 0 .4rem; color: var(--accent); }
+        h5 { font-size: .9rem; margin: 1rem 0 .3rem; }
         dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0 0 1rem; }
         dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0; }
         .intro { color: var(--muted); }
@@ -271,15 +298,15 @@ struct HTMLRenderer {
         figure.quote figcaption { color: var(--muted); font-size: .85rem; }
         ol.recommendations > li { margin: .9rem 0; }
         p.recommendation { font-weight: bold; margin: 0; }
-        ul.sources { font-size: .88rem; color: var(--muted); }
+        p.sources { font-size: .88rem; color: var(--muted); }
         svg.chart { display: block; width: 100%; height: auto; margin: .5rem 0; }
         .swatch { display: inline-block; width: .7rem; height: .7rem; margin-right: .3rem; border-radius: 2px; }
-        .agree h4 { color: #1b7a3a; } .differ h4 { color: #a04000; }
+        .agree h5 { color: #1b7a3a; } .differ h5 { color: #a04000; }
         @page { size: A4; margin: 16mm 14mm; }
         @media print {
           body { background: none; font-size: 10pt; }
           main { max-width: none; padding: 0; }
-          h2 { break-after: avoid; } h3, h4 { break-after: avoid; }
+          h2 { break-after: avoid; } h3, h4, h5 { break-after: avoid; }
           article.board, article.vote { break-before: auto; }
           tr, li, figure, svg.chart { break-inside: avoid; }
           ul.notes > li { background: none; }

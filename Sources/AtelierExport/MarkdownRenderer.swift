@@ -17,8 +17,10 @@ struct MarkdownRenderer {
         attendance(&out)
         agenda(&out)
         findings(&out)
-        quotes(&out)
         recommendations(&out)
+        out += ["## \(words.annex)", ""]
+        roomNotes(&out)
+        quotes(&out)
         votes(&out)
         return out.joined(separator: "\n") + "\n"
     }
@@ -28,8 +30,8 @@ struct MarkdownRenderer {
         out += ["# \(md(t.title))", ""]
         out += ["**\(words.organiser)**\(words.colon)\(md(t.organiser))  ", "**\(words.date)**\(words.colon)\(words.longDate(t.date))  ",
                 "**\(words.session)**\(words.colon)\(md(t.joinCode))", ""]
-        if let description = t.description { out += [md(description), ""] }
         out += ["*\(words.privacy(t).joined(separator: " "))*", ""]
+        if let description = t.description { out += ["## \(words.context)", "", md(description), ""] }
     }
 
     private func attendance(_ out: inout [String]) {
@@ -47,28 +49,50 @@ struct MarkdownRenderer {
         }
     }
 
+    /// One row per slot, however many times it ran: each run's times, then the time in all.
     private func agenda(_ out: inout [String]) {
         out += ["## \(words.agenda)", "", "| \(words.slot) | \(words.planned) | \(words.actual) | \(words.delay) |",
                 "|---|---|---|---:|"]
         for line in transcript.agenda {
             let planned = "\(line.plannedStart)–\(line.plannedEnd)"
-            if line.runs.isEmpty {
+            guard let first = line.runs.first else {
                 out.append("| \(md(line.title)) | \(planned) | *\(words.notRun)* | |")
+                continue
             }
-            for run in line.runs {
-                var actual = "\(run.start)–\(run.end ?? "*\(words.stillRunning)*")"
-                if run.extendedMinutes > 0 { actual += " (\(words.extended(run.extendedMinutes)))" }
-                out.append("| \(md(line.title)) | \(planned) | \(actual) | \(signedMinutes(run.startDelay)) |")
-            }
+            var actual = line.runs.map { run in
+                "\(run.start)–\(run.end ?? "*\(words.stillRunning)*")"
+                    + (run.extendedMinutes > 0 ? " (\(words.extended(run.extendedMinutes)))" : "")
+            }.joined(separator: words.listSeparator)
+            if let total = line.totalMinutes { actual += " (\(words.totalMinutes(total)))" }
+            out.append("| \(md(line.title)) | \(planned) | \(actual) | \(signedMinutes(first.startDelay)) |")
         }
         out.append("")
     }
 
     private func findings(_ out: inout [String]) {
         out += ["## \(words.findings)", ""]
-        if transcript.boards.isEmpty { out += [words.noNotes, ""] }
+        if transcript.findings.isEmpty { out += [words.noNotes, ""] } else { out += ["*\(words.notYetEdited)*", ""] }
+        for theme in transcript.findings {
+            out += ["### \(md(theme.theme))", ""]
+            if !theme.mostVoted.isEmpty {
+                out += ["**\(words.mostVoted)**", ""]
+                out += theme.mostVoted.map { "- \(md($0.text)) — \(words.dotCount($0.dots))" }
+                out.append("")
+            }
+            if !theme.groups.isEmpty {
+                out += ["**\(words.groups)**", ""]
+                out += theme.groups.map { "- \(md($0.name)) (\(words.noteCount($0.notes)))" }
+                out.append("")
+            }
+        }
+    }
+
+    /// The annex's first part: every board's questions, groups, notes, ranking and promoted items.
+    private func roomNotes(_ out: inout [String]) {
+        guard !transcript.boards.isEmpty else { return }
+        out += ["### \(words.roomNotes)", ""]
         for board in transcript.boards {
-            out += ["### \(md(board.theme))", ""]
+            out += ["#### \(md(board.theme))", ""]
             if board.room != "plenary" { out += ["*\(md(board.slotTitle))*", ""] }
             if !board.prompts.isEmpty {
                 out += ["**\(words.questions)**", ""]
@@ -76,23 +100,23 @@ struct MarkdownRenderer {
                 out.append("")
             }
             for cluster in board.clusters {
-                out += ["#### \(words.group)\(words.colon)\(cluster.name.map(md) ?? words.unnamedGroup)", ""]
+                out += ["##### \(words.group)\(words.colon)\(cluster.name.map(md) ?? words.unnamedGroup)", ""]
                 out += cluster.notes.flatMap(noteLines)
                 out.append("")
             }
             for group in board.ungrouped {
-                out += ["#### \(words.question(group.prompt.number))", ""]
+                out += ["##### \(words.question(group.prompt.number))", ""]
                 out += group.notes.flatMap(noteLines)
                 out.append("")
             }
             for vote in board.votes where !vote.ranking.isEmpty {
-                out += ["#### \(words.voteResults)", "", "| \(words.rank) | \(words.item) | \(words.dots) | \(words.voters) |",
+                out += ["##### \(words.voteResults)", "", "| \(words.rank) | \(words.item) | \(words.dots) | \(words.voters) |",
                         "|---:|---|---:|---:|"]
                 out += vote.ranking.map { "| \($0.rank) | \(md($0.text)) | \($0.dots) | \($0.voters) |" }
                 out.append("")
             }
             if !board.promoted.isEmpty {
-                out += ["#### \(words.promoted)", ""]
+                out += ["##### \(words.promoted)", ""]
                 out += board.promoted.map { "- \(md($0.text))" }
                 out.append("")
             }
@@ -117,36 +141,39 @@ struct MarkdownRenderer {
 
     private func quotes(_ out: inout [String]) {
         guard !transcript.quotes.isEmpty else { return }
-        out += ["## \(words.quotes)", ""]
+        out += ["### \(words.quotes)", ""]
         for quote in transcript.quotes {
             let who = quote.attribution.map { " — \(md(words.attribution($0)))" } ?? ""
             out += ["> *\(md(quote.text))*\(who)  ", "> \(words.about) \(words.quoted(md(quote.noteText))) (\(md(quote.theme)))", ""]
         }
     }
 
+    /// Grouped by theme, the themes in the order of their best ranked recommendation.
     private func recommendations(_ out: inout [String]) {
         let list = transcript.recommendations
         guard !list.items.isEmpty else { return }
         out += ["## \(words.recommendations)", "", "*\(list.rankedBy == nil ? words.moderatorsOrder : words.rankedByVote)*", ""]
-        for item in list.items {
-            let dots = list.rankedBy == nil ? "" : " — \(words.dotCount(item.dots))"
-            // Not a Markdown ordered list, which would renumber tied ranks 1, 2, 3.
-            out.append("- **\(item.rank).** \(md(item.text))\(dots)")
-            if let theme = item.theme { out.append("  - \(words.theme)\(words.colon)\(md(theme))") }
-            for source in item.sources {
-                out.append("  - \(words.sources)\(words.colon)\(words.quoted(source.text.map(md) ?? words.removedSource))")
-                out += source.notes.map { "    - \(md($0.text)) (\(md($0.theme)))" }
+        for (theme, items) in list.byTheme {
+            out += ["### \(theme.map(md) ?? words.otherRecommendations)", ""]
+            for item in items {
+                let dots = list.rankedBy == nil ? "" : " — \(words.dotCount(item.dots))"
+                // Not a Markdown ordered list, which would renumber tied ranks 1, 2, 3.
+                out.append("- **\(item.rank).** \(md(item.text))\(dots)")
+                let citations = item.citations.map { citation in
+                    words.quoted(citation.text.map(md) ?? words.removedSource) + (citation.theme.map { " (\(md($0)))" } ?? "")
+                }
+                if !citations.isEmpty { out.append("  - \(words.sources)\(words.colon)\(citations.joined(separator: words.listSeparator))") }
             }
+            out.append("")
         }
-        out.append("")
     }
 
     private func votes(_ out: inout [String]) {
         guard !transcript.votes.isEmpty else { return }
-        out += ["## \(words.votesByRole)", ""]
+        out += ["### \(words.votesByRole)", ""]
         for vote in transcript.votes {
             let scope = words.scopes[vote.scope] ?? vote.scope
-            out += ["### \(md(vote.slotTitle)) — \(scope)", "",
+            out += ["#### \(md(vote.slotTitle)) — \(scope)", "",
                     "*\(words.statuses[vote.status] ?? vote.status) · \(words.voters)\(words.colon)\(vote.voters) · "
                     + "\(words.dotsEach(vote.dotsPerPerson))*", ""]
             let roles = vote.roles.map { "\(md($0.role.label)) (\($0.voters))" }

@@ -27,13 +27,14 @@ private struct TranscriptBuilder {
     private var workshop: WorkshopDefinition { state.workshop }
 
     func transcript() -> Transcript {
-        Transcript(
+        let boards = boards()
+        return Transcript(
             language: language, workshopID: workshop.id, sessionID: state.id, joinCode: state.joinCode,
             title: text(workshop.title), description: workshop.description.map(text), organiser: workshop.organiser,
             date: state.agenda.runs.first.map { clock.day($0.startedAt) } ?? workshop.date,
             timezone: workshop.timezone, status: state.status.rawValue, namesIncluded: options.names,
             minimumRoleGroup: workshop.disclosureMinimumGroup,
-            attendance: attendance(), agenda: agenda(), boards: boards(), quotes: quotes(),
+            attendance: attendance(), agenda: agenda(), findings: boards.map(findings), boards: boards, quotes: quotes(),
             recommendations: recommendations(), votes: votes())
     }
 
@@ -121,6 +122,16 @@ private struct TranscriptBuilder {
     }
 
     // MARK: Boards
+
+    /// A board's findings as the session left them: the three first texts of its first round, and its named groups.
+    private func findings(_ board: Transcript.BoardSection) -> Transcript.ThemeFindings {
+        var texts: Set<String> = []
+        // Two notes saying the same thing would read as a repetition in prose.
+        let distinct = (board.votes.first?.ranking ?? []).filter { $0.dots > 0 && texts.insert($0.text).inserted }
+        return Transcript.ThemeFindings(
+            board: board.board, theme: board.theme, mostVoted: Array(distinct.prefix(3)),
+            groups: board.clusters.compactMap { cluster in cluster.name.map { Transcript.GroupSize(name: $0, notes: cluster.notes.count) } })
+    }
 
     private func boards() -> [Transcript.BoardSection] {
         workshop.boards.compactMap { board in

@@ -35,7 +35,9 @@ public struct Transcript: Sendable, Hashable, Encodable {
     public var attendance: Attendance
     /// The programme, planned against actual.
     public var agenda: [AgendaLine]
-    /// Each room's (and each plenary board's) notes, votes and promoted items.
+    /// What each room's exchanges came to, by theme, before the raw material of the annex.
+    public var findings: [ThemeFindings]
+    /// Each room's (and each plenary board's) notes, votes and promoted items: the annex.
     public var boards: [BoardSection]
     /// Comments, attributed by role: what people said about the notes.
     public var quotes: [Quote]
@@ -95,6 +97,24 @@ public struct Transcript: Sendable, Hashable, Encodable {
             /// Minutes between the planned and the actual start (positive when late).
             public var startDelay: Int
         }
+    }
+
+    /// The findings of one board's theme. Until someone writes them, they are drawn from the session:
+    /// the most voted notes and the facilitator's groups, and the document says they are not edited yet.
+    public struct ThemeFindings: Sendable, Hashable, Encodable {
+        /// `slot/room`, the board whose notes they summarise.
+        public var board: String
+        public var theme: String
+        /// The three most voted texts of the board's first vote round, each once.
+        public var mostVoted: [RankLine]
+        /// The facilitator's named groups, in the order they were made.
+        public var groups: [GroupSize]
+    }
+
+    /// A named group of notes and how many notes it gathers.
+    public struct GroupSize: Sendable, Hashable, Encodable {
+        public var name: String
+        public var notes: Int
     }
 
     /// The notes of one board: a breakout room during one slot, or a plenary board.
@@ -306,5 +326,50 @@ public struct Transcript: Sendable, Hashable, Encodable {
         public var favouredBy: [String]
         /// Voting roles that gave it no dot.
         public var ignoredBy: [String]
+    }
+}
+
+extension Transcript.RecommendationLine {
+    /// One text a recommendation cites, with the theme it came from when that is not the recommendation's own.
+    struct Citation: Hashable {
+        /// Nil when the source was removed after the recommendation was drafted.
+        var text: String?
+        var theme: String?
+    }
+
+    /// What the recommendation cites, each text once: each source's own text, then the notes of a promoted
+    /// group that say something else (a promoted note is its own note, so it would otherwise be cited twice).
+    var citations: [Citation] {
+        var cited: [Citation] = []
+        var seen: Set<String> = []
+        let add = { (text: String?, themes: [String]) in
+            if let text, !seen.insert(text).inserted { return }
+            let theme = Set(themes).count == 1 ? themes.first : nil
+            cited.append(Citation(text: text, theme: theme == self.theme ? nil : theme))
+        }
+        for source in sources {
+            add(source.text, source.notes.map(\.theme))
+            for note in source.notes { add(note.text, [note.theme]) }
+        }
+        return cited
+    }
+}
+
+extension Transcript.RecommendationList {
+    /// The recommendations by theme, each theme where its best ranked recommendation is, those with no theme last.
+    var byTheme: [(theme: String?, items: [Transcript.RecommendationLine])] {
+        var groups: [(theme: String?, items: [Transcript.RecommendationLine])] = []
+        for item in items {
+            if let index = groups.firstIndex(where: { $0.theme == item.theme }) { groups[index].items.append(item) } else { groups.append((item.theme, [item])) }
+        }
+        return groups.filter { $0.theme != nil } + groups.filter { $0.theme == nil }
+    }
+}
+
+extension Transcript.AgendaLine {
+    /// Whole minutes the slot ran in all, when it ran more than once and every run has ended.
+    var totalMinutes: Int? {
+        let minutes = runs.compactMap(\.minutes)
+        return runs.count > 1 && minutes.count == runs.count ? minutes.reduce(0, +) : nil
     }
 }

@@ -24,6 +24,18 @@ struct Vocabulary: Sendable {
     let stillRunning: String
     let extended: @Sendable (Int) -> String
     let findings: String
+    let context: String
+    /// Said of findings drawn from the session because nobody has written them yet.
+    let notYetEdited: String
+    let mostVoted: String
+    let groups: String
+    let noteCount: @Sendable (Int) -> String
+    /// Heading of the recommendations filed under no theme.
+    let otherRecommendations: String
+    let annex: String
+    let roomNotes: String
+    /// Time a slot ran in all, when it ran more than once.
+    let totalMinutes: @Sendable (Int) -> String
     let questions: String
     let question: @Sendable (Int) -> String
     let group: String
@@ -44,7 +56,6 @@ struct Vocabulary: Sendable {
     let recommendations: String
     let rankedByVote: String
     let moderatorsOrder: String
-    let theme: String
     let sources: String
     let removedSource: String
     let votesByRole: String
@@ -65,6 +76,8 @@ struct Vocabulary: Sendable {
     let colon: String
     let openQuote: String
     let closeQuote: String
+    /// What separates the items of a run-in list: a spaced semicolon in French typography.
+    let listSeparator: String
     let dotsEach: @Sendable (Int) -> String
 
     /// What the transcript says about people's privacy: whether names appear, and the disclosure rule unless it is off.
@@ -116,7 +129,11 @@ struct Vocabulary: Sendable {
         role: "Rôle", organisationsPresent: "Organisations présentes",
         agenda: "Programme tel que déroulé", slot: "Séquence", planned: "Prévu", actual: "Réel", delay: "Écart",
         notRun: "non tenue", stillRunning: "en cours", extended: { "prolongée de \($0) min" },
-        findings: "État des lieux", questions: "Questions", question: { "Question \($0)" },
+        findings: "État des lieux", context: "Contexte",
+        notYetEdited: "Pas encore rédigé : les propositions les plus votées et les groupes formés dans chaque salle, tels que la séance les a laissés.",
+        mostVoted: "Les plus votées", groups: "Groupes", noteCount: { "\($0) note\($0 == 1 ? "" : "s")" },
+        otherRecommendations: "Autres mesures", annex: "Annexe", roomNotes: "Notes des salles",
+        totalMinutes: { "\($0) min au total" }, questions: "Questions", question: { "Question \($0)" },
         group: "Groupe", unnamedGroup: "Groupe sans nom", noNotes: "Aucune note.",
         voteResults: "Résultats du vote", rank: "Rang", item: "Proposition", dots: "Points",
         dotCount: { "\($0) point\($0 == 1 ? "" : "s")" }, voters: "Votants",
@@ -124,7 +141,7 @@ struct Vocabulary: Sendable {
         anonymous: "anonyme", quotes: "Ils et elles ont dit", about: "à propos de",
         recommendations: "Mesures préconisées", rankedByVote: "Classées selon le vote en plénière.",
         moderatorsOrder: "Dans l'ordre établi par la modération, sans vote en plénière.",
-        theme: "Thème", sources: "Sources", removedSource: "source retirée",
+        sources: "Sources", removedSource: "source retirée",
         votesByRole: "Votes par rôle", total: "Total", topChoices: "Premier choix par rôle",
         agreement: "Points d'accord", divergence: "Points de divergence",
         favouredBy: "premier choix de", noDotsFrom: "aucun point de", none: "aucun",
@@ -134,7 +151,7 @@ struct Vocabulary: Sendable {
         kinds: ["plenary": "plénière", "breakout": "ateliers", "vote": "vote", "synthesis": "synthèse", "break": "pause"],
         months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                  "novembre", "décembre"],
-        colon: " : ", openQuote: "« ", closeQuote: " »", dotsEach: { "\($0) point\($0 == 1 ? "" : "s") par personne" })
+        colon: " : ", openQuote: "« ", closeQuote: " »", listSeparator: " ; ", dotsEach: { "\($0) point\($0 == 1 ? "" : "s") par personne" })
 
     static let dutch = Vocabulary(
         organiser: "Organisatie", date: "Datum", session: "Sessie",
@@ -149,7 +166,11 @@ struct Vocabulary: Sendable {
         role: "Rol", organisationsPresent: "Aanwezige organisaties",
         agenda: "Programma zoals het verliep", slot: "Onderdeel", planned: "Gepland", actual: "Werkelijk",
         delay: "Verschil", notRun: "niet gehouden", stillRunning: "loopt nog", extended: { "\($0) min verlengd" },
-        findings: "Stand van zaken", questions: "Vragen", question: { "Vraag \($0)" },
+        findings: "Stand van zaken", context: "Context",
+        notYetEdited: "Nog niet bewerkt: de voorstellen met de meeste stemmen en de groepen die elke zaal vormde, zoals de sessie ze achterliet.",
+        mostVoted: "Meeste stemmen", groups: "Groepen", noteCount: { "\($0) notitie\($0 == 1 ? "" : "s")" },
+        otherRecommendations: "Overige maatregelen", annex: "Bijlage", roomNotes: "Notities per zaal",
+        totalMinutes: { "\($0) min in totaal" }, questions: "Vragen", question: { "Vraag \($0)" },
         group: "Groep", unnamedGroup: "Groep zonder naam", noNotes: "Geen notities.",
         voteResults: "Stemresultaten", rank: "Plaats", item: "Voorstel", dots: "Stippen",
         dotCount: { "\($0) stip\($0 == 1 ? "" : "pen")" }, voters: "Stemmers",
@@ -158,7 +179,7 @@ struct Vocabulary: Sendable {
         anonymous: "anoniem", quotes: "Zij zeiden", about: "over",
         recommendations: "Aanbevolen maatregelen", rankedByVote: "Gerangschikt volgens de plenaire stemming.",
         moderatorsOrder: "In de volgorde van de moderatoren, zonder plenaire stemming.",
-        theme: "Thema", sources: "Bronnen", removedSource: "bron verwijderd",
+        sources: "Bronnen", removedSource: "bron verwijderd",
         votesByRole: "Stemmen per rol", total: "Totaal", topChoices: "Eerste keuze per rol",
         agreement: "Overeenstemming", divergence: "Verschillen",
         favouredBy: "eerste keuze van", noDotsFrom: "geen stip van", none: "geen",
@@ -168,7 +189,7 @@ struct Vocabulary: Sendable {
         kinds: ["plenary": "plenair", "breakout": "workshops", "vote": "stemming", "synthesis": "synthese", "break": "pauze"],
         months: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
                  "november", "december"],
-        colon: ": ", openQuote: "‘", closeQuote: "’", dotsEach: { "\($0) stip\($0 == 1 ? "" : "pen") per persoon" })
+        colon: ": ", openQuote: "‘", closeQuote: "’", listSeparator: "; ", dotsEach: { "\($0) stip\($0 == 1 ? "" : "pen") per persoon" })
 
     static let english = Vocabulary(
         organiser: "Organiser", date: "Date", session: "Session",
@@ -183,7 +204,11 @@ struct Vocabulary: Sendable {
         role: "Role", organisationsPresent: "Organisations present",
         agenda: "Agenda as run", slot: "Slot", planned: "Planned", actual: "Actual", delay: "Difference",
         notRun: "not run", stillRunning: "running", extended: { "extended by \($0) min" },
-        findings: "Findings", questions: "Questions", question: { "Question \($0)" },
+        findings: "Findings", context: "Context",
+        notYetEdited: "Not yet edited: the most voted proposals and the groups each room formed, as the session left them.",
+        mostVoted: "Most voted", groups: "Groups", noteCount: { "\($0) note\($0 == 1 ? "" : "s")" },
+        otherRecommendations: "Other recommendations", annex: "Annex", roomNotes: "Notes by room",
+        totalMinutes: { "\($0) min in all" }, questions: "Questions", question: { "Question \($0)" },
         group: "Group", unnamedGroup: "Unnamed group", noNotes: "No notes.",
         voteResults: "Vote results", rank: "Rank", item: "Item", dots: "Dots",
         dotCount: { "\($0) dot\($0 == 1 ? "" : "s")" }, voters: "Voters",
@@ -191,7 +216,7 @@ struct Vocabulary: Sendable {
         anonymous: "anonymous", quotes: "In their words", about: "on",
         recommendations: "Recommendations", rankedByVote: "Ranked by the plenary vote.",
         moderatorsOrder: "In the moderators' order; there was no plenary vote.",
-        theme: "Theme", sources: "Sources", removedSource: "source removed",
+        sources: "Sources", removedSource: "source removed",
         votesByRole: "Votes by role", total: "Total", topChoices: "Top choice by role",
         agreement: "Where groups agree", divergence: "Where groups differ",
         favouredBy: "top choice of", noDotsFrom: "no dots from", none: "none",
@@ -201,5 +226,5 @@ struct Vocabulary: Sendable {
         kinds: ["plenary": "plenary", "breakout": "breakout", "vote": "vote", "synthesis": "synthesis", "break": "break"],
         months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                  "November", "December"],
-        colon: ": ", openQuote: "“", closeQuote: "”", dotsEach: { "\($0) dot\($0 == 1 ? "" : "s") each" })
+        colon: ": ", openQuote: "“", closeQuote: "”", listSeparator: "; ", dotsEach: { "\($0) dot\($0 == 1 ? "" : "s") each" })
 }

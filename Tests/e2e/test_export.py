@@ -2,7 +2,9 @@
 import datetime
 import json
 import pathlib
+import shutil
 import sqlite3
+import subprocess
 
 import pytest
 
@@ -105,8 +107,8 @@ def test_html_transcript_renders_in_chromium(atelier, session, tmp_path):
             page.on("request", lambda request: requests.append(request.url))
             page.goto(page_path.as_uri())
             assert page.title() == "25 ans de transversalité pour le sentiment de sécurité"
-            assert page.locator("h2").all_inner_texts()[:3] == ["PARTICIPANTS", "PROGRAMME TEL QUE DÉROULÉ",
-                                                                   "ÉTAT DES LIEUX"]
+            assert page.locator("h2").all_inner_texts() == ["CONTEXTE", "PARTICIPANTS", "PROGRAMME TEL QUE DÉROULÉ",
+                                                             "ÉTAT DES LIEUX", "MESURES PRÉCONISÉES", "ANNEXE"]
             charts = page.locator("svg.chart")
             assert charts.count() == 3
             assert charts.first.bounding_box()["width"] > 600
@@ -144,3 +146,41 @@ def test_purge_expired_removes_names_of_sessions_past_their_retention_and_keeps_
     assert all(name != pid for session, pid, name, org in rows if session == "s-new001")
     again = atelier("purge", "--expired", "--db", database)
     assert again.stdout == "No expired session holds names or organisations.\n"
+
+
+def test_docx_opens_in_libreoffice_with_the_documents_headings_and_tables(atelier, session, tmp_path):
+    if shutil.which("pandoc") is None or shutil.which("libreoffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip("pandoc, libreoffice and pdftotext come with make test-deps")
+    database, names = session
+    result = atelier("export", "E2E001", "--db", database, "--out", tmp_path, "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["befus-25-ans-E2E001.docx"]
+    converted = subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                                "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "befus-25-ans-E2E001.docx")],
+                               capture_output=True, text=True, timeout=180)
+    assert converted.returncode == 0, converted.stderr
+    pdf = tmp_path / "befus-25-ans-E2E001.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    headings = ["25 ans de transversalité", "Contexte", "Participants", "Programme tel que déroulé", "État des lieux",
+                "Mesures préconisées", "Annexe", "Notes des salles", "Votes par rôle"]
+    positions = [text.find(heading) for heading in headings]
+    assert -1 not in positions, [h for h, p in zip(headings, positions) if p == -1]
+    assert positions == sorted(positions)
+    # The participants' table stays a table: its header and a row on one line each.
+    assert any("Rôle" in line and "Participants" in line for line in text.splitlines())
+    assert not any(name in text for name in names)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pdf, ARTIFACTS / "transcript-docx.pdf")
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(ARTIFACTS / "transcript-docx")],
+                   check=True)
+
+
+def test_docx_without_pandoc_says_how_to_install_it_and_writes_nothing(atelier, session, tmp_path):
+    database, _ = session
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = atelier("export", "E2E001", "--db", database, "--out", tmp_path / "out", "--format", "md,docx",
+                     env={"PATH": str(empty)})
+    assert result.returncode == 1
+    assert "pandoc" in result.stderr and "apt-get install pandoc" in result.stderr
+    assert not (tmp_path / "out").exists()
