@@ -1,9 +1,9 @@
 import AtelierCore
 
 extension SessionHub {
-    /// Bytes of event messages in one part of a catch-up: one `{"events":[…]}` frame, within one
-    /// websocket fragment, so a stalled reader holds about that much.
-    static let catchUpPartBytes = 30 * 1024
+    /// Bytes of event messages in one `{"events":[…]}` frame the hub builds (a part of a catch-up,
+    /// a turn's public events): within one websocket fragment, so a stalled reader holds about that much.
+    static let eventGroupBytes = 30 * 1024
 
     /// Sends `participant`, entering on `connection`, everything it may see of the log from index
     /// `from`, a part each time it has read the previous one; it becomes a member, and gets
@@ -54,7 +54,7 @@ extension SessionHub {
     private func stream(_ connection: ConnectionID, in session: LiveSession) {
         guard let server, var stream = session.streams[connection] else { return }
         while var backlog = stream.backlogs.first {
-            let part = session.nextPart(of: &backlog, for: stream.viewer, budget: Self.catchUpPartBytes)
+            let part = session.nextPart(of: &backlog, for: stream.viewer, budget: Self.eventGroupBytes)
             if session.isAtEnd(backlog) {
                 stream.backlogs.removeFirst()
                 if !part.isEmpty { server.send(ServerMessages.events(part), to: connection) }

@@ -80,7 +80,7 @@ extension SessionHub {
         for entry in events {
             if let form = state.formForEveryone(among: entry.disclosures) {
                 let message = entry.messages[form]
-                if everyoneBytes + message.count > Self.catchUpPartBytes { sendEveryone() }
+                if everyoneBytes + message.count > Self.eventGroupBytes { sendEveryone() }
                 everyone.append(message)
                 everyoneBytes += message.count + 1
                 continue
@@ -320,11 +320,7 @@ extension SessionHub {
         "\"\(name)\" is not a transcript format; use md, html, csv or json."
     }
 
-    static func monotonicSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    static func monotonicSeconds() -> Double { Double(monotonicNanoseconds()) / 1e9 }
 }
 
 extension HTTPResponse {

@@ -30,12 +30,15 @@ struct OwnedCStrings {
 }
 
 
-/// Milliseconds of the monotonic clock: for durations, which a change of the wall clock must not bend.
-func monotonicMilliseconds() -> Int64 {
+/// Nanoseconds of the monotonic clock: for durations, which a change of the wall clock must not bend.
+func monotonicNanoseconds() -> Int64 {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
-    return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
 }
+
+/// Milliseconds of the monotonic clock.
+func monotonicMilliseconds() -> Int64 { monotonicNanoseconds() / 1_000_000 }
 
 /// Errors thrown when starting the transport.
 public enum TransportError: Error, Sendable, Equatable {

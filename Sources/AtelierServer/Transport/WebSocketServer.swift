@@ -730,7 +730,8 @@ public final class WebSocketServer: @unchecked Sendable {
             dropSlowConsumer(connection)
             return
         }
-        if overLimit[connection.id] == nil, isPastLimit(queued + 1, connection.queue.bytes + frame.count) {
+        // The limit first: a fan-out enqueues to thousands, and most queues are far under it.
+        if isPastLimit(queued + 1, connection.queue.bytes + frame.count), overLimit[connection.id] == nil {
             guard limit.graceMilliseconds > 0 else {
                 dropSlowConsumer(connection)
                 return
