@@ -1,8 +1,9 @@
 // The participant page: join, then follow the session live (slot and countdown, announcements,
 // the room's board, dot votes, the plenary synthesis).
 
-import { h, markInvalid, replaceChildren, setText, show } from './dom.js';
+import { h, replaceChildren, setText, show } from './dom.js';
 import { LANGUAGES, preferredLanguage, translator } from './i18n.js';
+import { JoinForm } from './join.js';
 import { LiveSession } from './session.js';
 import { normaliseCode, storage } from './storage.js';
 import { BoardView } from './views/board.js';
@@ -38,20 +39,20 @@ class ParticipantApp {
       act: (command) => this.act(command),
     };
     this.phase = 'loading';
-    this.lookupResult = null;
-    this.lookupError = null;
   }
+
+  /** The session's join code: from the link, else the last session, else as typed on the join form. */
+  get code() { return this.join.code; }
 
   async start() {
     const params = new URLSearchParams(location.search);
     const linked = normaliseCode(params.get('code'));
-    this.code = linked || storage.lastCode() || '';
-    this.codeFromLink = !!linked;
+    this.join = new JoinForm(this, linked || storage.lastCode() || '');
     const stored = this.code ? storage.identity(this.code) : null;
     await this.setLanguage(stored?.language || storage.language() || preferredLanguage(), { send: false });
     this.buildShell();
     this.live.addEventListener('change', () => this.scheduleRender());
-    this.live.addEventListener('ready', () => this.ready());
+    this.live.addEventListener('ready', () => { if (this.phase === 'join') this.join.lookupIfNeeded(); });
     this.live.addEventListener('lost', (event) => this.lost(event.detail));
     this.live.addEventListener('refused', (event) => this.refused(event.detail.error));
     this.live.addEventListener('joined', () => { this.phase = 'session'; this.scheduleRender(); });
@@ -133,12 +134,12 @@ class ParticipantApp {
     document.body.dataset.participant = this.live.identity?.participant || '';
     document.body.dataset.connection = this.live.status;
     // On the join form its own language control (the workshop's languages) is the only one.
-    const joinDetails = this.phase === 'join' && !!this.lookupResult;
+    const joinDetails = this.phase === 'join' && !!this.join.preview;
     show(this.languageSelect, !joinDetails);
     if (this.phase === 'join') {
       show(this.clock.el, false);
       show(this.announcements.el, false);
-      this.renderJoin();
+      this.join.render();
       replaceChildren(this.footer, this.statementLink());
       return;
     }
@@ -163,7 +164,7 @@ class ParticipantApp {
 
   renderLanguageOptions() {
     const { t, model } = this.ctx;
-    const offered = model.workshop?.languages || this.lookupResult?.languages || [];
+    const offered = model.workshop?.languages || this.join.preview?.languages || [];
     const codes = Array.from(new Set([...offered.filter((c) => LANGUAGES.includes(c)), ...LANGUAGES]));
     const key = codes.join(',') + t.language;
     if (this.languageSelect.dataset.key === key) return;
@@ -185,171 +186,19 @@ class ParticipantApp {
       h('ul', {}, waiting.map((text) => h('li', { text })))) : []);
   }
 
-  // MARK: Join
-
-  ready() {
-    if (this.phase === 'join' && this.code && !this.lookupResult && !this.lookingUp) this.lookup(this.code);
-  }
-
-  async lookup(code) {
-    this.lookingUp = true;
-    this.lookupError = null;
+  /** Entered the session from the join form. */
+  joined() {
+    this.phase = 'session';
     this.render();
-    try {
-      this.lookupResult = await this.live.lookup(code);
-      this.code = this.live.code;
-      // The form's language control is the interface's: it starts on a language the workshop offers.
-      const offered = this.lookupResult.languages;
-      if (offered.some((code) => LANGUAGES.includes(code)) && !offered.includes(this.ctx.t.language)) {
-        await this.setLanguage(preferredLanguage(offered), { send: false });
-      }
-    } catch (error) {
-      this.lookupResult = null;
-      this.lookupError = error;
-      if (error.code?.startsWith('connection.')) this.lookupError = null;
-    } finally {
-      this.lookingUp = false;
-      this.render();
-      this.focusJoin();
-    }
-  }
-
-  focusJoin() {
-    const target = this.main.querySelector(this.lookupResult ? '#join-name' : '#join-code');
-    if (target && document.activeElement === document.body) target.focus();
-  }
-
-  renderJoin() {
-    const { t } = this.ctx;
-    if (this.joinForm && this.joinForm.dataset.lang === t.language && this.joinForm.dataset.state === this.joinState()) {
-      return;
-    }
-    const saved = this.joinForm ? this.readJoinForm() : storage.profile();
-    const form = h('form', { class: 'join card', novalidate: true, dataset: { lang: t.language, state: this.joinState() } });
-    const title = h('h1', { text: t.t('join.title') });
-    form.append(title);
-    if (!this.lookupResult) {
-      form.append(h('p', { class: 'lead', text: t.t('join.intro') }));
-      const input = h('input', { id: 'join-code', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters',
-        spellcheck: false, maxlength: 16, required: true, class: 'code-input', value: this.code || '' });
-      form.append(field(t.t('join.code'), input, t.t('join.codeHint')));
-      if (this.lookupError) form.append(h('p', { class: 'error', role: 'alert', text: this.errorText(this.lookupError) }));
-      const button = h('button', { type: 'submit', class: 'button primary wide', disabled: !!this.lookingUp,
-        text: this.lookingUp ? t.t('join.checking') : t.t('join.continue') });
-      form.append(button);
-      form.addEventListener('submit', (event) => {
-        event.preventDefault();
-        const code = normaliseCode(input.value);
-        if (!code) { markInvalid(input, t.t('join.needCode')); input.focus(); return; }
-        this.code = code;
-        this.live.code = code;
-        this.lookup(code);
-      });
-    } else {
-      const { roles, languages, title: workshopTitle, organiser } = this.lookupResult;
-      const text = (value) => wtProps(this.ctx, value, languages);
-      setWorkshopText(this.ctx, title, workshopTitle, languages);
-      form.append(h('p', { class: 'lead', text: organiser }));
-      if (this.lookupResult.description) form.append(h('p', text(this.lookupResult.description)));
-      form.append(h('p', { class: 'code-chip' }, t.t('join.session'), ' ', h('strong', { text: this.code }), ' ',
-        h('button', { type: 'button', class: 'link', text: t.t('join.changeCode'), onclick: () => {
-          this.lookupResult = null; this.codeFromLink = false; this.render(); this.main.querySelector('#join-code')?.focus();
-        } })));
-      const name = h('input', { id: 'join-name', name: 'name', type: 'text', autocomplete: 'name', maxlength: 80, required: true, value: saved.name || '' });
-      const role = h('select', { id: 'join-role', name: 'role', required: true },
-        h('option', { value: '', text: t.t('join.rolePick') }),
-        roles.map((r) => h('option', { value: r.id, ...text(r.label), selected: saved.role === r.id })));
-      const organisation = h('input', { id: 'join-organisation', name: 'organisation', type: 'text', autocomplete: 'organization', maxlength: 120, value: saved.organisation || '' });
-      const language = h('select', { id: 'join-language', name: 'language' },
-        languages.map((code) => h('option', { value: code, selected: code === (LANGUAGES.includes(t.language) && languages.includes(t.language) ? t.language : languages[0]),
-          text: new Intl.DisplayNames([code], { type: 'language' }).of(code) })));
-      language.addEventListener('change', () => this.setLanguage(language.value, { send: false }));
-      form.append(
-        field(t.t('join.name'), name),
-        field(t.t('join.role'), role),
-        field(t.t('join.organisation'), organisation, t.t('join.optional')),
-        field(t.t('join.language'), language));
-      form.append(this.privacyNotice());
-      this.joinError = h('p', { class: 'error', role: 'alert', hidden: true });
-      const button = h('button', { type: 'submit', class: 'button primary wide', text: t.t('join.submit') });
-      form.append(this.joinError, button);
-      form.addEventListener('submit', (event) => {
-        event.preventDefault();
-        this.submitJoin();
-      });
-    }
-    this.joinForm = form;
-    replaceChildren(this.main, form);
-  }
-
-  /** What is recorded, who sees it, how long names are kept and whom to ask: told before anyone gives a name. */
-  privacyNotice() {
-    const { t } = this.ctx;
-    const { organiser, contact, retentionDays } = this.lookupResult;
-    const page = `/privacy.html?${new URLSearchParams({ code: this.code, lang: t.language })}`;
-    return h('section', { class: 'privacy-notice', 'aria-labelledby': 'privacy-title' },
-      h('h2', { id: 'privacy-title', text: t.t('privacy.title') }),
-      h('ul', {},
-        h('li', { text: t.t('privacy.kept') }),
-        h('li', { text: t.t('privacy.seen') }),
-        h('li', { text: t.t('privacy.retention', { organiser, n: retentionDays }) }),
-        h('li', { text: t.t('privacy.contact', { contact }) })),
-      h('a', { href: page, class: 'privacy-link', text: t.t('privacy.more') }));
-  }
-
-  joinState() {
-    return this.lookupResult ? 'details' : this.lookingUp ? 'checking' : `code:${this.lookupError?.code || ''}`;
-  }
-
-  readJoinForm() {
-    const value = (id) => this.joinForm.querySelector(`#${id}`)?.value ?? '';
-    return { name: value('join-name'), role: value('join-role'), organisation: value('join-organisation') };
-  }
-
-  async submitJoin() {
-    const { t } = this.ctx;
-    const details = this.readJoinForm();
-    const language = this.joinForm.querySelector('#join-language')?.value || this.ctx.t.language;
-    const problems = [];
-    if (!details.name.trim()) problems.push(['join-name', t.t('join.needName')]);
-    if (!details.role) problems.push(['join-role', t.t('join.needRole')]);
-    if (problems.length) {
-      for (const [id, message] of problems) markInvalid(this.joinForm.querySelector(`#${id}`), message);
-      this.joinForm.querySelector(`#${problems[0][0]}`).focus();
-      return;
-    }
-    storage.saveProfile(details);
-    const button = this.joinForm.querySelector('button[type=submit]');
-    button.disabled = true;
-    try {
-      await this.live.join({
-        name: details.name.trim(), role: details.role,
-        organisation: details.organisation.trim() || null, language,
-      });
-      this.live.identity.language = this.ctx.t.language;
-      storage.saveIdentity(this.live.code, this.live.identity);
-      const url = new URL(location.href);
-      url.searchParams.set('code', this.live.code);
-      history.replaceState(null, '', url);
-      this.joinForm = null;
-      this.phase = 'session';
-      this.render();
-      this.main.focus();
-    } catch (error) {
-      button.disabled = false;
-      this.joinError.hidden = false;
-      setText(this.joinError, this.errorText(error));
-    }
+    this.main.focus();
   }
 
   lost(error) {
     this.phase = 'join';
-    this.lookupResult = null;
-    this.joinForm = null;
-    this.lookupError = error.code === 'session.unknownCode' ? error : null;
+    this.join.reset(error.code === 'session.unknownCode' ? error : null);
     this.toast(this.ctx.t.t('join.lost'));
     this.render();
-    if (error.code !== 'session.unknownCode') this.lookup(this.code);
+    if (error.code !== 'session.unknownCode') this.join.lookup(this.code);
   }
 
   // MARK: Session
@@ -583,21 +432,13 @@ class ParticipantApp {
     if (!window.confirm(this.ctx.t.t('footer.confirmLeave'))) return;
     await this.live.leave();
     this.phase = 'join';
-    this.lookupResult = null;
-    this.joinForm = null;
+    this.join.reset();
     this.footerText = null;
     this.live.model.reset();
     this.live.model.me = null;
     this.live.connection.drop();
     this.render();
   }
-}
-
-/** A labelled form field with an optional hint. */
-function field(label, control, hint) {
-  const hintEl = hint ? h('span', { class: 'hint', id: `${control.id}-hint`, text: hint }) : null;
-  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
-  return h('div', { class: 'field' }, h('label', { for: control.id, text: label }), control, hintEl);
 }
 
 const app = new ParticipantApp(document.getElementById('app'));
