@@ -1,5 +1,6 @@
 import AtelierCore
 import AtelierExport
+import AtelierProtocol
 import AtelierStore
 import AtelierWire
 import Logging
@@ -72,7 +73,7 @@ extension SessionHub {
         func sendEveryone() {
             guard !everyone.isEmpty else { return }
             let frame = everyone.count == 1
-                ? OutboundFrame(bytes: everyone[0], groupable: true) : ServerMessages.events(everyone)
+                ? OutboundFrame(bytes: everyone[0], groupable: true) : OutboundFrame(bytes: EventsEnvelope.join(everyone))
             server.send(frame, to: session.members.keys)
             everyone = []
             everyoneBytes = 0
@@ -100,9 +101,9 @@ extension SessionHub {
     private func answer(_ reply: LiveSession.Reply, in session: LiveSession, now: Timestamp) {
         switch reply {
         case let .ack(connection, id, seq):
-            server?.send(ServerMessages.ack(id, now: now, seq: seq), to: connection)
+            server?.send(OutboundFrame(.ack(.init(id: id, now: now, seq: seq))), to: connection)
         case let .refusal(connection, id, refusal):
-            server?.send(ServerMessages.error(id, code: refusal.code.rawValue, message: refusal.message, now: now), to: connection)
+            server?.send(OutboundFrame(.error(.init(id: id, code: refusal.code.rawValue, message: refusal.message, now: now))), to: connection)
         case let .welcome(connection, id, participant, token, after):
             guard let client = clients[connection] else { return }
             client.entering = false
@@ -110,19 +111,22 @@ extension SessionHub {
             client.participant = participant
             let reset = token != nil || session.needsReset(for: participant, after: after)
             let moderator = session.state.participants[participant]?.isModerator ?? false
-            let welcome = ServerMessages.Welcome(
+            let welcome = ServerMessage.Welcome(
                 session: session.record.id, code: session.record.joinCode, participant: participant,
                 moderator: moderator, token: token, reset: reset)
-            server?.send(ServerMessages.ack(id, now: now, welcome: welcome), to: connection)
+            server?.send(OutboundFrame(.ack(.init(id: id, now: now, welcome: welcome))), to: connection)
             startCatchUp(connection, in: session, as: participant, from: reset ? 0 : Int(after ?? 0))
             logger.info(token == nil ? "rejoined" : "joined", metadata: [
                 "session": "\(session.record.joinCode)", "participant": "\(participant)",
                 "moderator": "\(moderator)", "reset": "\(reset)",
             ])
         case let .transcript(connection, id, format):
-            let parts = ServerMessages.transcriptParts(id, files: TranscriptExporter.render(state: session.state, format: format))
+            let files = TranscriptExporter.render(state: session.state, format: format).map {
+                ServerMessage.TranscriptFile(name: $0.fileName, mediaType: $0.mediaType, text: String(decoding: $0.bytes, as: UTF8.self))
+            }
+            let parts = ServerMessage.TranscriptPart.parts(answering: id, files: files).map { OutboundFrame(.transcriptPart($0)) }
             let idle = session.transcripts[connection] == nil
-            session.transcripts[connection, default: []] += parts + [ServerMessages.ack(id, now: now, transcriptParts: parts.count)]
+            session.transcripts[connection, default: []] += parts + [OutboundFrame(.ack(.init(id: id, now: now, transcriptParts: parts.count)))]
             if idle { sendTranscriptPart(connection, in: session) }
         }
     }
@@ -158,7 +162,7 @@ extension SessionHub {
             case let .ack(connection, id, _), let .welcome(connection, id, _, _, _):
                 clients[connection]?.entering = false
                 metrics.refused("server.storeFailed")
-                server?.send(ServerMessages.error(id, code: "server.storeFailed", message: message, now: now), to: connection)
+                server?.send(OutboundFrame(.error(.init(id: id, code: "server.storeFailed", message: message, now: now))), to: connection)
             case .refusal, .transcript:
                 answer(reply, in: session, now: now)
             }

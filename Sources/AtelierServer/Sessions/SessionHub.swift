@@ -1,5 +1,6 @@
 import AtelierCore
 import AtelierExport
+import AtelierProtocol
 import AtelierStore
 import AtelierWire
 import Dispatch
@@ -219,7 +220,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         client.badMessages = max(client.badMessages - 1, 0)
         switch parsed.body {
         case .ping:
-            send(ServerMessages.ack(parsed.id, now: now), to: client)
+            send(.ack(.init(id: parsed.id, now: now)), to: client)
         case .join(let request):
             join(request, id: parsed.id, from: client, now: now)
         case .moderate(let request):
@@ -248,7 +249,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         }
         guard allowed else { return rateLimited(client, id: id, now: now) }
         metrics.refused(code)
-        send(ServerMessages.error(id, code: code, message: message, path: path, now: now), to: client)
+        send(.error(.init(id: id, code: code, message: message, path: path, now: now)), to: client)
     }
 
     /// Refuses a message past the rate limit; too many such refusals close the connection.
@@ -258,7 +259,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         if client.rateRefusals >= options.rateRefusalsBeforeClose {
             server?.close(client.id, code: 1008, reason: "too many messages")
         } else {
-            send(ServerMessages.error(id, code: "rate.limited", message: "Too many messages; slow down and send this again.", now: now), to: client)
+            send(.error(.init(id: id, code: "rate.limited", message: "Too many messages; slow down and send this again.", now: now)), to: client)
         }
     }
 
@@ -293,7 +294,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             if client.badKeys >= options.badKeysBeforeClose {
                 server?.close(client.id, code: 1008, reason: "too many wrong keys")
             } else {
-                send(ServerMessages.error(id, code: "auth.badKey", message: "This is not the moderator key of this session.", now: now), to: client)
+                send(.error(.init(id: id, code: "auth.badKey", message: "This is not the moderator key of this session.", now: now)), to: client)
             }
             return
         }
@@ -356,8 +357,8 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// nothing that a commit could take back.
     private func preview(_ request: PreviewRequest, id: Int64, from client: Client, now: Timestamp) {
         guard let session = session(code: request.code, id: id, client: client, now: now) else { return }
-        let preview = ServerMessages.Preview(code: session.record.joinCode, workshop: session.state.workshop)
-        send(ServerMessages.ack(id, now: now, preview: preview), to: client)
+        let preview = ServerMessage.Preview(code: session.record.joinCode, workshop: session.state.workshop)
+        send(.ack(.init(id: id, now: now, preview: preview)), to: client)
     }
 
     /// Decides an entering command as a guest; the connection enters once its events are stored.
@@ -457,10 +458,10 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
 
     private func refuse(_ id: Int64, code: String, _ message: String, _ client: Client, _ now: Timestamp) {
         metrics.refused(code)
-        send(ServerMessages.error(id, code: code, message: message, now: now), to: client)
+        send(.error(.init(id: id, code: code, message: message, now: now)), to: client)
     }
 
-    func send(_ frame: OutboundFrame, to client: Client) {
-        server?.send(frame, to: client.id)
+    func send(_ message: ServerMessage, to client: Client) {
+        server?.send(OutboundFrame(message), to: client.id)
     }
 }
