@@ -39,8 +39,8 @@ let package = Package(
         .target(
             name: "AtelierServer",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierThreads", "AtelierExport", "CWebSockets",
-                "CQREncode", "CZlib",
+                "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierThreads", "CWebSockets", "CQREncode",
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The transport's state is confined to its service thread; the debug builds the tests
@@ -52,14 +52,14 @@ let package = Package(
         .target(name: "CBenchSystem"),
         .target(
             name: "AtelierBench",
-            dependencies: ["AtelierWire", "CBenchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierClient"]),
-        .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire", "AtelierStore"]),
+            dependencies: ["CBenchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierProtocol", "AtelierClient"]),
+        .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire"]),
         .executableTarget(
             name: "atelier",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierServer", "AtelierClient", "AtelierExport", "AtelierConsole",
-                "AtelierBench",
+                "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierThreads", "AtelierServer", "AtelierExport",
+                "AtelierConsole", "AtelierBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -88,13 +88,14 @@ let package = Package(
         // Hand-made sockets the transport and server tests share.
         .target(name: "AtelierTestSupport", path: "Tests/AtelierTestSupport"),
         .testTarget(
-            name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient", "AtelierTestSupport"],
+            name: "AtelierTransportTests",
+            dependencies: ["AtelierServer", "AtelierClient", "AtelierTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AtelierServerTests",
             dependencies: [
                 "AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierTestSupport",
-                "AtelierBench",
+                "AtelierBench", "atelier", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "AtelierWorkshopTests", dependencies: ["AtelierWire", "AtelierCore"]),
         .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire", "AtelierProtocol", "AtelierFuzzing"]),

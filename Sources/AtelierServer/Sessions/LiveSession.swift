@@ -1,5 +1,4 @@
 import AtelierCore
-import AtelierExport
 import AtelierProtocol
 import AtelierStore
 
@@ -80,7 +79,7 @@ final class LiveSession {
         /// A connection entering the session once its events are stored.
         case welcome(ConnectionID, id: Int64, participant: ParticipantID, token: String?, after: Int64?)
         /// A moderator's transcript, rendered from what is stored once this turn is.
-        case transcript(ConnectionID, id: Int64, format: TranscriptFormat)
+        case transcript(ConnectionID, id: Int64, format: String)
     }
 
     /// A session rebuilt from its stored log.

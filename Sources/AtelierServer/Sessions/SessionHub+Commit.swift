@@ -1,5 +1,4 @@
 import AtelierCore
-import AtelierExport
 import AtelierProtocol
 import AtelierStore
 import AtelierWire
@@ -121,9 +120,7 @@ extension SessionHub {
                 "moderator": "\(moderator)", "reset": "\(reset)",
             ])
         case let .transcript(connection, id, format):
-            let files = TranscriptExporter.render(state: session.state, format: format).map {
-                ServerMessage.TranscriptFile(name: $0.fileName, mediaType: $0.mediaType, text: String(decoding: $0.bytes, as: UTF8.self))
-            }
+            let files = transcripts.render(session.state, format, .organisers)
             let parts = ServerMessage.TranscriptPart.parts(answering: id, files: files).map { OutboundFrame(.transcriptPart($0)) }
             let idle = session.transcripts[connection] == nil
             session.transcripts[connection, default: []] += parts + [OutboundFrame(.ack(.init(id: id, now: now, transcriptParts: parts.count)))]
@@ -266,13 +263,13 @@ extension SessionHub {
             ])
             return .text("The transcript needs the session's moderator key: Authorization: Bearer KEY.\n", status: 401)
         }
-        let name = request.queryValue("format") ?? "md"
-        guard let format = TranscriptFormat(rawValue: name) else {
-            return .text(Self.unknownFormat(name) + "\n", status: 400)
+        let format = request.queryValue("format") ?? "md"
+        guard transcripts.formats.contains(format) else {
+            return .text(unknownFormat(format) + "\n", status: 400)
         }
-        let files = TranscriptExporter.render(state: session.state, format: format)
+        let files = transcripts.render(session.state, format, .organisers)
         let table = request.queryValue("table").map { "-\($0).csv" }
-        guard let file = table.map({ suffix in files.first { $0.fileName.hasSuffix(suffix) } }) ?? files.first else {
+        guard let file = table.map({ suffix in files.first { $0.name.hasSuffix(suffix) } }) ?? files.first else {
             return .text("There is no such table; use notes, comments or votes.\n", status: 400)
         }
         return .attachment(file)
@@ -285,20 +282,21 @@ extension SessionHub {
     /// person. Before the end there is nothing to publish, and an unknown code is answered the same,
     /// so the answer does not tell which codes exist.
     private func summary(_ request: HTTPRequest) -> HTTPResponse {
-        let name = request.queryValue("format") ?? "html"
-        guard let format = TranscriptFormat(rawValue: name), format == .html || format == .md else {
-            return .text("\"\(name)\" is not a summary format; use html or md.\n", status: 400)
+        let format = request.queryValue("format") ?? transcripts.summaryFormats[0]
+        guard transcripts.summaryFormats.contains(format) else {
+            let choices = TranscriptRenderer.choices(transcripts.summaryFormats)
+            return .text("\"\(format)\" is not a summary format; use \(choices).\n", status: 400)
         }
         let language = request.queryValue("lang")
-        if let language, !Transcript.languages.contains(language) {
-            return .text("\"\(language)\" is not a summary language; use \(Transcript.languages.joined(separator: ", ")).\n", status: 400)
+        if let language, !transcripts.summaryLanguages.contains(language) {
+            let choices = transcripts.summaryLanguages.joined(separator: ", ")
+            return .text("\"\(language)\" is not a summary language; use \(choices).\n", status: 400)
         }
         guard let session = request.queryValue("code").flatMap({ served(code: $0) }), session.state.status == .ended else {
             return .text("There is no summary for this code: it is published once the session has ended.\n", status: 404)
         }
-        let options = TranscriptOptions(names: false, organisations: false, language: language)
         // HTML and Markdown transcripts are one file each.
-        return .attachment(TranscriptExporter.render(state: session.state, format: format, options: options)[0])
+        return .attachment(transcripts.render(session.state, format, .participants(language: language))[0])
     }
 
     /// The participants' link of a served session, for the presenter screen: `/join-link?code=CODE`
@@ -319,9 +317,9 @@ extension SessionHub {
         return HTTPResponse(status: 200, contentType: "image/svg+xml", body: Array(code.svg.utf8))
     }
 
-    /// The refusal of a transcript format the exporter does not know, for `/export` and `transcript`.
-    static func unknownFormat(_ name: String) -> String {
-        "\"\(name)\" is not a transcript format; use md, html, csv or json."
+    /// The refusal of a transcript format the renderer does not know, for `/export` and `transcript`.
+    func unknownFormat(_ name: String) -> String {
+        "\"\(name)\" is not a transcript format; use \(TranscriptRenderer.choices(transcripts.formats))."
     }
 
     static func monotonicSeconds() -> Double { Double(monotonicNanoseconds()) / 1e9 }
@@ -329,9 +327,9 @@ extension SessionHub {
 
 extension HTTPResponse {
     /// A transcript file to save rather than show, under its own name.
-    static func attachment(_ file: TranscriptFile) -> HTTPResponse {
+    static func attachment(_ file: ServerMessage.TranscriptFile) -> HTTPResponse {
         HTTPResponse(
-            status: 200, contentType: file.mediaType, body: file.bytes,
-            headers: [("Content-Disposition", "attachment; filename=\"\(file.fileName)\"")])
+            status: 200, contentType: file.mediaType, body: Array(file.text.utf8),
+            headers: [("Content-Disposition", "attachment; filename=\"\(file.name)\"")])
     }
 }

@@ -1,5 +1,4 @@
 import AtelierCore
-import AtelierExport
 import AtelierProtocol
 import AtelierStore
 import AtelierWire
@@ -51,6 +50,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     let options: Options
     let logger: Logger
     let clock: @Sendable () -> Timestamp
+    let transcripts: TranscriptRenderer
     /// Set by `attach`; the hub schedules its timers and sends through it.
     weak var server: WebSocketServer?
 
@@ -91,12 +91,13 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     }
 
     public init(
-        store: EventStore, options: Options = Options(), logger: Logger,
+        store: EventStore, options: Options = Options(), logger: Logger, transcripts: TranscriptRenderer,
         clock: @escaping @Sendable () -> Timestamp = SessionHub.wallClock
     ) {
         self.store = store
         self.options = options
         self.logger = logger
+        self.transcripts = transcripts
         self.clock = clock
         do { try store.waitForLocks(upTo: Self.lockWaitMilliseconds) } catch {
             logger.error("database lock wait not set", metadata: ["error": "\(error)"])
@@ -400,10 +401,10 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         guard session.state.participants[participant]?.isModerator == true else {
             return refuse(id, code: "auth.moderatorOnly", "Only a moderator can take the transcript.", client, now)
         }
-        guard let format = TranscriptFormat(rawValue: request.format) else {
-            return refuse(id, code: "transcript.unknownFormat", Self.unknownFormat(request.format), client, now)
+        guard transcripts.formats.contains(request.format) else {
+            return refuse(id, code: "transcript.unknownFormat", unknownFormat(request.format), client, now)
         }
-        session.replies.append(.transcript(client.id, id: id, format: format))
+        session.replies.append(.transcript(client.id, id: id, format: request.format))
         dirty.insert(session.record.id)
     }
 
