@@ -484,12 +484,3 @@ public final class SessionConnection: Sendable {
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }
-
-extension StringProtocol {
-    fileprivate func trimmingCharacters(in set: Character) -> Substring {
-        var text = Substring(self)
-        while text.first == set { text.removeFirst() }
-        while text.last == set { text.removeLast() }
-        return text
-    }
-}
