@@ -32,42 +32,47 @@ let package = Package(
         .target(name: "AtelierCore"),
         .target(name: "AtelierThreads"),
         .target(name: "AtelierWire", dependencies: ["AtelierCore", "CJSONC"]),
+        .target(name: "AtelierProtocol", dependencies: ["AtelierCore", "AtelierWire"]),
         .target(
             name: "AtelierStore",
             dependencies: ["AtelierCore", "AtelierWire", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "AtelierServer",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "AtelierExport", "CWebSockets", "CQREncode", "CZlib",
+                "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierThreads", "CWebSockets", "CQREncode",
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The transport's state is confined to its service thread; the debug builds the tests
             // run keep the exclusivity checks, which cost 6% of the server's instructions per
             // delivery in release (BENCHMARKS.md).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierThreads", "CWebSockets"]),
+        .target(
+            name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierThreads", "CWebSockets"]),
         .target(name: "CBenchSystem"),
         .target(
             name: "AtelierBench",
-            dependencies: ["AtelierWire", "CBenchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierWire", "AtelierClient"]),
-        .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire", "AtelierStore"]),
+            dependencies: ["CBenchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierProtocol", "AtelierClient"]),
+        .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire"]),
         .executableTarget(
             name: "atelier",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierServer", "AtelierClient", "AtelierExport", "AtelierConsole",
-                "AtelierBench",
+                "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierThreads", "AtelierServer", "AtelierExport",
+                "AtelierConsole", "AtelierBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "AtelierFuzzing", dependencies: ["AtelierCore", "AtelierWire"]),
+        .target(name: "AtelierFuzzing", dependencies: ["AtelierCore", "AtelierWire", "AtelierProtocol"]),
         .executableTarget(name: "atelier-fuzz-wire", dependencies: ["AtelierFuzzing"]),
         .executableTarget(name: "atelier-fuzz-workshop", dependencies: ["AtelierFuzzing"]),
         .executableTarget(
             name: "atelier-store-crash-writer",
             dependencies: ["AtelierStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AtelierCoreTests", dependencies: ["AtelierCore"]),
-        .testTarget(name: "AtelierConsoleTests", dependencies: ["AtelierConsole", "AtelierClient", "AtelierCore", "AtelierWire"]),
+        .testTarget(
+            name: "AtelierConsoleTests",
+            dependencies: ["AtelierConsole", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierProtocol"]),
         .testTarget(
             name: "AtelierExportTests",
             dependencies: [
@@ -83,14 +88,17 @@ let package = Package(
         // Hand-made sockets the transport and server tests share.
         .target(name: "AtelierTestSupport", path: "Tests/AtelierTestSupport"),
         .testTarget(
-            name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient", "AtelierTestSupport"],
+            name: "AtelierTransportTests",
+            dependencies: ["AtelierServer", "AtelierClient", "AtelierTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AtelierServerTests",
             dependencies: [
-                "AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierStore", "AtelierTestSupport", "AtelierBench",
+                "AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierTestSupport",
+                "AtelierBench", "atelier", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "AtelierWorkshopTests", dependencies: ["AtelierWire", "AtelierCore"]),
-        .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire", "AtelierFuzzing"]),
+        .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire", "AtelierProtocol", "AtelierFuzzing"]),
+        .testTarget(name: "AtelierProtocolTests", dependencies: ["AtelierProtocol", "AtelierCore", "AtelierWire"]),
     ]
 )

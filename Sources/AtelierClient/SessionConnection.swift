@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierProtocol
 import AtelierWire
 import Dispatch
 import Synchronization
@@ -481,14 +482,5 @@ public final class SessionConnection: Sendable {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-    }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingCharacters(in set: Character) -> Substring {
-        var text = Substring(self)
-        while text.first == set { text.removeFirst() }
-        while text.last == set { text.removeLast() }
-        return text
     }
 }

@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierProtocol
 
 /// What a client knows of a session: the events it was sent, folded into a `SessionState`.
 ///

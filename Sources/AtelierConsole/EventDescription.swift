@@ -1,5 +1,6 @@
 import AtelierClient
 import AtelierCore
+import AtelierProtocol
 
 /// One line saying what an event did, with people's names, for the activity feed and script output.
 public struct EventDescription: Sendable {

@@ -1,5 +1,6 @@
 import AtelierClient
 import AtelierCore
+import AtelierProtocol
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import AtelierClient
+import AtelierProtocol
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierProtocol
 import AtelierWire
 import Foundation
 

@@ -72,6 +72,11 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         WireError(code: .unknownField, path: path, message: "unknown field")
     }
 
+    /// An error for a member of the root object the reader does not know, named in path notation.
+    public static func unknownMember(_ name: String) -> WireError {
+        unknownField(path: WirePath(components: [.key(name)]).text)
+    }
+
     /// An error for a value that decoded but failed a semantic rule, at a path in error notation.
     public static func invalidValue(path: String, message: String) -> WireError {
         WireError(code: .invalidValue, path: path, message: message)

@@ -1,4 +1,6 @@
 import AtelierCore
+import AtelierExport
+import AtelierProtocol
 import AtelierServer
 import AtelierStore
 import AtelierThreads
@@ -109,7 +111,7 @@ struct ServeCommand: ParsableCommand {
         if !hasPage { printError("\(web): no such directory; the participant page will not be served (use --web DIR).") }
 
         let store = try EventStore(path: db)
-        let hub = SessionHub(store: store, logger: logger)
+        let hub = SessionHub(store: store, logger: logger, transcripts: .export)
         hub.publicURL = publicURL
         let resumed = try hub.loadSessions()
         let existing = resumed.last { $0.workshopID == definition.id }
@@ -172,3 +174,23 @@ struct ServeCommand: ParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension TranscriptRenderer {
+    /// The organiser's export, as `atelier export` writes it: the server's downloads and
+    /// `transcript` messages, and the participants' summary without names nor organisations.
+    static let export = TranscriptRenderer(
+        formats: TranscriptFormat.allCases.map(\.rawValue), summaryFormats: [TranscriptFormat.html, .md].map(\.rawValue),
+        summaryLanguages: Transcript.languages
+    ) { state, name, audience in
+        guard let format = TranscriptFormat(rawValue: name) else {
+            preconditionFailure("the hub asks only for the formats the renderer lists")
+        }
+        let options = switch audience {
+        case .organisers: TranscriptOptions()
+        case .participants(let language): TranscriptOptions(names: false, organisations: false, language: language)
+        }
+        return TranscriptExporter.render(state: state, format: format, options: options).map { file in
+            ServerMessage.TranscriptFile(name: file.fileName, mediaType: file.mediaType, text: String(decoding: file.bytes, as: UTF8.self))
+        }
+    }
+}

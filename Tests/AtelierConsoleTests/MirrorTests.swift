@@ -1,5 +1,6 @@
 import AtelierClient
 import AtelierCore
+import AtelierProtocol
 import Testing
 
 /// A scripted breakout and hidden vote, recorded as frames.

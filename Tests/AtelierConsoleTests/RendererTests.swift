@@ -1,6 +1,7 @@
 import AtelierClient
 @testable import AtelierConsole
 import AtelierCore
+import AtelierProtocol
 import Foundation
 import Testing
 

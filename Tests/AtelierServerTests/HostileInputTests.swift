@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierProtocol
 import AtelierServer
 import AtelierWire
 import Testing

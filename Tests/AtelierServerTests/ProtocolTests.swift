@@ -1,3 +1,4 @@
+import AtelierProtocol
 import AtelierServer
 import AtelierCore
 import AtelierWire

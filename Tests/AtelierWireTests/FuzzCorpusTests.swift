@@ -1,4 +1,5 @@
 import AtelierFuzzing
+import AtelierProtocol
 import AtelierWire
 import Foundation
 import Testing

@@ -98,6 +98,9 @@ export class LiveSession extends EventTarget {
   }
 
   received(message) {
+    // Ignored: `transcriptPart` answers a `transcript` message, which the page never sends: its
+    // moderators download the transcript over HTTP (`/export`). Acks and errors answer requests
+    // in connection.js.
     if (Array.isArray(message.events)) {
       // Catch-up, widening and live events that waited on a slow link come grouped: apply one by
       // one, as if they came alone.

@@ -1,5 +1,5 @@
 import AtelierCore
-import AtelierExport
+import AtelierProtocol
 import AtelierStore
 
 /// One event of a served session's log, with the forms it is shown in, serialized once each.
@@ -18,7 +18,7 @@ final class LoggedEvent {
         self.disclosures = disclosures
         var results: [RankedItem]?
         if case .voteRevealed(let id, _) = event, let round = state.votes[id] { results = state.results(of: round) }
-        messages = disclosures.map { ServerMessages.event(seq: seq, at: at, event: $0.event, results: results) }
+        messages = disclosures.map { ServerMessage.EventMessage(seq: seq, at: at, event: $0.event, results: results).serializedBytes() }
     }
 
     /// The boards whose readers see this event, for sending it when a board becomes readable.
@@ -79,7 +79,7 @@ final class LiveSession {
         /// A connection entering the session once its events are stored.
         case welcome(ConnectionID, id: Int64, participant: ParticipantID, token: String?, after: Int64?)
         /// A moderator's transcript, rendered from what is stored once this turn is.
-        case transcript(ConnectionID, id: Int64, format: TranscriptFormat)
+        case transcript(ConnectionID, id: Int64, format: String)
     }
 
     /// A session rebuilt from its stored log.

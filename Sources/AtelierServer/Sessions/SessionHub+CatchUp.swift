@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierProtocol
 
 extension SessionHub {
     /// Bytes of event messages in one `{"events":[…]}` frame the hub builds (a part of a catch-up,
@@ -57,9 +58,9 @@ extension SessionHub {
             let part = session.nextPart(of: &backlog, for: stream.viewer, budget: Self.eventGroupBytes)
             if session.isAtEnd(backlog) {
                 stream.backlogs.removeFirst()
-                if !part.isEmpty { server.send(ServerMessages.events(part), to: connection) }
+                if !part.isEmpty { server.send(OutboundFrame(bytes: EventsEnvelope.join(part)), to: connection) }
                 session.members[connection] = stream.viewer
-                server.send(ServerMessages.synced(session.committedSequence, now: clock()), to: connection)
+                server.send(OutboundFrame(.synced(seq: session.committedSequence, now: clock())), to: connection)
                 if !part.isEmpty { break }
                 continue
             }
@@ -68,7 +69,7 @@ extension SessionHub {
                 continue
             }
             stream.backlogs[0] = backlog
-            server.send(ServerMessages.events(part), to: connection)
+            server.send(OutboundFrame(bytes: EventsEnvelope.join(part)), to: connection)
             break
         }
         if stream.backlogs.isEmpty {

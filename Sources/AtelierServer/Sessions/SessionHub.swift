@@ -1,5 +1,5 @@
 import AtelierCore
-import AtelierExport
+import AtelierProtocol
 import AtelierStore
 import AtelierWire
 import Dispatch
@@ -50,6 +50,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     let options: Options
     let logger: Logger
     let clock: @Sendable () -> Timestamp
+    let transcripts: TranscriptRenderer
     /// Set by `attach`; the hub schedules its timers and sends through it.
     weak var server: WebSocketServer?
 
@@ -90,12 +91,13 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     }
 
     public init(
-        store: EventStore, options: Options = Options(), logger: Logger,
+        store: EventStore, options: Options = Options(), logger: Logger, transcripts: TranscriptRenderer,
         clock: @escaping @Sendable () -> Timestamp = SessionHub.wallClock
     ) {
         self.store = store
         self.options = options
         self.logger = logger
+        self.transcripts = transcripts
         self.clock = clock
         do { try store.waitForLocks(upTo: Self.lockWaitMilliseconds) } catch {
             logger.error("database lock wait not set", metadata: ["error": "\(error)"])
@@ -219,7 +221,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         client.badMessages = max(client.badMessages - 1, 0)
         switch parsed.body {
         case .ping:
-            send(ServerMessages.ack(parsed.id, now: now), to: client)
+            send(.ack(.init(id: parsed.id, now: now)), to: client)
         case .join(let request):
             join(request, id: parsed.id, from: client, now: now)
         case .moderate(let request):
@@ -248,7 +250,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         }
         guard allowed else { return rateLimited(client, id: id, now: now) }
         metrics.refused(code)
-        send(ServerMessages.error(id, code: code, message: message, path: path, now: now), to: client)
+        send(.error(.init(id: id, code: code, message: message, path: path, now: now)), to: client)
     }
 
     /// Refuses a message past the rate limit; too many such refusals close the connection.
@@ -258,7 +260,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         if client.rateRefusals >= options.rateRefusalsBeforeClose {
             server?.close(client.id, code: 1008, reason: "too many messages")
         } else {
-            send(ServerMessages.error(id, code: "rate.limited", message: "Too many messages; slow down and send this again.", now: now), to: client)
+            send(.error(.init(id: id, code: "rate.limited", message: "Too many messages; slow down and send this again.", now: now)), to: client)
         }
     }
 
@@ -293,7 +295,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             if client.badKeys >= options.badKeysBeforeClose {
                 server?.close(client.id, code: 1008, reason: "too many wrong keys")
             } else {
-                send(ServerMessages.error(id, code: "auth.badKey", message: "This is not the moderator key of this session.", now: now), to: client)
+                send(.error(.init(id: id, code: "auth.badKey", message: "This is not the moderator key of this session.", now: now)), to: client)
             }
             return
         }
@@ -356,8 +358,8 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// nothing that a commit could take back.
     private func preview(_ request: PreviewRequest, id: Int64, from client: Client, now: Timestamp) {
         guard let session = session(code: request.code, id: id, client: client, now: now) else { return }
-        let preview = ServerMessages.Preview(code: session.record.joinCode, workshop: session.state.workshop)
-        send(ServerMessages.ack(id, now: now, preview: preview), to: client)
+        let preview = ServerMessage.Preview(code: session.record.joinCode, workshop: session.state.workshop)
+        send(.ack(.init(id: id, now: now, preview: preview)), to: client)
     }
 
     /// Decides an entering command as a guest; the connection enters once its events are stored.
@@ -399,10 +401,10 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         guard session.state.participants[participant]?.isModerator == true else {
             return refuse(id, code: "auth.moderatorOnly", "Only a moderator can take the transcript.", client, now)
         }
-        guard let format = TranscriptFormat(rawValue: request.format) else {
-            return refuse(id, code: "transcript.unknownFormat", Self.unknownFormat(request.format), client, now)
+        guard transcripts.formats.contains(request.format) else {
+            return refuse(id, code: "transcript.unknownFormat", unknownFormat(request.format), client, now)
         }
-        session.replies.append(.transcript(client.id, id: id, format: format))
+        session.replies.append(.transcript(client.id, id: id, format: request.format))
         dirty.insert(session.record.id)
     }
 
@@ -457,10 +459,10 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
 
     private func refuse(_ id: Int64, code: String, _ message: String, _ client: Client, _ now: Timestamp) {
         metrics.refused(code)
-        send(ServerMessages.error(id, code: code, message: message, now: now), to: client)
+        send(.error(.init(id: id, code: code, message: message, now: now)), to: client)
     }
 
-    func send(_ frame: OutboundFrame, to client: Client) {
-        server?.send(frame, to: client.id)
+    func send(_ message: ServerMessage, to client: Client) {
+        server?.send(OutboundFrame(message), to: client.id)
     }
 }

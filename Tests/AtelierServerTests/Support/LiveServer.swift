@@ -3,6 +3,7 @@ import AtelierCore
 import AtelierServer
 import AtelierStore
 import AtelierWire
+@testable import atelier
 import Foundation
 import Logging
 import Synchronization
@@ -70,7 +71,7 @@ final class LiveServer {
         databasePath = database ?? NSTemporaryDirectory() + "atelier-server-\(UUID().uuidString).db"
         store = try EventStore(path: databasePath)
         self.clock = clock
-        hub = SessionHub(store: store, options: options, logger: Self.logger, clock: { clock.now })
+        hub = SessionHub(store: store, options: options, logger: Self.logger, transcripts: .export, clock: { clock.now })
         hub.publicURL = publicURL
         let loaded = try hub.loadSessions()
         if database == nil {

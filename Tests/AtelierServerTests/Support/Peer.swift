@@ -1,5 +1,6 @@
 import AtelierClient
 import AtelierCore
+import AtelierProtocol
 import AtelierWire
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierWire
 
 /// A message from a browser or terminal to the server (protocol `atelier.v1`, docs/PROTOCOL.md).
 ///
@@ -70,7 +71,7 @@ public struct ClientMessage: Hashable, Sendable {
         }
         // Beside a known kind, any other member is a misspelt or unsupported field.
         if let unknown = others.first(where: { $0 != kind }) {
-            let error = WireError.unknownField(path: WirePath(components: [.key(unknown)]).text)
+            let error = WireError.unknownMember(unknown)
             throw ReadError(id: id, error, path: error.path)
         }
         do throws(WireError) {
