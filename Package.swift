@@ -1,6 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The transport's and the hub's state is confined to the service thread; the debug builds the
+// tests run keep the exclusivity checks, which cost 6% of the server's instructions per delivery
+// in release (BENCHMARKS.md).
+let serviceThreadSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "atelier",
     platforms: [.macOS(.v13)],
@@ -35,28 +42,33 @@ let package = Package(
         .target(
             name: "AtelierStore",
             dependencies: ["AtelierCore", "AtelierWire", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The only importer of libwebsockets and of the server's other C libraries (zlib, libqrencode):
+        // the server and the client transport, static files, hashing and the QR code's matrix.
+        .target(
+            name: "AtelierLWS",
+            dependencies: [
+                "AtelierThreads", "CWebSockets", "CQREncode", "CZlib", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: serviceThreadSettings),
         .target(
             name: "AtelierServer",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "AtelierExport", "CWebSockets", "CQREncode", "CZlib",
+                "AtelierCore", "AtelierWire", "AtelierStore", "AtelierThreads", "AtelierExport", "AtelierLWS",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // The transport's state is confined to its service thread; the debug builds the tests
-            // run keep the exclusivity checks, which cost 6% of the server's instructions per
-            // delivery in release (BENCHMARKS.md).
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierThreads", "CWebSockets"]),
+            swiftSettings: serviceThreadSettings),
+        .target(name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierThreads", "AtelierLWS"]),
         .target(name: "CBenchSystem"),
         .target(
             name: "AtelierBench",
             dependencies: ["AtelierWire", "CBenchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierWire", "AtelierClient"]),
+        .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierWire", "AtelierClient", "AtelierLWS"]),
         .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire", "AtelierStore"]),
         .executableTarget(
             name: "atelier",
             dependencies: [
                 "AtelierCore", "AtelierWire", "AtelierStore", "AtelierServer", "AtelierClient", "AtelierExport", "AtelierConsole",
-                "AtelierBench",
+                "AtelierBench", "AtelierLWS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -83,12 +95,13 @@ let package = Package(
         // Hand-made sockets the transport and server tests share.
         .target(name: "AtelierTestSupport", path: "Tests/AtelierTestSupport"),
         .testTarget(
-            name: "AtelierTransportTests", dependencies: ["AtelierServer", "AtelierClient", "AtelierTestSupport"],
+            name: "AtelierTransportTests", dependencies: ["AtelierLWS", "AtelierTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AtelierServerTests",
             dependencies: [
                 "AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierStore", "AtelierTestSupport", "AtelierBench",
+                "AtelierLWS",
             ]),
         .testTarget(name: "AtelierWorkshopTests", dependencies: ["AtelierWire", "AtelierCore"]),
         .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire", "AtelierFuzzing"]),

@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierLWS
 import AtelierWire
 import Dispatch
 import Synchronization

@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierLWS
 import AtelierServer
 import AtelierStore
 import AtelierThreads
@@ -124,7 +125,7 @@ struct ServeCommand: ParsableCommand {
 
         let tls = tlsCert.flatMap { cert in tlsKey.map { TLSConfiguration(certificatePath: cert, privateKeyPath: $0) } }
         let configuration = ServerConfiguration(
-            host: host, port: port, webRoot: hasPage ? web : nil, tls: tls, allowedOrigins: allowOrigin)
+            host: host, port: port, webRoot: hasPage ? web : nil, grouping: .events, tls: tls, allowedOrigins: allowOrigin)
         let server = WebSocketServer(configuration: configuration, delegate: hub, logger: logger)
         hub.attach(server)
         do { try server.start() } catch {

@@ -1,5 +1,6 @@
 import AtelierCore
 import AtelierExport
+import AtelierLWS
 import AtelierStore
 
 /// One event of a served session's log, with the forms it is shown in, serialized once each.

@@ -1,5 +1,6 @@
 import AtelierCore
 import AtelierExport
+import AtelierLWS
 import AtelierWire
 
 /// The server's messages of protocol `atelier.v1` (docs/PROTOCOL.md), built as frames.
@@ -16,20 +17,21 @@ enum ServerMessages {
 
     /// `{"events": [m1, m2, …]}` from event messages already serialized: bytes are joined, not re-encoded.
     static func events(_ messages: some Collection<[UInt8]>) -> OutboundFrame {
-        let prefix = Array(#"{"events":["#.utf8)
-        let count = prefix.count + messages.reduce(0) { $0 + $1.count } + max(messages.count - 1, 0) + 2
+        let envelope = FrameGrouping.events
+        let count = envelope.prefix.count + messages.reduce(0) { $0 + $1.count }
+            + max(messages.count - 1, 0) * envelope.separator.count + envelope.suffix.count
         return OutboundFrame(count: count) { buffer in
             var offset = 0
             func put(_ bytes: [UInt8]) {
                 bytes.withUnsafeBytes { buffer.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
                 offset += bytes.count
             }
-            put(prefix)
+            put(envelope.prefix)
             for (index, message) in messages.enumerated() {
-                if index > 0 { put([UInt8(ascii: ",")]) }
+                if index > 0 { put(envelope.separator) }
                 put(message)
             }
-            put(Array("]}".utf8))
+            put(envelope.suffix)
         }
     }
 
@@ -146,4 +148,10 @@ enum ServerMessages {
             preconditionFailure("server message could not be encoded: \(error)")
         }
     }
+}
+
+extension FrameGrouping {
+    /// The envelope of `events`, which the transport also puts around the event messages waiting
+    /// on one connection (`ServerConfiguration.grouping`).
+    public static let events = FrameGrouping(prefix: #"{"events":["#, separator: ",", suffix: "]}")
 }

@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierLWS
 
 extension SessionHub {
     /// Bytes of event messages in one `{"events":[…]}` frame the hub builds (a part of a catch-up,

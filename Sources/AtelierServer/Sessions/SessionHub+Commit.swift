@@ -1,6 +1,8 @@
 import AtelierCore
 import AtelierExport
+import AtelierLWS
 import AtelierStore
+import AtelierThreads
 import AtelierWire
 import Logging
 

@@ -1,5 +1,6 @@
 import AtelierCore
 import AtelierExport
+import AtelierLWS
 import AtelierStore
 import AtelierWire
 import Dispatch
