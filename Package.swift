@@ -1,6 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The transport's and the hub's state is confined to the service thread; the debug builds the
+// tests run keep the exclusivity checks, which cost 6% of the server's instructions per delivery
+// in release (BENCHMARKS.md).
+let serviceThreadSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "atelier",
     platforms: [.macOS(.v13)],
@@ -36,30 +43,34 @@ let package = Package(
         .target(
             name: "AtelierStore",
             dependencies: ["AtelierCore", "AtelierWire", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The only importer of libwebsockets and of the server's other C libraries (zlib, libqrencode):
+        // the server and the client transport, static files, hashing and the QR code's matrix.
+        .target(
+            name: "AtelierLWS",
+            dependencies: [
+                "AtelierThreads", "CWebSockets", "CQREncode", "CZlib", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: serviceThreadSettings),
         .target(
             name: "AtelierServer",
             dependencies: [
-                "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierThreads", "CWebSockets", "CQREncode",
-                "CZlib",
+                "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierThreads", "AtelierLWS",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // The transport's state is confined to its service thread; the debug builds the tests
-            // run keep the exclusivity checks, which cost 6% of the server's instructions per
-            // delivery in release (BENCHMARKS.md).
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+            swiftSettings: serviceThreadSettings),
         .target(
-            name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierThreads", "CWebSockets"]),
+            name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierThreads", "AtelierLWS"]),
         .target(name: "CBenchSystem"),
         .target(
             name: "AtelierBench",
             dependencies: ["CBenchSystem", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierProtocol", "AtelierClient"]),
+        .target(name: "AtelierConsole", dependencies: ["AtelierCore", "AtelierProtocol", "AtelierClient", "AtelierLWS"]),
         .target(name: "AtelierExport", dependencies: ["AtelierCore", "AtelierWire"]),
         .executableTarget(
             name: "atelier",
             dependencies: [
                 "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierThreads", "AtelierServer", "AtelierExport",
-                "AtelierConsole", "AtelierBench",
+                "AtelierClient", "AtelierConsole", "AtelierBench", "AtelierLWS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -89,13 +100,13 @@ let package = Package(
         .target(name: "AtelierTestSupport", path: "Tests/AtelierTestSupport"),
         .testTarget(
             name: "AtelierTransportTests",
-            dependencies: ["AtelierServer", "AtelierClient", "AtelierTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AtelierLWS", "AtelierTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AtelierServerTests",
             dependencies: [
                 "AtelierServer", "AtelierClient", "AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierStore", "AtelierTestSupport",
-                "AtelierBench", "atelier", .product(name: "Logging", package: "swift-log"),
+                "AtelierBench", "AtelierLWS", "atelier", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "AtelierWorkshopTests", dependencies: ["AtelierWire", "AtelierCore"]),
         .testTarget(name: "AtelierWireTests", dependencies: ["AtelierWire", "AtelierProtocol", "AtelierFuzzing"]),

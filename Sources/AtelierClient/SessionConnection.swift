@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierLWS
 import AtelierProtocol
 import AtelierWire
 import Dispatch

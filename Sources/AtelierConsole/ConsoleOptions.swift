@@ -1,4 +1,5 @@
 import AtelierClient
+import AtelierLWS
 
 /// What `atelier moderate` was asked to do.
 public struct ConsoleOptions: Sendable {
@@ -44,7 +45,7 @@ public struct ConsoleOptions: Sendable {
     /// The session connection a console or a script runs on: its updates go to the returned
     /// `Wakeup`, which the caller's loop waits on; the client library's own log is silenced.
     func open(script: Bool) throws -> (Wakeup, SessionConnection) {
-        ClientLibraryLog.silence()
+        LibraryLog.silence()
         let wakeup = try Wakeup()
         let connection = try SessionConnection(configuration: connection(script: script)) { [wakeup] update in
             wakeup.push(update)

@@ -1,5 +1,6 @@
 import AtelierCore
 import AtelierExport
+import AtelierLWS
 import AtelierProtocol
 import AtelierServer
 import AtelierStore
@@ -126,7 +127,7 @@ struct ServeCommand: ParsableCommand {
 
         let tls = tlsCert.flatMap { cert in tlsKey.map { TLSConfiguration(certificatePath: cert, privateKeyPath: $0) } }
         let configuration = ServerConfiguration(
-            host: host, port: port, webRoot: hasPage ? web : nil, tls: tls, allowedOrigins: allowOrigin)
+            host: host, port: port, webRoot: hasPage ? web : nil, grouping: .events, tls: tls, allowedOrigins: allowOrigin)
         let server = WebSocketServer(configuration: configuration, delegate: hub, logger: logger)
         hub.attach(server)
         do { try server.start() } catch {

@@ -1,5 +1,6 @@
 import AtelierClient
 import AtelierCore
+import AtelierProtocol
 import AtelierStore
 import AtelierWire
 import ArgumentParser
@@ -49,7 +50,7 @@ struct StateCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let messages = log.messages(for: viewer)
-        if events { return try messages.forEach { print(try Self.json(SentEvent($0))) } }
+        if events { return messages.forEach { print(String(decoding: $0.serializedBytes(), as: UTF8.self)) } }
         var mirror = SessionMirror()
         for message in messages { mirror.apply(message) }
         print(try Self.json(StateProjection(mirror.state ?? log.state, results: mirror.results)))
@@ -89,21 +90,6 @@ private struct VisibleLog {
                 ServerMessage.EventMessage(seq: entry.seq, at: entry.at, event: entry.disclosures[$0].event, results: entry.results)
             }
         }
-    }
-}
-
-/// An event message as the server writes it: `{"seq": …, "at": …, "event": {…}, "results": […]}`.
-private struct SentEvent: Encodable {
-    var seq: Int64
-    var at: Timestamp
-    var event: Event
-    var results: [RankedItem]?
-
-    init(_ message: ServerMessage.EventMessage) {
-        seq = message.seq
-        at = message.at
-        event = message.event
-        results = message.results
     }
 }
 

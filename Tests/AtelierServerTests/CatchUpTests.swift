@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierLWS
 import AtelierServer
 import AtelierTestSupport
 import AtelierWire

@@ -1,3 +1,4 @@
+import AtelierLWS
 import AtelierServer
 import AtelierTestSupport
 import Foundation
@@ -74,7 +75,7 @@ import Testing
 
     @Test func theLinkIsOnTheLANAddressWhenTheServerListensEverywhere() {
         let base = JoinLink.base(publicURL: nil, host: nil, tls: false, port: 8080)
-        #expect(base == "http://\(JoinLink.lanAddress() ?? "localhost"):8080")
+        #expect(base == "http://\(LANAddress.first() ?? "localhost"):8080")
         #expect(!base.contains("127.0.0.1"))
     }
 }

@@ -1,4 +1,4 @@
-import AtelierServer
+import AtelierLWS
 import AtelierTestSupport
 import Testing
 

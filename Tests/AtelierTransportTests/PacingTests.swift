@@ -1,5 +1,4 @@
-import AtelierClient
-import AtelierServer
+import AtelierLWS
 import AtelierTestSupport
 import Synchronization
 import Testing

@@ -1,5 +1,4 @@
-import AtelierClient
-import AtelierServer
+@testable import AtelierLWS
 import AtelierTestSupport
 import Logging
 import Synchronization
@@ -9,12 +8,15 @@ import Testing
 import Glibc
 #endif
 
-/// Directory of the static-file fixtures.
-let fixtureWebRoot: String = {
+/// Directory of the fixtures, with a trailing slash.
+let fixtureDirectory: String = {
     var path = #filePath
     while let last = path.last, last != "/" { path.removeLast() }
-    return path + "Fixtures/web"
+    return path + "Fixtures/"
 }()
+
+/// Directory of the static-file fixtures.
+let fixtureWebRoot = fixtureDirectory + "web"
 
 let testLogger: Logger = {
     var logger = Logger(label: "atelier.transport.tests")
@@ -106,10 +108,15 @@ final class TestDelegate: WebSocketServerDelegate, @unchecked Sendable {
     }
 }
 
+/// The envelope the tests' servers put around groupable frames waiting together: any protocol's
+/// will do, the transport knows none.
+let testGrouping = FrameGrouping(prefix: "[", separator: ",", suffix: "]")
+
 func startServer(
     delegate: TestDelegate, _ configure: (inout ServerConfiguration) -> Void = { _ in }
 ) throws -> WebSocketServer {
-    var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, webRoot: fixtureWebRoot)
+    var configuration = ServerConfiguration(
+        host: "127.0.0.1", port: 0, webRoot: fixtureWebRoot, grouping: testGrouping)
     configure(&configuration)
     let server = WebSocketServer(configuration: configuration, delegate: delegate, logger: testLogger)
     try server.start()
@@ -138,5 +145,12 @@ final class MessageLog: Sendable {
     func append(_ bytes: UnsafeRawBufferPointer) {
         let text = String(decoding: bytes, as: UTF8.self)
         messages.withLock { $0.append(text) }
+    }
+}
+
+extension WebSocketServer {
+    /// Frames waiting on a connection (service thread), nil if unknown.
+    func queuedFrameCount(_ id: ConnectionID) -> Int? {
+        connections[id]?.queue.count
     }
 }

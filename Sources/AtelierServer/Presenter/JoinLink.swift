@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import AtelierLWS
 
 /// The address participants open: what the banner prints and the presenter's link and QR code
 /// show. Never the address the projector's browser used, which may be `localhost`.
@@ -14,27 +12,9 @@ public enum JoinLink {
             return String(base)
         }
         let listening = host.flatMap { ["0.0.0.0", "::"].contains($0) ? nil : $0 }
-        return "\(tls ? "https" : "http")://\(listening ?? lanAddress() ?? "localhost"):\(port)"
+        return "\(tls ? "https" : "http")://\(listening ?? LANAddress.first() ?? "localhost"):\(port)"
     }
 
     /// The participant page of the session with `code`, from `base`.
     public static func participants(base: String, code: String) -> String { "\(base)/?code=\(code)" }
-
-    /// The first IPv4 address of an interface that is up and not loopback: the one to give
-    /// participants on the venue network.
-    public static func lanAddress() -> String? {
-        var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0, let first = list else { return nil }
-        defer { freeifaddrs(list) }
-        for entry in sequence(first: first, next: { $0.pointee.ifa_next }) {
-            let flags = Int32(entry.pointee.ifa_flags)
-            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
-                  flags & Int32(IFF_UP) != 0, flags & Int32(IFF_LOOPBACK) == 0 else { continue }
-            var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            if getnameinfo(address, socklen_t(MemoryLayout<sockaddr_in>.size), &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0 {
-                return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            }
-        }
-        return nil
-    }
 }

@@ -1,3 +1,4 @@
+import AtelierLWS
 /// Counters of the session layer, for `/metrics` (Prometheus text format) and `/healthz`.
 ///
 /// Updated and read on the service thread only.

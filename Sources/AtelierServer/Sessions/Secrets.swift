@@ -1,10 +1,10 @@
+import AtelierLWS
 import AtelierStore
-import CWebSockets
 
 /// Random secrets and their hashes: reconnect tokens, moderator keys, join codes.
 ///
 /// Randomness comes from `SystemRandomNumberGenerator` (getrandom(2) on Linux, suitable for
-/// secrets); hashing is OpenSSL's SHA-256, the library libwebsockets already links.
+/// secrets); hashing is OpenSSL's SHA-256 through the transport (`AtelierLWS.SHA256`).
 public enum Secrets {
     /// Letters and digits that cannot be confused when read aloud or typed (no I, L, O, 0, 1).
     static let readableAlphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
@@ -33,17 +33,7 @@ public enum Secrets {
     public static func sha256(_ text: String) -> String { sha256(bytes: Array(text.utf8)) }
 
     /// SHA-256 of `bytes` as lowercase hexadecimal.
-    public static func sha256(bytes: [UInt8]) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        // EVP_Digest returns 1 on success; with SHA-256 and in-memory buffers it cannot fail short of
-        // memory exhaustion, which is fatal anyway.
-        let ok = bytes.withUnsafeBytes { input in
-            EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil)
-        }
-        precondition(ok == 1, "SHA-256 failed")
-        return digest.prefix(Int(length)).map(hex).joined()
-    }
+    public static func sha256(bytes: [UInt8]) -> String { SHA256.hexDigest(bytes) }
 
     /// The stored form of a reconnect token: its hash, so a stolen database holds no usable token.
     public static func credential(forToken token: String) -> String { sha256("token:" + token) }

@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierLWS
 import AtelierStore
 
 /// Creates sessions: fresh identifiers and secrets, the creation events, one durable write.

@@ -1,6 +1,8 @@
 import AtelierCore
+import AtelierLWS
 import AtelierProtocol
 import AtelierStore
+import AtelierThreads
 import AtelierWire
 import Logging
 

@@ -1,4 +1,5 @@
 import AtelierCore
+import AtelierLWS
 
 extension SessionHub {
     /// Sets the timers of the slot's end and the rooms' closing to what the state says now;

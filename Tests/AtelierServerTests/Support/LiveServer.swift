@@ -1,5 +1,6 @@
 import AtelierClient
 import AtelierCore
+import AtelierLWS
 import AtelierServer
 import AtelierStore
 import AtelierWire
@@ -84,7 +85,7 @@ final class LiveServer {
             }
             (code, self.moderatorKey, sessionID) = (record.joinCode, moderatorKey, record.id)
         }
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, grouping: .events)
         configure(&configuration)
         server = WebSocketServer(configuration: configuration, delegate: hub, logger: Self.logger)
         hub.attach(server)

@@ -1,5 +1,6 @@
 import AtelierClient
 import AtelierCore
+import AtelierLWS
 import AtelierProtocol
 import AtelierWire
 import Foundation

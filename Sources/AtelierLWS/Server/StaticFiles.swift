@@ -109,9 +109,9 @@ struct StaticFiles {
         var summary: [UInt8] = []
         for file in listing {
             summary += Array(file.path.utf8) + [0]
-            summary += Array(Secrets.sha256(bytes: StaticFiles.read(root + "/" + file.path)?.bytes ?? []).utf8)
+            summary += Array(SHA256.hexDigest(StaticFiles.read(root + "/" + file.path)?.bytes ?? []).utf8)
         }
-        return String(Secrets.sha256(bytes: summary).prefix(12))
+        return String(SHA256.hexDigest(summary).prefix(12))
     }
 
     /// The page with the files it links (`src="/js/app.js"`, `href="/css/atelier.css"`) under

@@ -1,53 +1,6 @@
 import CWebSockets
-import Dispatch
 import Logging
 import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// C strings that lws structures point to. lws keeps the pointers (protocol
-/// names, interface, certificate paths...) for the life of the context, so
-/// they are `strdup`'d here and freed only after `lws_context_destroy`.
-///
-/// Owned by one service-thread owner; not thread safe.
-struct OwnedCStrings {
-    private var pointers: [UnsafeMutablePointer<CChar>] = []
-
-    mutating func own(_ string: String) -> UnsafePointer<CChar> {
-        guard let p = strdup(string) else { fatalError("out of memory") }
-        pointers.append(p)
-        return UnsafePointer(p)
-    }
-
-    mutating func freeAll() {
-        for p in pointers { free(p) }
-        pointers.removeAll()
-    }
-}
-
-
-/// Nanoseconds of the monotonic clock: for durations, which a change of the wall clock must not bend.
-func monotonicNanoseconds() -> Int64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-}
-
-/// Milliseconds of the monotonic clock.
-func monotonicMilliseconds() -> Int64 { monotonicNanoseconds() / 1_000_000 }
-
-/// Errors thrown when starting the transport.
-public enum TransportError: Error, Sendable, Equatable {
-    case alreadyStarted
-    case threadCreationFailed(code: Int)
-    case contextCreationFailed
-    case listenFailed(host: String, port: Int)
-    case webRootNotADirectory(String)
-}
 
 /// How much of libwebsockets' own log reaches the logger.
 public enum LibraryLogLevel: Sendable {
@@ -69,10 +22,11 @@ public enum LibraryLogLevel: Sendable {
     }
 }
 
-/// Routes libwebsockets' process-wide log to a swift-log `Logger`.
+/// libwebsockets' log, which is process-wide and goes to standard error by default: routed to a
+/// swift-log `Logger` by the server, silenced by a full-screen client.
 ///
 /// lws has one global log hook, so the most recently installed logger wins.
-enum LibraryLog {
+public enum LibraryLog {
     private static let sink = Mutex<Logger?>(nil)
 
     static func install(_ logger: Logger, level: LibraryLogLevel) {
@@ -92,5 +46,11 @@ enum LibraryLog {
             guard let logger = LibraryLog.sink.withLock({ $0 }) else { return }
             logger.log(level: mapped, "lws: \(text)")
         }
+    }
+
+    /// Turns the library's own log off: a full-screen terminal client must not have lines
+    /// written over its screen, and it reports connection problems itself.
+    public static func silence() {
+        lws_set_log_level(0, nil)
     }
 }

@@ -6,10 +6,6 @@ import Glibc
 import Darwin
 #endif
 
-/// Bytes lws needs in front of every payload it writes (frame header room).
-@usableFromInline
-let lwsPre: Int = Int(atelier_lws_pre())
-
 /// One serialized outbound text message, shared by every connection it is queued on.
 ///
 /// The payload is written once, at creation, into a single heap buffer that keeps
@@ -45,15 +41,6 @@ public final class OutboundFrame: @unchecked Sendable {
         } catch {
             storage.deallocate()
             throw error
-        }
-    }
-
-    /// Makes a frame holding a copy of `bytes` (for example a json-c output string).
-    public convenience init(copying bytes: UnsafeRawBufferPointer) {
-        self.init(count: bytes.count) { dst in
-            if let base = bytes.baseAddress, bytes.count > 0 {
-                dst.baseAddress!.copyMemory(from: base, byteCount: bytes.count)
-            }
         }
     }
 

@@ -63,8 +63,9 @@ public struct ServerConfiguration: Sendable {
     /// one per writable callback. Also the largest single `send()` lws issues.
     public var outboundFragmentBytes: Int
     /// How groupable frames waiting on one connection are joined into one message, so a
-    /// connection that falls behind catches up with fewer, larger writes.
-    public var grouping: FrameGrouping
+    /// connection that falls behind catches up with fewer, larger writes. The envelope is the
+    /// protocol's, given by the server; without one, frames always go out one by one.
+    public var grouping: FrameGrouping?
     /// Connections written per loop turn when a fan-out fills many queues at once; between
     /// slices the loop reads what arrived, so a message is not kept waiting for a long fan-out.
     public var writesPerTurn: Int
@@ -113,7 +114,7 @@ public struct ServerConfiguration: Sendable {
         slowConsumerCloseCode: UInt16 = 1008,
         rxBufferSize: Int = 1024,
         outboundFragmentBytes: Int = 32 * 1024,
-        grouping: FrameGrouping = .events,
+        grouping: FrameGrouping? = nil,
         writesPerTurn: Int = 256,
         stalledReaderMilliseconds: Int = 15_000,
         tls: TLSConfiguration? = nil,
@@ -177,12 +178,13 @@ public struct FrameGrouping: Sendable, Hashable {
     public var separator: [UInt8]
     public var suffix: [UInt8]
 
-    public init(prefix: String, separator: String, suffix: String) {
-        self.prefix = Array(prefix.utf8)
-        self.separator = Array(separator.utf8)
-        self.suffix = Array(suffix.utf8)
+    public init(prefix: [UInt8], separator: [UInt8], suffix: [UInt8]) {
+        self.prefix = prefix
+        self.separator = separator
+        self.suffix = suffix
     }
 
-    /// Protocol `atelier.v1`'s grouped events: `{"events":[m1,m2,…]}`.
-    public static let events = FrameGrouping(prefix: #"{"events":["#, separator: ",", suffix: "]}")
+    public init(prefix: String, separator: String, suffix: String) {
+        self.init(prefix: Array(prefix.utf8), separator: Array(separator.utf8), suffix: Array(suffix.utf8))
+    }
 }

@@ -9,9 +9,6 @@ import Glibc
 import Darwin
 #endif
 
-/// Bytes lws needs in front of every payload it writes (frame header room).
-let lwsPre: Int = Int(atelier_lws_pre())
-
 /// One lws client context and the thread that services it, shared by any
 /// number of `WebSocketClient` connections (a load generator opens thousands
 /// on one loop; a console or a test opens one).
@@ -78,7 +75,7 @@ public final class ClientLoop: @unchecked Sendable {
 
     /// The loop a connection runs on: the one it was `given`, or a private one (with TLS for a
     /// `wss` address) that the connection owns and stops when it is done.
-    static func forConnection(_ given: ClientLoop?, useTLS: Bool) throws -> (loop: ClientLoop, owned: Bool) {
+    public static func forConnection(_ given: ClientLoop?, useTLS: Bool) throws -> (loop: ClientLoop, owned: Bool) {
         if let given { return (given, false) }
         return (try ClientLoop(configuration: .init(enableTLS: useTLS)), true)
     }
@@ -350,16 +347,6 @@ public enum ClientError: Error, Sendable, Equatable {
     case threadCreationFailed(code: Int)
     case invalidURL(String)
 }
-
-/// The context pointer as other threads may use it: only for
-/// `lws_cancel_service` (thread safe in lws), under the loop's lock, while the
-/// context is alive.
-struct WakeHandle: @unchecked Sendable {
-    let context: OpaquePointer
-
-    func wake() { lws_cancel_service(context) }
-}
-
 
 /// C entry point for the client context's callbacks.
 private func clientCallback(
