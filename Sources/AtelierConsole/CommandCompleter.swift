@@ -44,6 +44,8 @@ public struct CommandCompleter: Sendable {
         if let last = previous.last?.lowercased(), position >= 2 {
             if last == "room" && (command == "rec") { return roomIDs }
             if last == "from" && command == "rec" { return noteIDs + promotedIDs }
+            if last == "theme" && command == "rec" { return roomIDs + ["none"] }
+            if last == "to" && command == "rec" { return (state?.workshop.addressees ?? []).map(\.id) + ["none"] }
             if (last == "dots" || last == "max") && command == "vote" { return [] }
         }
         switch command {
@@ -67,12 +69,17 @@ public struct CommandCompleter: Sendable {
         case "promote": return position == 1 ? noteIDs + (state?.clusterOrder ?? []) : []
         case "demote": return position == 1 ? promotedIDs : []
         case "rec":
-            if position == 1 { return ["draft", "edit", "order", "withdraw"] }
+            if position == 1 { return ["draft", "edit", "order", "withdraw", "classify", "reserve", "unreserve"] }
             let verb = previous[1].lowercased()
-            if (verb == "edit" || verb == "withdraw") && position == 2 { return recommendationIDs }
+            if ["edit", "withdraw", "classify", "reserve"].contains(verb) && position == 2 { return recommendationIDs }
+            if verb == "unreserve" { return position == 2 ? (state?.reservations.map(\.id) ?? []) : [] }
+            if verb == "classify" { return ["theme", "to"] }
             if verb == "order" { return recommendationIDs.filter { !previous.contains($0) } }
             if verb == "draft" || verb == "edit" { return ["from", "room"] }
             return []
+        case "findings": return position == 1 ? roomIDs : (position == 2 ? ["clear"] : [])
+        case "intro", "conclusion": return position == 1 ? ["clear"] : []
+        case "quote", "unquote": return position == 1 ? noteIDs + (state?.commentOrder ?? []) : []
         case "export": return position == 1 ? TranscriptFiles.formats : []
         case "view": return position == 1 ? ConsoleView.allCases.map(\.rawValue) : []
         case "help": return position == 1 ? CommandCatalogue.all.map(\.name) : []

@@ -21,6 +21,8 @@ public final class ConsoleApp {
     private var lastInterrupt = 0.0
     /// Where each asked transcript goes (nil: the server's file names, here).
     private var exportTargets: [Int64: String?] = [:]
+    /// The terminal, left for the moderator's editor and taken back after.
+    private var terminal: Terminal?
 
     /// A console for `options`.
     public init(options: ConsoleOptions) {
@@ -39,6 +41,7 @@ public final class ConsoleApp {
         do {
             (wakeup, connection) = try options.open(script: false)
             terminal = try Terminal()
+            self.terminal = terminal
         } catch {
             FileHandleOutput.standardError("atelier moderate: \(error)")
             return 1
@@ -218,8 +221,42 @@ public final class ConsoleApp {
             exportTargets[id] = path
             model.pending[id] = typed
             model.message = .init(text: "… \(typed)", style: .dim)
+        case .edit(let target):
+            edit(target, connection: connection)
         case .quit:
             quitting = true
+        }
+    }
+
+    /// The editor round trip: the current text in the moderator's editor, the screen back, and the
+    /// text sent when it changed.
+    private func edit(_ target: ProseTarget, connection: SessionConnection) {
+        guard let terminal else { return }
+        let state = model.mirror.state
+        terminal.restore()
+        let edited: Result<String, ConsoleError>
+        do { edited = .success(try ProseEditor.edit(target.current(in: state))) } catch {
+            edited = .failure(error)
+        }
+        do { try terminal.enter() } catch {
+            FileHandleOutput.standardError("atelier moderate: \(error)")
+            quitting = true
+            return
+        }
+        screen = []
+        switch edited {
+        case .failure(let error):
+            model.message = .init(text: "✗ \(target.title): \(error)", style: .bad)
+        case .success(let text):
+            switch target.outcome(of: text, in: state) {
+            case .unchanged:
+                model.message = .init(text: "Unchanged: \(target.title); nothing sent.", style: .dim)
+            case .empty:
+                model.message = .init(text: target.clearingLine.map { "Empty file, nothing sent; to clear: \($0)" }
+                                          ?? "Empty file: no reservation recorded.", style: .warning)
+            case .send(let command):
+                send(command, line: "edit \(target.title)", connection: connection)
+            }
         }
     }
 

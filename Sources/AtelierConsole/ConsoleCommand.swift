@@ -25,6 +25,8 @@ public enum ConsoleAction: Hashable, Sendable {
     case wait(seconds: Double)
     /// Download the transcript in `format` (md, html, csv, json) to `path` (default: the server's file name).
     case export(format: String, path: String?)
+    /// Write a piece of the synthesis's prose in the moderator's editor, then send it if it changed.
+    case edit(ProseTarget)
     /// Leave the console (the session goes on).
     case quit
 }
@@ -66,8 +68,14 @@ public enum CommandCatalogue {
               summary: "open, close and reveal dot votes"),
         .init(name: "promote", usage: "promote <note|group> [text]", summary: "bring a note or a named group to the plenary"),
         .init(name: "demote", usage: "demote <item>", summary: "take an item back from the plenary"),
-        .init(name: "rec", usage: "rec draft <text> [nl:\"…\"]… [from n1,i2] [room <id>] | rec edit <r> [text] [nl:\"…\"]… [from …] [room <id>] | rec order r2 r1 … | rec withdraw <r>",
-              summary: "write, edit, order and withdraw recommendations; xx:\"…\" gives or replaces the text in language xx"),
+        .init(name: "rec", usage: "rec draft <text> [nl:\"…\"]… [from n1,i2] [room <id>] | rec edit <r> [text] [nl:\"…\"]… [from …] [room <id>] | rec order r2 r1 … | rec withdraw <r> | rec classify <r> [theme <room|none>] [to <addressee|none>] | rec reserve <r> [text] | rec unreserve <rv>",
+              summary: "write, edit, order and withdraw recommendations; xx:\"…\" gives or replaces the text in language xx; give one a theme and an addressee; record or withdraw a reservation (without text: in your editor)"),
+        .init(name: "findings", usage: "findings <room> [text|clear]",
+              summary: "write a theme's findings (Markdown); without text, edit them in your editor"),
+        .init(name: "quote", usage: "quote <note|comment>", summary: "quote a note (n…) or a comment (c…) in the synthesis"),
+        .init(name: "unquote", usage: "unquote <note|comment>", summary: "stop quoting a note or a comment"),
+        .init(name: "intro", usage: "intro [text|clear]", summary: "write the synthesis's introduction; without text, in your editor"),
+        .init(name: "conclusion", usage: "conclusion [text|clear]", summary: "write the synthesis's conclusion; without text, in your editor"),
         .init(name: "end", usage: "end", summary: "end the session (cannot be undone)"),
         .init(name: "export", usage: "export [md|html|csv|json] [file]", summary: "download the transcript from the server into a file"),
         .init(name: "view", usage: "view activity|people|notes|synthesis", summary: "switch the lower panel (F9 cycles)"),
@@ -79,7 +87,8 @@ public enum CommandCatalogue {
 
     /// Other words accepted for some commands.
     static let aliases = ["previous": "prev", "back": "prev", "go": "goto", "exit": "quit", "q": "quit", "?": "help",
-                          "recommendation": "rec", "say": "announce", "assign": "move", "show": "view"]
+                          "recommendation": "rec", "say": "announce", "assign": "move", "show": "view",
+                          "introduction": "intro", "feature": "quote", "unfeature": "unquote"]
 
     /// The help of a command or alias.
     public static func help(for name: String) -> CommandHelp? {
@@ -157,6 +166,23 @@ public struct CommandParser: Sendable {
             return .send(.demote(item: try known(arguments[0].text, in: state?.promoted.map(\.id), what: "plenary item")),
                          confirmation: nil)
         case "rec": return try recommendation(arguments, line: line)
+        case "findings":
+            guard let first = arguments.first else { throw usage(name) }
+            let room = try self.room(first.text)
+            return try prose(.findings(room), arguments.dropFirst(), line: line, stored: state?.findings[room],
+                             clear: .writeFindings(room: room, text: nil))
+        case "intro", "conclusion":
+            let part: SynthesisPart = name == "intro" ? .introduction : .conclusion
+            return try prose(.synthesis(part), arguments[...], line: line, stored: state?.synthesisTexts[part],
+                             clear: .writeSynthesisText(part: part, text: nil))
+        case "quote", "unquote":
+            guard arguments.count == 1 else { throw usage(name) }
+            let id = arguments[0].text
+            let quote: QuoteSource
+            if id.hasPrefix("n") { quote = .note(try known(id, in: state?.notes.keys, what: "note")) }
+            else if id.hasPrefix("c") { quote = .comment(try known(id, in: state?.comments.keys, what: "comment")) }
+            else { throw ConsoleInputError("Quote a note (n…) or a comment (c…), e.g. \"quote n4\".") }
+            return .send(name == "quote" ? .featureQuote(quote: quote) : .unfeatureQuote(quote: quote), confirmation: nil)
         case "view":
             guard arguments.count == 1, let view = ConsoleView(rawValue: arguments[0].text.lowercased()) else { throw usage(name) }
             return .show(view)
@@ -317,12 +343,55 @@ public struct CommandParser: Sendable {
             guard arguments.count == 2 else { throw usage("rec") }
             let id = try known(arguments[1].text, in: state?.recommendations.keys, what: "recommendation")
             return .send(.withdrawRecommendation(recommendation: id), confirmation: "Withdraw \(id)? Its dots are lost.")
+        case "classify":
+            guard arguments.count >= 2 else { throw usage("rec") }
+            let id = try known(arguments[1].text, in: state?.recommendations.keys, what: "recommendation")
+            let current = state?.recommendations[id]
+            var theme = current?.room, addressee = current?.addressee
+            var given = false
+            var index = 2
+            while index < arguments.count {
+                let option = arguments[index].text.lowercased()
+                guard ["theme", "to", "addressee"].contains(option), index + 1 < arguments.count else {
+                    throw ConsoleInputError("Set a theme and an addressee, e.g. \"rec classify \(id) theme <room> to <addressee>\"; none clears one.")
+                }
+                let value = arguments[index + 1].text
+                let cleared = value.lowercased() == "none" || value == "-"
+                if option == "theme" { theme = cleared ? nil : try room(value) }
+                else { addressee = cleared ? nil : try self.addressee(value) }
+                given = true
+                index += 2
+            }
+            guard given else { throw ConsoleInputError("Say what to set: theme <room|none>, to <addressee|none>, or both.") }
+            return .send(.classifyRecommendation(recommendation: id, theme: theme, addressee: addressee), confirmation: nil)
+        case "reserve":
+            guard arguments.count >= 2 else { throw usage("rec") }
+            let id = try known(arguments[1].text, in: state?.recommendations.keys, what: "recommendation")
+            guard let text = try localizedText(arguments[2...], in: line) else { return .edit(.reservation(id)) }
+            return .send(.addReservation(recommendation: id, text: text), confirmation: nil)
+        case "unreserve":
+            guard arguments.count == 2 else { throw usage("rec") }
+            let id = try known(arguments[1].text, in: state?.reservations.map(\.id), what: "reservation")
+            return .send(.withdrawReservation(reservation: id), confirmation: nil)
         default:
             throw usage("rec")
         }
     }
 
     // MARK: Texts in several languages
+
+    /// A piece of prose: the text on the line (replacing the original and the translations it
+    /// gives, keeping the others), `clear` after a question, or the editor when there is no text.
+    private func prose(
+        _ target: ProseTarget, _ words: ArraySlice<Word>, line: String, stored: LocalizedText?, clear: Command
+    ) throws(ConsoleInputError) -> ConsoleAction {
+        if words.count == 1, let word = words.first, !word.quoted, word.text.lowercased() == "clear" {
+            return .send(clear, confirmation: "Clear \(target.title)?")
+        }
+        guard let text = try localizedText(words, in: line) else { return .edit(target) }
+        return .send(target.command(LocalizedText(translations: (stored?.values ?? [:]).merging(text.values) { $1 })),
+                     confirmation: nil)
+    }
 
     /// The text of `words`: the words written plainly are the original (in the workshop's first
     /// language), each `xx:"…"` a translation into language `xx`; nil when there is no text at all.
@@ -379,10 +448,24 @@ public struct CommandParser: Sendable {
     /// A room of the workshop by id (or unique prefix).
     func room(_ text: String) throws(ConsoleInputError) -> RoomID {
         guard let rooms = state?.workshop.rooms.map(\.id) else { return text }
-        if rooms.contains(text) { return text }
-        let matches = rooms.filter { $0.lowercased().hasPrefix(text.lowercased()) }
+        return try identifier(text, among: rooms, what: "room")
+    }
+
+    /// An addressee of the workshop by id (or unique prefix).
+    func addressee(_ text: String) throws(ConsoleInputError) -> String {
+        guard let state else { return text }
+        return try identifier(text, among: (state.workshop.addressees ?? []).map(\.id), what: "addressee")
+    }
+
+    /// The one of `ids` that is `text` or alone starts with it.
+    private func identifier(_ text: String, among ids: [String], what: String) throws(ConsoleInputError) -> String {
+        if ids.contains(text) { return text }
+        let matches = ids.filter { $0.lowercased().hasPrefix(text.lowercased()) }
         if matches.count == 1 { return matches[0] }
-        throw ConsoleInputError("There is no room \"\(text)\"; the rooms are: \(rooms.joined(separator: ", ")).")
+        if matches.count > 1 {
+            throw ConsoleInputError("\"\(text)\" could be \(matches.joined(separator: ", ")); type more of the \(what)'s id.")
+        }
+        throw ConsoleInputError("There is no \(what) \"\(text)\"; the \(what)s are: \(ids.joined(separator: ", ")).")
     }
 
     /// A participant by id (`p3`), by name (any case), or by the start of one name.

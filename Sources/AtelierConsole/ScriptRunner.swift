@@ -139,6 +139,9 @@ public final class ScriptRunner {
             }
             exportTargets[id] = path
             waitForAnswer(id, line: typed, connection: connection, wakeup: wakeup)
+        case .edit(let target):
+            failedLines += 1
+            output("error console.needsText: a script cannot open an editor; give \(target.title) on the line.")
         case .quit:
             return false
         }

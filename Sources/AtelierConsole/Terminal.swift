@@ -18,6 +18,11 @@ final class Terminal {
     /// Switches the terminal to raw mode and the alternate screen.
     init() throws(ConsoleError) {
         guard tcgetattr(STDIN_FILENO, &original) == 0 else { throw ConsoleError("cannot read the terminal settings") }
+        try enter()
+    }
+
+    /// Raw mode and the alternate screen, again after `restore()` (back from an editor).
+    func enter() throws(ConsoleError) {
         var raw = original
         raw.c_iflag &= ~tcflag_t(BRKINT | ICRNL | INPCK | ISTRIP | IXON)
         raw.c_cflag |= tcflag_t(CS8)

@@ -36,7 +36,7 @@ extension EventStore {
 
     /// Checks every sequence against the stored log before writing any row; runs inside the caller's
     /// write transaction so the check and the writes see the same state.
-    private static func insert(_ events: [EventRecord], in db: Database) throws {
+    static func insert(_ events: [EventRecord], in db: Database) throws {
         var nextSequences: [String: Int64] = [:]
         for event in events {
             let expected = try nextSequences[event.sessionID] ?? nextSequence(of: event.sessionID, in: db)

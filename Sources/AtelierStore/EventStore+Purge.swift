@@ -21,6 +21,12 @@ public struct PurgeReport: Sendable, Hashable {
     /// text is left in it; false while another connection (a running server) still reads the file.
     public var walCleared: Bool
 
+    /// What retention removed, in one line for people and logs: the session and counts, never a name.
+    public var retentionLine: String {
+        "Retention expired for session \(sessionID): removed \(names) name\(names == 1 ? "" : "s") and "
+            + "\(organisations) organisation\(organisations == 1 ? "" : "s")."
+    }
+
     /// How many names were removed.
     public var names: Int { removed.filter(\.name).count }
     /// How many organisations were removed.

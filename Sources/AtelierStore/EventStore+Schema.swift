@@ -10,6 +10,7 @@ extension EventStore {
         migrator.registerMigration("v1", migrate: createEventLog)
         migrator.registerMigration("v2-organiser-views", migrate: createOrganiserViews)
         migrator.registerMigration("v3-recommendation-translations", migrate: separateRecommendationTranslations)
+        migrator.registerMigration("v4-session-leases", migrate: createSessionLeases)
         return migrator
     }
 

@@ -31,6 +31,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case corrupt = "store.corrupt"
         /// The store was used after `close()`.
         case closed = "store.closed"
+        /// A running server holds the session (its lease is live): writing beside it would break its log.
+        case sessionServed = "store.sessionServed"
         /// Any other SQLite failure.
         case sqlite = "store.sqlite"
     }

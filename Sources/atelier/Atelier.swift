@@ -7,6 +7,6 @@ struct Atelier: ParsableCommand {
         abstract: "Live facilitation for collective-intelligence workshops.",
         subcommands: [
             ServeCommand.self, ModerateCommand.self, CheckCommand.self, SimulateCommand.self, SessionsCommand.self,
-            ExportCommand.self, PurgeCommand.self, StateCommand.self, BenchCommand.self,
+            ExportCommand.self, SynthesisCommand.self, PurgeCommand.self, StateCommand.self, BenchCommand.self,
         ])
 }

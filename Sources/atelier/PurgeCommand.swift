@@ -63,14 +63,6 @@ struct PurgeCommand: ParsableCommand {
         }
         let reports = try EventStore(path: db).purgeExpiredIdentities(at: SessionHub.wallClock())
         if reports.isEmpty { return print("No expired session holds names or organisations.") }
-        for report in reports { print(RetentionReport.line(report)) }
-    }
-}
-
-/// How `purge --expired` and `serve` say what retention removed: the session and counts, never a name.
-enum RetentionReport {
-    static func line(_ report: PurgeReport) -> String {
-        "Retention expired for session \(report.sessionID): removed \(report.names) name\(report.names == 1 ? "" : "s") and "
-            + "\(report.organisations) organisation\(report.organisations == 1 ? "" : "s")."
+        for report in reports { print(report.retentionLine) }
     }
 }

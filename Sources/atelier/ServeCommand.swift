@@ -18,7 +18,9 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Serves every unfinished session of the database, and a session of --workshop: the one \
             already there, or a new one (always new with --new-session). Prints the participant \
-            link, the join code and, for a new session, the moderator key (shown only then).
+            link, the join code and, for a new session, the moderator key (shown only then). \
+            At start and then hourly, purges the names and organisations of sessions past their \
+            workshop's retentionDays, as purge --expired does, and logs what it removed.
             """)
 
     @Option(help: "Workshop file to serve a session of.", completion: .file(extensions: ["json"]))
@@ -114,6 +116,8 @@ struct ServeCommand: ParsableCommand {
         let store = try EventStore(path: db)
         let hub = SessionHub(store: store, logger: logger, transcripts: .export)
         hub.publicURL = publicURL
+        // Names past their workshop's retention go before anything is served, then hourly.
+        hub.applyRetention()
         let resumed = try hub.loadSessions()
         let existing = resumed.last { $0.workshopID == definition.id }
         let created = newSession || existing == nil ? try hub.createSession(workshop: definition) : nil
@@ -169,6 +173,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode.failure
         }
         server.wait()
+        hub.releaseLeases()
         try store.close()
         logger.notice("stopped")
     }

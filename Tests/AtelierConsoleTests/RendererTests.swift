@@ -120,7 +120,7 @@ struct RendererTests {
         #expect(screen.contains("n4 rooms/night-economy friction"))
         model.showsHelp = true
         screen = text(model, width: 100, height: 30).joined(separator: "\n")
-        #expect(screen.contains("Help 1–24 of 27 · PgDn more · Esc closes") && screen.contains("rooms"))
+        #expect(screen.contains("Help 1–24 of 33 · PgDn more · Esc closes") && screen.contains("rooms"))
         model.confirmation = .init(question: "End the session? Nothing can change afterwards.", command: .end, line: "end")
         #expect(text(model)[21].contains("End the session? Nothing can change afterwards. [y/N]"))
         model.confirmation = nil
@@ -149,7 +149,7 @@ struct RendererTests {
         var (model, _) = try model()
         model.showsHelp = true
         let rows = text(model)
-        #expect(rows[2].contains("Help 1–18 of 29 · PgDn more · Esc closes"), "\(rows[2])")
+        #expect(rows[2].contains("Help 1–18 of 37 · PgDn more · Esc closes"), "\(rows[2])")
         #expect(rows[3].hasPrefix(" start        start the session on the first slot"))
     }
 
@@ -158,7 +158,7 @@ struct RendererTests {
         var (model, _) = try model()
         model.showsHelp = true
         let renderer = DashboardRenderer(width: 80, height: 24)
-        #expect(renderer.scrollLimit(model) == 11)
+        #expect(renderer.scrollLimit(model) == 19)
         // The help's lines in order: the first row at each scroll position, then the last page.
         var lines: [String] = []
         for scroll in 0..<renderer.scrollLimit(model) {
@@ -178,9 +178,9 @@ struct RendererTests {
         for help in CommandCatalogue.all { #expect(summaries[help.name] == help.summary, "\(help.name)") }
 
         model.scroll = 0
-        for _ in 0..<3 { model.page(down: true) }
-        #expect(text(model)[2].contains("Help 12–29 of 29 · PgUp back · Esc closes"))
-        for _ in 0..<3 { model.page(down: false) }
+        for _ in 0..<4 { model.page(down: true) }
+        #expect(text(model)[2].contains("Help 20–37 of 37 · PgUp back · Esc closes"))
+        for _ in 0..<4 { model.page(down: false) }
         #expect(text(model)[3].hasPrefix(" start"))
     }
 

@@ -251,4 +251,16 @@ struct ParticipantRulesTests {
         let refusal = try session.refused(.appointFacilitator(participant: Cast.ana, room: "culture"), by: .moderator)
         #expect(refusal == Refusal(.roomsUnknownRoom, "There is no room \"culture\" in this workshop."))
     }
+
+    @Test("A moderator who never joined enters an ended session, to curate and export it; a participant cannot")
+    func moderatorJoinsAfterEnd() throws {
+        var session = try Scenario.running()
+        try session.when(.end, by: .moderator)
+        let organiser = try session.joinModerator("Organiser")
+        #expect(session.state.participants[organiser]?.isModerator == true)
+        try session.when(.writeSynthesisText(part: .introduction, text: "Une matinée."), by: .participant(organiser))
+        #expect(try session.refusalCode(
+            .join(name: "Late", role: "citoyen", organisation: nil, language: "fr", credential: "late"), by: .guest)
+            == .sessionEnded)
+    }
 }

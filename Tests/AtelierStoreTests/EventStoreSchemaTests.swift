@@ -15,7 +15,7 @@ import Testing
                 #expect(try db.tableExists("events"))
                 #expect(try db.triggerExists("events_refuse_update"))
                 #expect(try db.triggerExists("events_refuse_delete"))
-                #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2-organiser-views", "v3-recommendation-translations"])
+                #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2-organiser-views", "v3-recommendation-translations", "v4-session-leases"])
                 for view in ["participants", "rooms", "room_assignments", "notes", "comments", "votes", "vote_totals", "recommendations"] {
                     #expect(try db.viewExists(view), "view \(view)")
                 }
@@ -37,7 +37,7 @@ import Testing
             #expect(try second.sessions() == [Fixture.session("s1")])
             #expect(try second.events(of: "s1") == Fixture.events("s1", 1...2))
             try second.close()
-            #expect(try inspect(path) { try Int.fetchOne($0, sql: "SELECT count(*) FROM grdb_migrations") } == 3)
+            #expect(try inspect(path) { try Int.fetchOne($0, sql: "SELECT count(*) FROM grdb_migrations") } == 4)
         }
     }
 

@@ -201,3 +201,19 @@ def test_a_token_the_server_does_not_know_falls_back_to_the_key(demo, tmp_path):
     assert again.returncode == 0, again.stdout
     assert welcomed_as(again) != welcomed_as(first)
     assert token_file.read_text().strip() != "0" * 32
+
+
+def test_a_script_curates_with_texts_on_the_line_and_cannot_open_an_editor(demo):
+    anne = Participant(demo.ws_url, demo.code, "Anne Dupont", "elected-official", "Ville de Liège")
+    result = run_script(demo, [
+        "start",
+        "findings night Les bus s'arrêtent à 23 h, « trop tôt »",
+        "intro",
+        "conclusion clear",
+    ])
+    assert result.returncode == 3, result.stdout
+    assert re.search(r"^ok findings night Les bus s'arrêtent à 23 h, « trop tôt » seq=\d+$", result.stdout, re.M), result.stdout
+    assert ("error console.needsText: a script cannot open an editor; give the introduction on the line."
+            in result.stdout), result.stdout
+    assert "error console.needsConfirmation: Clear the conclusion?" in result.stdout
+    anne.close()

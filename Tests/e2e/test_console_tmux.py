@@ -1,5 +1,6 @@
 """The full-screen console in tmux: typing commands with send-keys and reading the screen with capture-pane."""
 import shutil
+import subprocess
 
 import pytest
 
@@ -88,7 +89,7 @@ def test_resizing_to_80x24_redraws_within_the_terminal(demo, console):
     console.keys("F9")
     console.wait_text("People (F9:")
     console.keys("F1")
-    console.wait_text("Help 1–18 of 29 · PgDn more · Esc closes")
+    console.wait_text("Help 1–18 of 37 · PgDn more · Esc closes")
 
 
 def test_at_80x24_the_help_pages_through_every_command_and_explains_one_whole(demo):
@@ -97,17 +98,19 @@ def test_at_80x24_the_help_pages_through_every_command_and_explains_one_whole(de
         console.wait_text("● connected")
         console.type("help")
         console.keys("Enter")
-        screen = console.wait_text("Help 1–18 of 29")
+        screen = console.wait_text("Help 1–18 of 37")
         assert any(line.startswith(" start ") for line in screen.splitlines()), screen
         console.keys("PPage")  # at the top already: nothing above
-        console.keys("NPage", "NPage", "NPage")
-        screen = console.wait_text("Help 12–29 of 29 · PgUp back")
+        console.keys("NPage", "NPage", "NPage", "NPage")
+        screen = console.wait_text("Help 20–37 of 37 · PgUp back")
         assert any(line.startswith(" quit ") for line in screen.splitlines()), screen
         console.keys("Escape")
         console.type("help rec")
         console.keys("Enter")
         screen = console.wait_text("Help: rec")
-        for form in ("rec draft <text>", "rec edit <r> [text]", "rec order r2 r1 …", "rec withdraw <r>"):
+        for form in ("rec draft <text>", "rec edit <r> [text]", "rec order r2 r1 …", "rec withdraw <r>",
+                     "rec classify <r> [theme <room|none>] [to <addressee|none>]", "rec reserve <r> [text]",
+                     "rec unreserve <rv>"):
             assert form in screen, screen
         assert all(len(line) <= 80 for line in screen.splitlines())
         console.keys("Escape")
@@ -141,3 +144,49 @@ def test_the_console_shows_it_reconnects_and_comes_back(live_server_factory, tmp
         console.wait_text("NOW  welcome")
     finally:
         console.close()
+
+
+def test_prose_is_written_in_the_editor_and_sent_only_when_it_changed(demo, tmp_path):
+    # The editor is a real program: it keeps what it was given and writes what next.txt holds.
+    editor = tmp_path / "edit.sh"
+    editor.write_text(f'#!/bin/sh\ncp "$1" "{tmp_path}/seen.txt"\ncat "{tmp_path}/next.txt" > "$1"\n')
+    editor.chmod(0o755)
+    next_text = tmp_path / "next.txt"
+    seen = tmp_path / "seen.txt"
+    console = TmuxConsole(demo, width=80, height=24, env={"EDITOR": str(editor), "VISUAL": ""})
+    try:
+        console.wait_text("● connected")
+        console.type("start")
+        console.keys("Enter")
+        console.wait_text("✓ start")
+
+        next_text.write_text("Les bus de nuit s'arrêtent à 23 h.\n\nSurtout le **week-end**.\n")
+        console.type("findings night")
+        console.keys("Enter")
+        console.wait_text("✓ edit the findings of night-economy")
+        assert seen.read_text() == ""
+
+        console.type("findings night")
+        console.keys("Enter")
+        screen = console.wait_text("Unchanged: the findings of night-economy; nothing sent.")
+        assert seen.read_text() == "Les bus de nuit s'arrêtent à 23 h.\n\nSurtout le **week-end**."
+        assert "● connected" in screen, screen
+
+        next_text.write_text("\n")
+        console.type("findings night")
+        console.keys("Enter")
+        console.wait_text("Empty file, nothing sent; to clear: findings night-economy clear")
+
+        next_text.write_text("Une matinée d'échanges.\n")
+        console.type("intro")
+        console.keys("Enter")
+        console.wait_text("✓ edit the introduction")
+    finally:
+        console.close()
+    stored = subprocess.run(
+        ["sqlite3", str(demo.database),
+         "SELECT type, json_extract(payload, '$.text') FROM events "
+         "WHERE type IN ('findingsWritten', 'synthesisTextWritten') ORDER BY seq"],
+        capture_output=True, text=True, check=True).stdout
+    assert stored == ("findingsWritten|Les bus de nuit s'arrêtent à 23 h.\n\nSurtout le **week-end**.\n"
+                      "synthesisTextWritten|Une matinée d'échanges.\n")

@@ -1,5 +1,6 @@
 """`atelier serve` as an operator meets it: the banner, health and metrics, a clean stop, a restart."""
 import signal
+import sqlite3
 import urllib.error
 import urllib.request
 
@@ -102,3 +103,25 @@ def test_an_ended_session_keeps_its_transcript_after_a_restart(live_server_facto
     assert second.code != first.code
     status, _, body = fetch_transcript(second, f"code={first.code}&format=md", key=first.key)
     assert status == 200 and "25 ans de transversalité" in body
+
+
+def test_serve_purges_the_names_of_sessions_past_their_retention_at_start_and_says_what(atelier, live_server_factory,
+                                                                                       tmp_path):
+    database = tmp_path / "atelier.db"
+    # A simulated session is dated on its workshop's day: BeFUS's in 2021, long past its 30 days.
+    # Which sessions are not yet due is the purge's own rule (test_export.py, PurgeTests.swift).
+    result = atelier("simulate", "--workshop", WORKSHOPS / "befus-25-ans.json", "--db", database,
+                     "--participants", "4", "--join-code", "OLD001", "--session-id", "s-old001")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as db:
+        names = [row[0] for row in db.execute("SELECT name FROM participants")]
+
+    server = live_server_factory(workshop=WORKSHOPS / "demo-en.json", database=database)
+    code, log = server.stop()
+    assert code == 0
+    assert "Retention expired for session s-old001: removed 5 names and 4 organisations." in log, log
+    assert not any(name in log for name in names)
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT participant_id, name, organisation FROM participants "
+                          "WHERE session_id = 's-old001'").fetchall()
+    assert len(rows) == 5 and all(name == pid and org is None for pid, name, org in rows)

@@ -1,6 +1,6 @@
 extension Command {
     /// Whether the command curates the synthesis, which organisers go on doing after the end.
-    var isCuration: Bool {
+    public var isCuration: Bool {
         switch self {
         case .writeFindings, .featureQuote, .unfeatureQuote, .classifyRecommendation, .addReservation,
              .withdrawReservation, .writeSynthesisText:
@@ -8,6 +8,12 @@ extension Command {
         default:
             return false
         }
+    }
+
+    /// Whether the command is a moderator joining (the server sends it once the key is checked).
+    var isModeratorEntry: Bool {
+        if case .joinAsModerator = self { return true }
+        return false
     }
 }
 

@@ -46,8 +46,11 @@ struct Decision {
     var random: SplitMix64
 
     mutating func decide(_ command: Command) throws(Refusal) -> [Event] {
-        // Organisers curate the synthesis after the session too; everything else stops at the end.
-        if state.status == .ended && !command.isCuration { throw Refusal(.sessionEnded, "The session has ended.") }
+        // Organisers curate the synthesis after the session too, and a moderator holding the key may
+        // first arrive then to do it; everything else stops at the end.
+        if state.status == .ended && !command.isCuration && !command.isModeratorEntry {
+            throw Refusal(.sessionEnded, "The session has ended.")
+        }
         switch command {
         case let .join(name, role, organisation, language, credential):
             return try join(name: name, role: role, organisation: organisation, language: language, credential: credential)

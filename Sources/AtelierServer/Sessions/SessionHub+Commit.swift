@@ -14,7 +14,6 @@ extension SessionHub {
     /// The group commit: each session's events of this turn go to the database in one
     /// transaction; then, and only then, events, acks and welcomes are sent.
     public func serviceTurnEnded(_ server: WebSocketServer) {
-        guard !dirty.isEmpty else { return }
         let work = dirty
         dirty = []
         for id in work {
@@ -22,6 +21,7 @@ extension SessionHub {
             guard let session = sessions[id], session.commitRetry == nil else { continue }
             commit(session)
         }
+        if retentionDue { applyRetention() }
     }
 
     private func commit(_ session: LiveSession) {

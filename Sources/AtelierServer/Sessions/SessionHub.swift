@@ -69,6 +69,10 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// The address participants reach the server on (`--public-url`), for the links the presenter
     /// shows; nil for this machine's own LAN address (`JoinLink.base`). Set before the server starts.
     public var publicURL: String?
+    /// Who this server's leases on its sessions name (`atelier synthesis` says it when refused).
+    public let leaseHolder = "atelier serve, process \(getpid())"
+    /// Set hourly; the retention purge then runs once the turn's events are stored.
+    var retentionDue = false
 
     /// A connection and what it has done.
     final class Client {
@@ -123,8 +127,13 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     public func loadSessions() throws -> [SessionRecord] {
         var loaded: [SessionRecord] = []
         for record in try store.sessions() where sessions[record.id] == nil {
+            // Leased before its log is read, so nothing can be appended beside this server after.
+            try store.holdSessions([record.id], holder: leaseHolder, at: clock())
             let session = try LiveSession(record: record, log: store.events(of: record.id), random: Self.freshRandom())
-            guard session.state.status != .ended else { continue }
+            guard session.state.status != .ended else {
+                try store.releaseSessions([record.id], holder: leaseHolder)
+                continue
+            }
             register(session)
             loaded.append(record)
         }
@@ -134,6 +143,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// Creates, stores and serves a new session of `workshop`.
     public func createSession(workshop: WorkshopDefinition) throws -> SessionFactory.Created {
         let created = try SessionFactory.create(workshop: workshop, in: store, at: clock())
+        try store.holdSessions([created.record.id], holder: leaseHolder, at: clock())
         register(try LiveSession(record: created.record, log: store.events(of: created.record.id), random: Self.freshRandom()))
         logger.info("session created", metadata: ["session": "\(created.record.id)", "code": "\(created.record.joinCode)", "workshop": "\(workshop.id)"])
         return created
@@ -164,6 +174,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         self.server = server
         server.post { [self] in
             for session in sessions.values { reschedule(session) }
+            scheduleHousekeeping()
         }
     }
 
@@ -345,6 +356,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         if let id = sessionByCode[code], let session = sessions[id] { return session }
         do {
             guard let record = try store.session(joinCode: code), sessions[record.id] == nil else { return nil }
+            try store.holdSessions([record.id], holder: leaseHolder, at: clock())
             let session = try LiveSession(record: record, log: store.events(of: record.id), random: Self.freshRandom())
             register(session)
             logger.info("session loaded", metadata: ["session": "\(record.id)", "code": "\(record.joinCode)"])

@@ -1,0 +1,75 @@
+import AtelierCore
+import AtelierStore
+
+extension SessionHub {
+    /// How often the served sessions' leases are renewed (they live `EventStore.leaseLifetimeMilliseconds`).
+    static let leaseRenewalMilliseconds = 60_000
+    /// How often the retention purge runs while serving, besides once at start.
+    static let retentionMilliseconds = 3_600_000
+
+    /// Renews the leases every minute and asks for the retention purge every hour, from now on
+    /// (service thread).
+    func scheduleHousekeeping() {
+        guard let server else { return }
+        var sinceRetention = 0
+        func tick() {
+            _ = server.schedule(afterMilliseconds: Self.leaseRenewalMilliseconds) { [weak self] in
+                guard let self else { return }
+                renewLeases()
+                sinceRetention += Self.leaseRenewalMilliseconds
+                if sinceRetention >= Self.retentionMilliseconds {
+                    sinceRetention = 0
+                    retentionDue = true
+                }
+                tick()
+            }
+        }
+        tick()
+    }
+
+    /// Renews this server's leases on every session it serves.
+    func renewLeases() {
+        do { try store.holdSessions(Array(sessions.keys), holder: leaseHolder, at: clock()) } catch {
+            logger.warning("session leases not renewed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Gives up this server's leases, once it has stopped serving.
+    public func releaseLeases() {
+        do { try store.releaseSessions(holder: leaseHolder) } catch {
+            logger.warning("session leases not released", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Purges the names and organisations of every session past its workshop's retention, as
+    /// `atelier purge --expired` does, and says in the log what it removed (never whom). A purged
+    /// session this server holds in memory is dropped and its connections closed (1001), so its
+    /// people come back to the purged log and no name is served from memory again. Waits for a
+    /// turn when no session is waiting for a lock held elsewhere, so no decided event is dropped.
+    public func applyRetention() {
+        guard !sessions.values.contains(where: { $0.commitRetry != nil }) else { return retentionDue = true }
+        retentionDue = false
+        let reports: [PurgeReport]
+        do { reports = try store.purgeExpiredIdentities(at: clock()) } catch {
+            return logger.error("retention purge failed", metadata: ["error": "\(error)"])
+        }
+        for report in reports {
+            logger.notice("\(report.retentionLine)")
+            if let session = sessions[report.sessionID] { drop(session) }
+        }
+    }
+
+    /// Stops serving a session: its timers, its connections, its lease.
+    private func drop(_ session: LiveSession) {
+        let id = session.record.id
+        sessions[id] = nil
+        sessionByCode[session.record.joinCode.uppercased()] = nil
+        for token in [session.slotTimer?.token, session.roomsTimer?.token].compactMap({ $0 }) { server?.cancel(token) }
+        for client in clients.values where client.session == id {
+            server?.close(client.id, code: 1001, reason: "session reloaded")
+        }
+        do { try store.releaseSessions([id], holder: leaseHolder) } catch {
+            logger.warning("session lease not released", metadata: ["session": "\(id)", "error": "\(error)"])
+        }
+    }
+}
