@@ -46,7 +46,7 @@ import Testing
                                                  "Mesures préconisées", "Annexe"])
         let annex = try #require(markdown.range(of: "\n## Annexe\n"))
         #expect(Array(headings(String(markdown[annex.upperBound...]), level: 3).suffix(3))
-                == ["Notes des salles", "Ils et elles ont dit", "Votes par rôle"])
+                == ["Notes des salles", "Commentaires", "Votes par rôle"])
         let body = markdown[..<annex.lowerBound]
         #expect(!body.contains("Votes par rôle") && !body.contains("Résultats du vote"), "raw material stays in the annex")
         #expect(body.contains("*Pas encore rédigé : "))
@@ -55,7 +55,7 @@ import Testing
     @Test("Each theme's findings default to its three most voted texts, each once, and its facilitator's named groups")
     func findingsDefault() throws {
         let transcript = Transcript(state: try ExportFixture.state())
-        #expect(transcript.findings.map(\.board) == transcript.boards.map(\.board))
+        #expect(transcript.findings.map(\.boards) == transcript.boards.map { [$0.board] }, "one theme per room, a plenary board its own")
         for (findings, board) in zip(transcript.findings, transcript.boards) {
             let ranking = board.votes.first?.ranking ?? []
             #expect(findings.mostVoted.count == min(3, Set(ranking.filter { $0.dots > 0 }.map(\.text)).count))
