@@ -12,7 +12,7 @@ DEBUG_BIN    := .build/debug/atelier
 BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev libqrencode-dev zlib1g-dev
 TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode libreoffice-writer-nogui poppler-utils
 # What `atelier export --format docx` calls; the server never needs it.
-EXPORT_PACKAGES := pandoc
+EXPORT_PACKAGES := pandoc librsvg2-bin
 PYTHON_PACKAGES := pytest playwright jsonschema axe-playwright-python
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -6,9 +6,12 @@
 struct MarkdownRenderer {
     let transcript: Transcript
     let words: Vocabulary
+    /// The picture file of each vote's chart, by vote id, for a document made from the Markdown that can carry them.
+    let charts: [String: String]
 
-    init(_ transcript: Transcript) {
+    init(_ transcript: Transcript, charts: [String: String] = [:]) {
         self.transcript = transcript
+        self.charts = charts
         words = Vocabulary.for(transcript.language)
     }
 
@@ -206,6 +209,7 @@ struct MarkdownRenderer {
             out += ["#### \(md(vote.slotTitle)) — \(scope)", "",
                     "*\(words.statuses[vote.status] ?? vote.status) · \(words.voters)\(words.colon)\(vote.voters) · "
                     + "\(words.dotsEach(vote.dotsPerPerson))*", ""]
+            if let chart = charts[vote.id] { out += ["![\(md(vote.slotTitle)) — \(scope)](\(chart))", ""] }
             let roles = vote.roles.map { "\(md($0.role.label)) (\($0.voters))" }
             let rooms = vote.items.contains { $0.room != nil }
             out.append(row([words.rank, words.item] + (rooms ? [words.room] : []) + [words.total] + roles))

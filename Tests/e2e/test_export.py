@@ -5,6 +5,7 @@ import pathlib
 import shutil
 import sqlite3
 import subprocess
+import zipfile
 
 import pytest
 
@@ -173,6 +174,28 @@ def test_docx_opens_in_libreoffice_with_the_documents_headings_and_tables(atelie
     shutil.copy(pdf, ARTIFACTS / "transcript-docx.pdf")
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(ARTIFACTS / "transcript-docx")],
                    check=True)
+
+
+def test_docx_carries_each_vote_chart_as_a_picture_libreoffice_draws(atelier, session, tmp_path):
+    if shutil.which("pandoc") is None or shutil.which("libreoffice") is None or shutil.which("pdfimages") is None:
+        pytest.skip("pandoc, libreoffice and poppler-utils come with make test-deps")
+    database, _ = session
+    result = atelier("export", "E2E001", "--db", database, "--out", tmp_path, "--format", "html,docx")
+    assert result.returncode == 0, result.stderr
+    charts = (tmp_path / "befus-25-ans-E2E001.html").read_text().count('<svg class="chart"')
+    assert charts > 0
+    with zipfile.ZipFile(tmp_path / "befus-25-ans-E2E001.docx") as docx:
+        media = [name for name in docx.namelist() if name.startswith("word/media/")]
+    # Each chart as SVG with a PNG beside it, which LibreOffice and older Word draw.
+    assert sum(name.endswith(".png") for name in media) == charts, media
+    assert sum(name.endswith(".svg") for name in media) == charts, media
+    converted = subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                                "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "befus-25-ans-E2E001.docx")],
+                               capture_output=True, text=True, timeout=180)
+    assert converted.returncode == 0, converted.stderr
+    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "befus-25-ans-E2E001.pdf")],
+                            capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert len(images) >= charts
 
 
 def test_docx_without_pandoc_says_how_to_install_it_and_writes_nothing(atelier, session, tmp_path):
