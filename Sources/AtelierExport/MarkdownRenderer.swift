@@ -210,7 +210,9 @@ struct MarkdownRenderer {
                     "*\(words.statuses[vote.status] ?? vote.status) · \(words.voters)\(words.colon)\(vote.voters) · "
                     + "\(words.dotsEach(vote.dotsPerPerson))*", ""]
             if let chart = charts[vote.id] { out += ["![\(md(vote.slotTitle)) — \(scope)](\(chart))", ""] }
-            let roles = vote.roles.map { "\(md($0.role.label)) (\($0.voters))" }
+            // Beside a chart, roles are numbered as in its legend: eight full labels would not fit across a page.
+            let roles = charts[vote.id] == nil
+                ? vote.roles.map { "\(md($0.role.label)) (\($0.voters))" } : vote.roles.indices.map { "\($0 + 1)" }
             let rooms = vote.items.contains { $0.room != nil }
             out.append(row([words.rank, words.item] + (rooms ? [words.room] : []) + [words.total] + roles))
             out.append("|---:|---|" + (rooms ? "---|" : "") + "---:|" + String(repeating: "---:|", count: roles.count))

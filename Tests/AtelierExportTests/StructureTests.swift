@@ -106,6 +106,18 @@ import Testing
         #expect(positions == positions.sorted())
     }
 
+    @Test("The office document's Markdown names each vote's chart picture and numbers its role columns as the chart's legend does")
+    func officeSourceCarriesCharts() throws {
+        let transcript = Transcript(state: try ExportFixture.state())
+        let (bytes, charts) = TranscriptExporter.officeSource(transcript)
+        let markdown = String(decoding: bytes, as: UTF8.self)
+        #expect(charts.map(\.fileName) == transcript.votes.map { "chart-\($0.id).svg" })
+        #expect(charts.allSatisfy { $0.text.hasPrefix("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\"") })
+        for chart in charts { #expect(markdown.components(separatedBy: "](\(chart.fileName))").count - 1 == 1) }
+        #expect(markdown.contains("| Rang | Proposition | Salle | Total | 1 | 2 | 3 |"))
+        #expect(!markdown.contains("| Élu·e (2) |"))
+    }
+
     @Test("The JSON export carries the findings before the boards the annex is made of")
     func jsonFindings() throws {
         let json = try #require(TranscriptExporter.render(state: try ExportFixture.state(), format: .json).first).text
