@@ -55,11 +55,13 @@ bench: deps release
 check-workshops: build
 	$(DEBUG_BIN) check $(filter-out Workshops/schema.json,$(wildcard Workshops/*.json))
 
-# The sample in Transcripts/: a scripted run of the BeFUS workshop in a throwaway database, with a fixed
-# join code and session id so the files only change when the export or the workshop does.
+# The sample in Transcripts/: a scripted run of the BeFUS workshop with 20 people (half of its roles too small
+# to be shown alone) whose moderator then curates the synthesis,
+# in a throwaway database, with a fixed join code and session id so the files only change when the export or
+# the workshop does.
 transcripts: build
 	rm -rf .build/transcripts
-	$(DEBUG_BIN) simulate --workshop Workshops/befus-25-ans.json --db .build/transcripts/sample.db \
+	$(DEBUG_BIN) simulate --workshop Workshops/befus-25-ans.json --db .build/transcripts/sample.db --curate --participants 20 \
 	  --join-code BEFUS25 --session-id sample-befus-25-ans > /dev/null
 	$(DEBUG_BIN) export BEFUS25 --db .build/transcripts/sample.db --out Transcripts
 
