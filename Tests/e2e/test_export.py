@@ -15,6 +15,16 @@ ARTIFACTS = ROOT / "Tests" / "artifacts"
 FORMATS = {"md", "html", "csv", "json"}
 
 
+def to_pdf(docx):
+    """The PDF LibreOffice makes of `docx`, beside it, with a profile of its own in the same folder."""
+    folder = docx.parent
+    converted = subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+                                "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+                               capture_output=True, text=True, timeout=180)
+    assert converted.returncode == 0, converted.stderr
+    return docx.with_suffix(".pdf")
+
+
 @pytest.fixture(scope="module")
 def session(atelier, tmp_path_factory):
     """A scripted BeFUS session in a fresh database, with a fixed join code."""
@@ -144,11 +154,7 @@ def test_curated_run_exports_the_published_synthesis_in_every_format_and_as_an_o
     assert all(theme["text"] and len(theme["quotes"]) == 2 for theme in transcript["findings"])
     assert transcript["introduction"] and transcript["conclusion"]
     assert all(item["addressee"] for item in transcript["recommendations"]["items"])
-    converted = subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                                "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "befus-25-ans-CUR050.docx")],
-                               capture_output=True, text=True, timeout=180)
-    assert converted.returncode == 0, converted.stderr
-    pdf = tmp_path / "befus-25-ans-CUR050.pdf"
+    pdf = to_pdf(tmp_path / "befus-25-ans-CUR050.docx")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     headings = ["Contexte", "constats et leurs mesures", "Participants", "État des lieux", "constats majeurs",
                 "Ils et elles ont dit", "Mesures préconisées", "Commune", "Réserve", "Conclusion", "Annexe", "Votes par rôle"]
@@ -220,11 +226,7 @@ def test_docx_opens_in_libreoffice_with_the_documents_headings_and_tables(atelie
     result = atelier("export", "E2E001", "--db", database, "--out", tmp_path, "--format", "docx")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["befus-25-ans-E2E001.docx"]
-    converted = subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                                "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "befus-25-ans-E2E001.docx")],
-                               capture_output=True, text=True, timeout=180)
-    assert converted.returncode == 0, converted.stderr
-    pdf = tmp_path / "befus-25-ans-E2E001.pdf"
+    pdf = to_pdf(tmp_path / "befus-25-ans-E2E001.docx")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     headings = ["25 ans de transversalité", "Contexte", "Participants", "Programme tel que déroulé", "État des lieux",
                 "Mesures préconisées", "Annexe", "Notes des salles", "Votes par rôle"]
@@ -253,11 +255,8 @@ def test_docx_carries_each_vote_chart_as_a_picture_libreoffice_draws(atelier, se
     # Each chart as SVG with a PNG beside it, which LibreOffice and older Word draw.
     assert sum(name.endswith(".png") for name in media) == charts, media
     assert sum(name.endswith(".svg") for name in media) == charts, media
-    converted = subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                                "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "befus-25-ans-E2E001.docx")],
-                               capture_output=True, text=True, timeout=180)
-    assert converted.returncode == 0, converted.stderr
-    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "befus-25-ans-E2E001.pdf")],
+    pdf = to_pdf(tmp_path / "befus-25-ans-E2E001.docx")
+    images = subprocess.run(["pdfimages", "-list", str(pdf)],
                             capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert len(images) >= charts
 
