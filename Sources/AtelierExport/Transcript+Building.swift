@@ -146,7 +146,7 @@ private struct TranscriptBuilder {
                 groups: boards.flatMap(\.clusters).compactMap { cluster in
                     cluster.name.map { Transcript.GroupSize(name: $0, notes: cluster.notes.count) }
                 },
-                quotes: state.featuredQuotes.compactMap { featured(($0), on: names) })
+                quotes: state.featuredQuotes.compactMap { featured($0, on: names) })
         }
     }
 
@@ -164,8 +164,8 @@ private struct TranscriptBuilder {
         }
     }
 
-    /// A note's text in the transcript's language: an organiser's note (a survey option) in the workshop's translation
-    /// when it has one, since it was placed in the workshop's first language; anything people wrote as they wrote it.
+    /// A note's text in the transcript's language: an organiser's note (a survey option), placed in the session in one
+    /// of the workshop's languages, in the workshop's translation when it has one; what people wrote as they wrote it.
     private func noteText(_ note: SessionState.Note) -> String {
         guard note.author == nil,
               let item = workshop.prompts(of: note.board).first(where: { $0.id == note.prompt })?.items?
