@@ -12,7 +12,7 @@ DEBUG_BIN    := .build/debug/atelier
 BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev libqrencode-dev zlib1g-dev
 TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode libreoffice-writer-nogui poppler-utils
 # What `atelier export --format docx` calls; the server never needs it.
-EXPORT_PACKAGES := pandoc
+EXPORT_PACKAGES := pandoc librsvg2-bin
 PYTHON_PACKAGES := pytest playwright jsonschema axe-playwright-python
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -55,11 +55,13 @@ bench: deps release
 check-workshops: build
 	$(DEBUG_BIN) check $(filter-out Workshops/schema.json,$(wildcard Workshops/*.json))
 
-# The sample in Transcripts/: a scripted run of the BeFUS workshop in a throwaway database, with a fixed
-# join code and session id so the files only change when the export or the workshop does.
+# The sample in Transcripts/: a scripted run of the BeFUS workshop with 20 people (half of its roles too small
+# to be shown alone) whose moderator then curates the synthesis,
+# in a throwaway database, with a fixed join code and session id so the files only change when the export or
+# the workshop does.
 transcripts: build
 	rm -rf .build/transcripts
-	$(DEBUG_BIN) simulate --workshop Workshops/befus-25-ans.json --db .build/transcripts/sample.db \
+	$(DEBUG_BIN) simulate --workshop Workshops/befus-25-ans.json --db .build/transcripts/sample.db --curate --participants 20 \
 	  --join-code BEFUS25 --session-id sample-befus-25-ans > /dev/null
 	$(DEBUG_BIN) export BEFUS25 --db .build/transcripts/sample.db --out Transcripts
 

@@ -9,11 +9,18 @@ import AtelierCore
 struct CSVRenderer {
     let transcript: Transcript
     let clock: WorkshopClock
+    let words: Vocabulary
 
     init(_ transcript: Transcript) {
         self.transcript = transcript
         clock = WorkshopClock(timezone: transcript.timezone)
+        words = Vocabulary.for(transcript.language)
     }
+
+    /// A header row in the document's language, from the columns' keys.
+    private func header(_ keys: [String]) -> [String] { keys.map { words.columns[$0] ?? $0 } }
+
+    private func yesNo(_ value: Bool) -> String { value ? words.yes : words.no }
 
     /// The tables, in the order `notes`, `comments`, `votes`.
     func tables() -> [(name: String, bytes: [UInt8])] {
@@ -23,7 +30,7 @@ struct CSVRenderer {
     private var names: Bool { transcript.namesIncluded }
 
     private func authorHeader() -> [String] {
-        ["author_role"] + (names ? ["author_name", "author_organisation"] : [])
+        header(["author_role"] + (names ? ["author_name", "author_organisation"] : []))
     }
 
     private func author(_ attribution: Transcript.Attribution?) -> [String] {
@@ -32,16 +39,16 @@ struct CSVRenderer {
 
     /// Every note with its board, question, group, author's role, dots and whether it was promoted.
     private func notes() -> [[String]] {
-        var rows = [["note_id", "slot", "room", "theme", "question", "group", "text", "anonymous"] + authorHeader()
-            + ["created_at", "dots", "promoted"]]
+        var rows = [header(["note_id", "slot", "room", "theme", "question", "group", "text", "anonymous"]) + authorHeader()
+            + header(["created_at", "dots", "promoted"])]
         for board in transcript.boards {
             let prompts = Dictionary(board.prompts.map { ($0.id, $0.text) }, uniquingKeysWith: { first, _ in first })
             let grouped = board.clusters.flatMap { cluster in cluster.notes.map { ($0, cluster.name ?? cluster.id) } }
             let loose = board.ungrouped.flatMap { group in group.notes.map { ($0, "") } }
             for (note, group) in (grouped + loose).sorted(by: { isBefore(($0.0.createdAt, $0.0.id), ($1.0.createdAt, $1.0.id)) }) {
                 rows.append([note.id, board.slot, board.room, board.theme, prompts[note.prompt] ?? note.prompt, group,
-                             note.text, note.anonymous ? "yes" : "no"] + author(note.attribution)
-                    + [clock.dateTime(Timestamp(milliseconds: note.createdAt)), String(note.dots), note.promoted ? "yes" : "no"])
+                             note.text, yesNo(note.anonymous)] + author(note.attribution)
+                    + [clock.dateTime(Timestamp(milliseconds: note.createdAt)), String(note.dots), yesNo(note.promoted)])
             }
         }
         return rows
@@ -57,8 +64,8 @@ struct CSVRenderer {
                 }
             }
         }
-        let header = ["comment_id", "note_id", "theme", "note", "text"] + authorHeader() + ["created_at"]
-        return [header] + lines.sorted { isBefore($0.key, $1.key) }.map(\.row)
+        let columns = header(["comment_id", "note_id", "theme", "note", "text"]) + authorHeader() + header(["created_at"])
+        return [columns] + lines.sorted { isBefore($0.key, $1.key) }.map(\.row)
     }
 
     /// Writing order: by time, then by id number (`n9` before `n10`).
@@ -67,18 +74,18 @@ struct CSVRenderer {
         return lhs.1.count != rhs.1.count ? lhs.1.count < rhs.1.count : lhs.1 < rhs.1
     }
 
-    /// One row per item of each round, with its dots from every role that voted in any round.
+    /// One row per item of each round, with its room when the round spans rooms and its dots from every role that voted in any round.
     private func votes() -> [[String]] {
         var roles: [Transcript.RoleRef] = []
         for vote in transcript.votes { for role in vote.roles where !roles.contains(role.role) { roles.append(role.role) } }
-        var rows = [["vote_id", "slot", "scope", "status", "rank", "item_id", "item", "dots", "voters"] + roles.map(\.label)]
+        var rows = [header(["vote_id", "slot", "scope", "status", "rank", "item_id", "item", "room", "dots", "voters"]) + roles.map(\.label)]
         for vote in transcript.votes {
             for item in vote.items {
                 let byRole = roles.map { role in
                     vote.roles.firstIndex { $0.role == role }.map { String(item.byRole[$0]) } ?? "0"
                 }
-                rows.append([vote.id, vote.slot, vote.scope, vote.status, String(item.rank), item.item, item.text,
-                             String(item.dots), String(item.voters)] + byRole)
+                rows.append([vote.id, vote.slot, words.scopes[vote.scope] ?? vote.scope, words.statuses[vote.status] ?? vote.status,
+                             String(item.rank), item.item, item.text, item.room ?? "", String(item.dots), String(item.voters)] + byRole)
             }
         }
         return rows

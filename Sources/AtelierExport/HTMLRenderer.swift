@@ -1,7 +1,8 @@
 /// Writes a transcript as one self-contained HTML page: inline CSS with a print stylesheet and
 /// inline SVG charts, nothing fetched from anywhere, so it opens offline and prints as the document.
 ///
-/// Every text goes through `escape`, whatever its origin.
+/// Every text goes through `escape`, whatever its origin; organisers' prose is written through `Prose`,
+/// which escapes it too and adds only paragraphs, lists, `<strong>` and `<em>`.
 struct HTMLRenderer {
     let transcript: Transcript
     let words: Vocabulary
@@ -21,6 +22,9 @@ struct HTMLRenderer {
         agenda(&out)
         findings(&out)
         recommendations(&out)
+        if let conclusion = transcript.conclusion {
+            out += "<section id=\"conclusion\">\n<h2>\(escape(words.conclusion))</h2>\n\(Prose(conclusion).html())</section>\n"
+        }
         out += "<section id=\"annex\">\n<h2>\(escape(words.annex))</h2>\n"
         roomNotes(&out)
         quotes(&out)
@@ -37,9 +41,11 @@ struct HTMLRenderer {
         out += "<dt>\(escape(words.session))</dt><dd>\(escape(t.joinCode))</dd>\n</dl>\n"
         out += "<p class=\"privacy\">\(escape(words.privacy(t).joined(separator: " ")))</p>\n"
         out += "</header>\n"
-        if let description = t.description {
-            out += "<section id=\"context\">\n<h2>\(escape(words.context))</h2>\n<p class=\"intro\">\(text(description))</p>\n</section>\n"
-        }
+        guard t.description != nil || t.introduction != nil else { return }
+        out += "<section id=\"context\">\n<h2>\(escape(words.context))</h2>\n"
+        if let description = t.description { out += "<p class=\"intro\">\(text(description))</p>\n" }
+        if let introduction = t.introduction { out += Prose(introduction).html() }
+        out += "</section>\n"
     }
 
     private func attendance(_ out: inout String) {
@@ -86,22 +92,40 @@ struct HTMLRenderer {
 
     private func findings(_ out: inout String) {
         out += "<section id=\"findings\">\n<h2>\(escape(words.findings))</h2>\n"
-        out += transcript.findings.isEmpty ? "<p>\(escape(words.noNotes))</p>\n" : "<p class=\"note\">\(escape(words.notYetEdited))</p>\n"
+        if transcript.findings.isEmpty { out += "<p>\(escape(words.noNotes))</p>\n" }
         for theme in transcript.findings {
             out += "<article class=\"theme\">\n<h3>\(escape(theme.theme))</h3>\n"
-            if !theme.mostVoted.isEmpty {
-                out += "<h4>\(escape(words.mostVoted))</h4>\n<ul>\n"
-                for line in theme.mostVoted { out += "<li>\(text(line.text)) <span class=\"dots\">\(escape(words.dotCount(line.dots)))</span></li>\n" }
-                out += "</ul>\n"
+            if let text = theme.text {
+                out += Prose(text).html()
+            } else {
+                drawnFindings(theme, &out)
             }
-            if !theme.groups.isEmpty {
-                out += "<h4>\(escape(words.groups))</h4>\n<ul>\n"
-                for group in theme.groups { out += "<li>\(escape(group.name)) <span class=\"count\">(\(escape(words.noteCount(group.notes))))</span></li>\n" }
-                out += "</ul>\n"
+            if !theme.quotes.isEmpty {
+                out += "<h4>\(escape(words.quotes))</h4>\n"
+                for quote in theme.quotes {
+                    out += "<figure class=\"quote\">\n<blockquote>\(text(quote.text))</blockquote>\n"
+                    if let attribution = quote.attribution { out += "<figcaption>— \(escape(words.signature(attribution)))</figcaption>\n" }
+                    out += "</figure>\n"
+                }
             }
             out += "</article>\n"
         }
         out += "</section>\n"
+    }
+
+    /// A theme's findings as the session left them, until someone writes them.
+    private func drawnFindings(_ theme: Transcript.ThemeFindings, _ out: inout String) {
+        out += "<p class=\"note\">\(escape(words.notYetEdited))</p>\n"
+        if !theme.mostVoted.isEmpty {
+            out += "<h4>\(escape(words.mostVoted))</h4>\n<ul>\n"
+            for line in theme.mostVoted { out += "<li>\(text(line.text)) <span class=\"dots\">\(escape(words.dotCount(line.dots)))</span></li>\n" }
+            out += "</ul>\n"
+        }
+        if !theme.groups.isEmpty {
+            out += "<h4>\(escape(words.groups))</h4>\n<ul>\n"
+            for group in theme.groups { out += "<li>\(escape(group.name)) <span class=\"count\">(\(escape(words.noteCount(group.notes))))</span></li>\n" }
+            out += "</ul>\n"
+        }
     }
 
     /// The annex's first part: every board's questions, groups, notes, ranking and promoted items.
@@ -168,7 +192,7 @@ struct HTMLRenderer {
 
     private func quotes(_ out: inout String) {
         guard !transcript.quotes.isEmpty else { return }
-        out += "<section id=\"quotes\">\n<h3>\(escape(words.quotes))</h3>\n"
+        out += "<section id=\"quotes\">\n<h3>\(escape(words.comments))</h3>\n"
         for quote in transcript.quotes {
             out += "<figure class=\"quote\">\n<blockquote>\(text(quote.text))</blockquote>\n<figcaption>"
             if let attribution = quote.attribution { out += "<span class=\"who\">\(escape(words.attribution(attribution)))</span> · " }
@@ -184,23 +208,34 @@ struct HTMLRenderer {
         out += "<section id=\"recommendations\">\n<h2>\(escape(words.recommendations))</h2>\n"
         out += "<p class=\"note\">\(escape(list.rankedBy == nil ? words.moderatorsOrder : words.rankedByVote))</p>\n"
         for (theme, items) in list.byTheme {
-            out += "<h3>\(escape(theme ?? words.otherRecommendations))</h3>\n<ol class=\"recommendations\">\n"
-            for item in items {
-                let lang = item.language == transcript.language ? "" : " lang=\"\(escape(item.language))\""
-                out += "<li value=\"\(item.rank)\"><p class=\"recommendation\"\(lang)>\(text(item.text))"
-                if list.rankedBy != nil { out += " <span class=\"dots\">\(escape(words.dotCount(item.dots)))</span>" }
-                out += "</p>\n"
-                let citations = item.citations.map { citation in
-                    escape(words.quoted(citation.text ?? words.removedSource)) + (citation.theme.map { " <span class=\"theme\">(\(escape($0)))</span>" } ?? "")
-                }
-                if !citations.isEmpty {
-                    out += "<p class=\"sources\">\(escape(words.sources))\(escape(words.colon))\(citations.joined(separator: escape(words.listSeparator)))</p>\n"
-                }
-                out += "</li>\n"
+            out += "<h3>\(escape(theme ?? words.otherRecommendations))</h3>\n"
+            // A workshop without addressees has no level for them.
+            for (addressee, items) in list.addressees.isEmpty ? [(nil, items)] : list.byAddressee(items) {
+                if !list.addressees.isEmpty { out += "<h4>\(escape(addressee?.label ?? words.addresseeUnset))</h4>\n" }
+                out += "<ol class=\"recommendations\">\n"
+                for item in items { recommendation(item, ranked: list.rankedBy != nil, &out) }
+                out += "</ol>\n"
             }
-            out += "</ol>\n"
         }
         out += "</section>\n"
+    }
+
+    /// A recommendation as a list item: its text and dots, then its reservations and its sources.
+    private func recommendation(_ item: Transcript.RecommendationLine, ranked: Bool, _ out: inout String) {
+        let lang = item.language == transcript.language ? "" : " lang=\"\(escape(item.language))\""
+        out += "<li value=\"\(item.rank)\"><p class=\"recommendation\"\(lang)>\(text(item.text))"
+        if ranked { out += " <span class=\"dots\">\(escape(words.dotCount(item.dots)))</span>" }
+        out += "</p>\n"
+        for reservation in item.reservations {
+            out += "<p class=\"reservation\">\(escape(words.reservation))\(escape(words.colon))\(text(reservation.text))</p>\n"
+        }
+        let citations = item.citations.map { citation in
+            escape(words.quoted(citation.text ?? words.removedSource)) + (citation.theme.map { " <span class=\"theme\">(\(escape($0)))</span>" } ?? "")
+        }
+        if !citations.isEmpty {
+            out += "<p class=\"sources\">\(escape(words.sources))\(escape(words.colon))\(citations.joined(separator: escape(words.listSeparator)))</p>\n"
+        }
+        out += "</li>\n"
     }
 
     private func votes(_ out: inout String) {
@@ -210,14 +245,19 @@ struct HTMLRenderer {
             out += "<article class=\"vote\">\n<h4>\(escape(vote.slotTitle)) — \(escape(words.scopes[vote.scope] ?? vote.scope))</h4>\n"
             out += "<p class=\"note\">\(escape(words.statuses[vote.status] ?? vote.status)) · \(escape(words.voters))\(escape(words.colon))\(vote.voters) · \(escape(words.dotsEach(vote.dotsPerPerson)))</p>\n"
             out += VoteChart(vote: vote, words: words).svg()
-            out += "<table class=\"breakdown\">\n<thead><tr><th class=\"num\">\(escape(words.rank))</th><th>\(escape(words.item))</th><th class=\"num\">\(escape(words.total))</th>"
+            let rooms = vote.items.contains { $0.room != nil }
+            out += "<table class=\"breakdown\">\n<thead><tr><th class=\"num\">\(escape(words.rank))</th><th>\(escape(words.item))</th>"
+            if rooms { out += "<th>\(escape(words.room))</th>" }
+            out += "<th class=\"num\">\(escape(words.total))</th>"
             for (index, role) in vote.roles.enumerated() {
                 // Numbered like the chart's legend: eight full role labels would not fit across a page.
                 out += "<th class=\"num\" title=\"\(escape(role.role.label))\"><span class=\"swatch\" style=\"background:\(VoteChart.colour(index))\"></span>\(index + 1)</th>"
             }
             out += "</tr></thead>\n<tbody>\n"
             for item in vote.items {
-                out += "<tr><td class=\"num\">\(item.rank)</td><td>\(text(item.text))</td><td class=\"num\">\(item.dots)</td>"
+                out += "<tr><td class=\"num\">\(item.rank)</td><td>\(text(item.text))</td>"
+                if rooms { out += "<td class=\"theme\">\(escape(item.room ?? ""))</td>" }
+                out += "<td class=\"num\">\(item.dots)</td>"
                 out += item.byRole.map { "<td class=\"num\(($0 == 0) ? " zero" : "")\">\($0)</td>" }.joined() + "</tr>\n"
             }
             out += "</tbody>\n</table>\n"
@@ -299,6 +339,7 @@ struct HTMLRenderer {
         ol.recommendations > li { margin: .9rem 0; }
         p.recommendation { font-weight: bold; margin: 0; }
         p.sources { font-size: .88rem; color: var(--muted); }
+        p.reservation { font-size: .88rem; margin: .2rem 0; padding-left: .6rem; border-left: 3px solid #a04000; }
         svg.chart { display: block; width: 100%; height: auto; margin: .5rem 0; }
         .swatch { display: inline-block; width: .7rem; height: .7rem; margin-right: .3rem; border-radius: 2px; }
         .agree h5 { color: #1b7a3a; } .differ h5 { color: #a04000; }

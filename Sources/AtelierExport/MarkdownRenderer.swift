@@ -1,13 +1,17 @@
 /// Writes a transcript as Markdown (CommonMark with GitHub tables), for reading and editing.
 ///
 /// Every text that came from people is escaped, so a note reading `# Title` or `*urgent*`
-/// stays the words it was; line breaks inside a text become `<br>`, the only HTML written.
+/// stays the words it was; line breaks inside a text become `<br>`, the only HTML written. The prose
+/// organisers write (findings, introduction, conclusion) keeps the marks of `Prose`, and only those.
 struct MarkdownRenderer {
     let transcript: Transcript
     let words: Vocabulary
+    /// The picture file of each vote's chart, by vote id, for a document made from the Markdown that can carry them.
+    let charts: [String: String]
 
-    init(_ transcript: Transcript) {
+    init(_ transcript: Transcript, charts: [String: String] = [:]) {
         self.transcript = transcript
+        self.charts = charts
         words = Vocabulary.for(transcript.language)
     }
 
@@ -18,6 +22,7 @@ struct MarkdownRenderer {
         agenda(&out)
         findings(&out)
         recommendations(&out)
+        if let conclusion = transcript.conclusion { out += ["## \(words.conclusion)", "", prose(conclusion), ""] }
         out += ["## \(words.annex)", ""]
         roomNotes(&out)
         quotes(&out)
@@ -31,7 +36,10 @@ struct MarkdownRenderer {
         out += ["**\(words.organiser)**\(words.colon)\(md(t.organiser))  ", "**\(words.date)**\(words.colon)\(words.longDate(t.date))  ",
                 "**\(words.session)**\(words.colon)\(md(t.joinCode))", ""]
         out += ["*\(words.privacy(t).joined(separator: " "))*", ""]
-        if let description = t.description { out += ["## \(words.context)", "", md(description), ""] }
+        guard t.description != nil || t.introduction != nil else { return }
+        out += ["## \(words.context)", ""]
+        if let description = t.description { out += [md(description), ""] }
+        if let introduction = t.introduction { out += [prose(introduction), ""] }
     }
 
     private func attendance(_ out: inout [String]) {
@@ -71,19 +79,35 @@ struct MarkdownRenderer {
 
     private func findings(_ out: inout [String]) {
         out += ["## \(words.findings)", ""]
-        if transcript.findings.isEmpty { out += [words.noNotes, ""] } else { out += ["*\(words.notYetEdited)*", ""] }
+        if transcript.findings.isEmpty { out += [words.noNotes, ""] }
         for theme in transcript.findings {
             out += ["### \(md(theme.theme))", ""]
-            if !theme.mostVoted.isEmpty {
-                out += ["**\(words.mostVoted)**", ""]
-                out += theme.mostVoted.map { "- \(md($0.text)) — \(words.dotCount($0.dots))" }
-                out.append("")
+            if let text = theme.text {
+                out += [prose(text), ""]
+            } else {
+                drawnFindings(theme, &out)
             }
-            if !theme.groups.isEmpty {
-                out += ["**\(words.groups)**", ""]
-                out += theme.groups.map { "- \(md($0.name)) (\(words.noteCount($0.notes)))" }
-                out.append("")
+            if !theme.quotes.isEmpty {
+                out += ["**\(words.quotes)**", ""]
+                for quote in theme.quotes {
+                    out += ["> *\(md(quote.text))*" + (quote.attribution.map { " — \(md(words.signature($0)))" } ?? ""), ""]
+                }
             }
+        }
+    }
+
+    /// A theme's findings as the session left them, until someone writes them.
+    private func drawnFindings(_ theme: Transcript.ThemeFindings, _ out: inout [String]) {
+        out += ["*\(words.notYetEdited)*", ""]
+        if !theme.mostVoted.isEmpty {
+            out += ["**\(words.mostVoted)**", ""]
+            out += theme.mostVoted.map { "- \(md($0.text)) — \(words.dotCount($0.dots))" }
+            out.append("")
+        }
+        if !theme.groups.isEmpty {
+            out += ["**\(words.groups)**", ""]
+            out += theme.groups.map { "- \(md($0.name)) (\(words.noteCount($0.notes)))" }
+            out.append("")
         }
     }
 
@@ -141,7 +165,7 @@ struct MarkdownRenderer {
 
     private func quotes(_ out: inout [String]) {
         guard !transcript.quotes.isEmpty else { return }
-        out += ["### \(words.quotes)", ""]
+        out += ["### \(words.comments)", ""]
         for quote in transcript.quotes {
             let who = quote.attribution.map { " — \(md(words.attribution($0)))" } ?? ""
             out += ["> *\(md(quote.text))*\(who)  ", "> \(words.about) \(words.quoted(md(quote.noteText))) (\(md(quote.theme)))", ""]
@@ -155,17 +179,26 @@ struct MarkdownRenderer {
         out += ["## \(words.recommendations)", "", "*\(list.rankedBy == nil ? words.moderatorsOrder : words.rankedByVote)*", ""]
         for (theme, items) in list.byTheme {
             out += ["### \(theme.map(md) ?? words.otherRecommendations)", ""]
-            for item in items {
-                let dots = list.rankedBy == nil ? "" : " — \(words.dotCount(item.dots))"
-                // Not a Markdown ordered list, which would renumber tied ranks 1, 2, 3.
-                out.append("- **\(item.rank).** \(md(item.text))\(dots)")
-                let citations = item.citations.map { citation in
-                    words.quoted(citation.text.map(md) ?? words.removedSource) + (citation.theme.map { " (\(md($0)))" } ?? "")
-                }
-                if !citations.isEmpty { out.append("  - \(words.sources)\(words.colon)\(citations.joined(separator: words.listSeparator))") }
+            // A workshop without addressees has no level for them.
+            for (addressee, items) in list.addressees.isEmpty ? [(nil, items)] : list.byAddressee(items) {
+                if !list.addressees.isEmpty { out += ["#### \(addressee.map { md($0.label) } ?? words.addresseeUnset)", ""] }
+                out += items.flatMap { recommendation($0, ranked: list.rankedBy != nil) }
+                out.append("")
             }
-            out.append("")
         }
+    }
+
+    /// A recommendation as a list item: its rank, text and dots, then its reservations and its sources.
+    private func recommendation(_ item: Transcript.RecommendationLine, ranked: Bool) -> [String] {
+        let dots = ranked ? " — \(words.dotCount(item.dots))" : ""
+        // Not a Markdown ordered list, which would renumber tied ranks 1, 2, 3.
+        var out = ["- **\(item.rank).** \(md(item.text))\(dots)"]
+        out += item.reservations.map { "  - \(words.reservation)\(words.colon)\(md($0.text))" }
+        let citations = item.citations.map { citation in
+            words.quoted(citation.text.map(md) ?? words.removedSource) + (citation.theme.map { " (\(md($0)))" } ?? "")
+        }
+        if !citations.isEmpty { out.append("  - \(words.sources)\(words.colon)\(citations.joined(separator: words.listSeparator))") }
+        return out
     }
 
     private func votes(_ out: inout [String]) {
@@ -176,11 +209,16 @@ struct MarkdownRenderer {
             out += ["#### \(md(vote.slotTitle)) — \(scope)", "",
                     "*\(words.statuses[vote.status] ?? vote.status) · \(words.voters)\(words.colon)\(vote.voters) · "
                     + "\(words.dotsEach(vote.dotsPerPerson))*", ""]
-            let roles = vote.roles.map { "\(md($0.role.label)) (\($0.voters))" }
-            out.append(row([words.rank, words.item, words.total] + roles))
-            out.append("|---:|---|---:|" + String(repeating: "---:|", count: roles.count))
+            if let chart = charts[vote.id] { out += ["![\(md(vote.slotTitle)) — \(scope)](\(chart))", ""] }
+            // Beside a chart, roles are numbered as in its legend: eight full labels would not fit across a page.
+            let roles = charts[vote.id] == nil
+                ? vote.roles.map { "\(md($0.role.label)) (\($0.voters))" } : vote.roles.indices.map { "\($0 + 1)" }
+            let rooms = vote.items.contains { $0.room != nil }
+            out.append(row([words.rank, words.item] + (rooms ? [words.room] : []) + [words.total] + roles))
+            out.append("|---:|---|" + (rooms ? "---|" : "") + "---:|" + String(repeating: "---:|", count: roles.count))
             for item in vote.items {
-                out.append(row(["\(item.rank)", md(item.text), "\(item.dots)"] + item.byRole.map(String.init)))
+                out.append(row(["\(item.rank)", md(item.text)] + (rooms ? [md(item.room ?? "")] : []) + ["\(item.dots)"]
+                               + item.byRole.map(String.init)))
             }
             out.append("")
             analysis(vote, &out)
@@ -208,6 +246,9 @@ struct MarkdownRenderer {
         }
         out.append("")
     }
+
+    /// Organisers' prose, in the subset `Prose` allows.
+    private func prose(_ text: String) -> String { Prose(text).markdown(escape: md) }
 
     /// A table row of already escaped cells.
     private func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }

@@ -30,12 +30,13 @@ private struct TranscriptBuilder {
         let boards = boards()
         return Transcript(
             language: language, workshopID: workshop.id, sessionID: state.id, joinCode: state.joinCode,
-            title: text(workshop.title), description: workshop.description.map(text), organiser: workshop.organiser,
+            title: text(workshop.title), description: workshop.description.map(text),
+            introduction: state.synthesisTexts[.introduction].map(text), organiser: workshop.organiser,
             date: state.agenda.runs.first.map { clock.day($0.startedAt) } ?? workshop.date,
             timezone: workshop.timezone, status: state.status.rawValue, namesIncluded: options.names,
             minimumRoleGroup: workshop.disclosureMinimumGroup,
-            attendance: attendance(), agenda: agenda(), findings: boards.map(findings), boards: boards, quotes: quotes(),
-            recommendations: recommendations(), votes: votes())
+            attendance: attendance(), agenda: agenda(), findings: findings(boards), boards: boards, quotes: quotes(),
+            recommendations: recommendations(), conclusion: state.synthesisTexts[.conclusion].map(text), votes: votes())
     }
 
     // MARK: People
@@ -123,14 +124,54 @@ private struct TranscriptBuilder {
 
     // MARK: Boards
 
-    /// A board's findings as the session left them: the three first texts of its first round, and its named groups.
-    private func findings(_ board: Transcript.BoardSection) -> Transcript.ThemeFindings {
-        var texts: Set<String> = []
-        // Two notes saying the same thing would read as a repetition in prose.
-        let distinct = (board.votes.first?.ranking ?? []).filter { $0.dots > 0 && texts.insert($0.text).inserted }
-        return Transcript.ThemeFindings(
-            board: board.board, theme: board.theme, mostVoted: Array(distinct.prefix(3)),
-            groups: board.clusters.compactMap { cluster in cluster.name.map { Transcript.GroupSize(name: $0, notes: cluster.notes.count) } })
+    /// The findings of each theme, in the order its boards come: a room's boards together (findings are written per
+    /// room), each plenary board alone. What was written, else the three first texts of the theme's first round and
+    /// its named groups; with the quotes featured from its boards.
+    private func findings(_ boards: [Transcript.BoardSection]) -> [Transcript.ThemeFindings] {
+        var themes: [(key: String, boards: [Transcript.BoardSection])] = []
+        for board in boards {
+            let key = board.room == plenaryRoom ? board.board : board.room
+            if let index = themes.firstIndex(where: { $0.key == key }) { themes[index].boards.append(board) } else { themes.append((key, [board])) }
+        }
+        return themes.map { _, boards in
+            let room = boards[0].room
+            var texts: Set<String> = []
+            // Two notes saying the same thing would read as a repetition in prose.
+            let ranking = boards.lazy.compactMap(\.votes.first).first?.ranking ?? []
+            let distinct = ranking.filter { $0.dots > 0 && texts.insert($0.text).inserted }
+            let names = Set(boards.map(\.board))
+            return Transcript.ThemeFindings(
+                room: room, boards: boards.map(\.board), theme: boards[0].theme,
+                text: room == plenaryRoom ? nil : state.findings[room].map(text), mostVoted: Array(distinct.prefix(3)),
+                groups: boards.flatMap(\.clusters).compactMap { cluster in
+                    cluster.name.map { Transcript.GroupSize(name: $0, notes: cluster.notes.count) }
+                },
+                quotes: state.featuredQuotes.compactMap { featured($0, on: names) })
+        }
+    }
+
+    /// A featured note or comment, when it is on one of `boards`.
+    private func featured(_ quote: QuoteSource, on boards: Set<String>) -> Transcript.FeaturedQuote? {
+        switch quote {
+        case .note(let id):
+            guard let note = state.notes[id], boards.contains(note.board.description) else { return nil }
+            return Transcript.FeaturedQuote(
+                kind: "note", id: id, text: noteText(note), attribution: attribution(of: note.author, anonymous: note.anonymous))
+        case .comment(let id):
+            guard let comment = state.comments[id], let note = state.notes[comment.note], boards.contains(note.board.description)
+            else { return nil }
+            return Transcript.FeaturedQuote(kind: "comment", id: id, text: comment.text, attribution: attribution(of: comment.author))
+        }
+    }
+
+    /// A note's text in the transcript's language: an organiser's note (a survey option), placed in the session in one
+    /// of the workshop's languages, in the workshop's translation when it has one; what people wrote as they wrote it.
+    private func noteText(_ note: SessionState.Note) -> String {
+        guard note.author == nil,
+              let item = workshop.prompts(of: note.board).first(where: { $0.id == note.prompt })?.items?
+                .first(where: { item in workshop.languages.contains { item.text(in: $0) == note.text } })
+        else { return note.text }
+        return text(item)
     }
 
     private func boards() -> [Transcript.BoardSection] {
@@ -171,7 +212,7 @@ private struct TranscriptBuilder {
         let rounds = finishedRounds.filter { $0.scope == .boards && $0.boards.contains(note.board) }
         let comments = state.commentOrder.compactMap { state.comments[$0] }.filter { $0.note == note.id }
         return Transcript.NoteLine(
-            id: note.id, prompt: note.prompt, text: note.text, attribution: attribution(of: note.author, anonymous: note.anonymous),
+            id: note.id, prompt: note.prompt, text: noteText(note), attribution: attribution(of: note.author, anonymous: note.anonymous),
             anonymous: note.anonymous, prefilled: note.author == nil,
             dots: rounds.reduce(0) { $0 + $1.totals[note.id, default: 0] }, promoted: promotedNotes.contains(note.id),
             createdAt: note.createdAt.milliseconds,
@@ -212,7 +253,7 @@ private struct TranscriptBuilder {
             guard let note = state.notes[comment.note] else { return nil }
             return Transcript.Quote(
                 comment: comment.id, text: comment.text, attribution: attribution(of: comment.author), note: note.id,
-                noteText: note.text, theme: theme(of: note.board))
+                noteText: noteText(note), theme: theme(of: note.board))
         }
     }
 
@@ -226,15 +267,24 @@ private struct TranscriptBuilder {
                 rank: line.rank, id: recommendation.id, text: text(recommendation.text),
                 language: written.flatMap { $0.isEmpty ? nil : $0 } ?? workshop.primaryLanguage, dots: line.dots,
                 theme: recommendation.room.flatMap(workshop.room).map { text($0.theme) },
+                addressee: recommendation.addressee.flatMap(workshop.addressee).map(addresseeRef),
+                reservations: state.reservations.filter { $0.recommendation == recommendation.id }.map {
+                    Transcript.ReservationLine(id: $0.id, text: text($0.text))
+                },
                 sources: recommendation.sources.map(trace))
         }
-        return Transcript.RecommendationList(rankedBy: state.finalRecommendationVote?.id, items: items)
+        return Transcript.RecommendationList(
+            rankedBy: state.finalRecommendationVote?.id, addressees: (workshop.addressees ?? []).map(addresseeRef), items: items)
+    }
+
+    private func addresseeRef(_ addressee: WorkshopDefinition.Role) -> Transcript.AddresseeRef {
+        Transcript.AddresseeRef(id: addressee.id, label: text(addressee.label))
     }
 
     private func trace(_ source: RecommendationSource) -> Transcript.SourceTrace {
         switch source {
         case .note(let id):
-            return Transcript.SourceTrace(kind: "note", id: id, text: state.notes[id]?.text, notes: noteRefs([id]))
+            return Transcript.SourceTrace(kind: "note", id: id, text: state.notes[id].map(noteText), notes: noteRefs([id]))
         case .promoted(let id):
             let item = state.promoted.first { $0.id == id }
             return Transcript.SourceTrace(
@@ -244,7 +294,7 @@ private struct TranscriptBuilder {
 
     private func noteRefs(_ ids: [NoteID]) -> [Transcript.NoteRef] {
         ids.compactMap { state.notes[$0] }.map {
-            Transcript.NoteRef(id: $0.id, text: $0.text, board: $0.board.description, theme: theme(of: $0.board))
+            Transcript.NoteRef(id: $0.id, text: noteText($0), board: $0.board.description, theme: theme(of: $0.board))
         }
     }
 
@@ -266,10 +316,14 @@ private struct TranscriptBuilder {
                     return count == 0 ? nil : Transcript.RoleVoters(role: role, voters: count)
                 }
                 : []
-            let items = state.results(of: round).map { line in
+            let results = state.results(of: round)
+            // A round over several rooms' notes or items says which room each came from.
+            let rooms = results.map { room(of: $0.item) }
+            let spansRooms = Set(rooms.compactMap { $0 }).count > 1
+            let items = zip(results, rooms).map { line, room in
                 Transcript.VoteItem(
                     rank: line.rank, item: line.item, text: itemText(line.item), dots: line.dots,
-                    voters: voters(of: line.item, in: round),
+                    voters: voters(of: line.item, in: round), room: spansRooms ? room : nil,
                     byRole: roles.map { dots(on: line.item, in: round, from: $0.role, groups: groups) })
             }
             return Transcript.VoteSection(
@@ -326,9 +380,15 @@ private struct TranscriptBuilder {
         return Array(splits.prefix(5))
     }
 
+    /// The theme of the breakout room a voted note or plenary item came from; nil for a plenary board's or a recommendation.
+    private func room(of item: String) -> String? {
+        let board = state.notes[item]?.board ?? state.promoted.first { $0.id == item }?.board
+        return board.flatMap { $0.isPlenary ? nil : theme(of: $0) }
+    }
+
     /// The text of a voted item: a note, a plenary item or a recommendation.
     private func itemText(_ item: String) -> String {
-        if let note = state.notes[item] { return note.text }
+        if let note = state.notes[item] { return noteText(note) }
         if let promoted = state.promoted.first(where: { $0.id == item }) { return promoted.text }
         return state.recommendations[item].map { text($0.text) } ?? item
     }

@@ -19,6 +19,8 @@ public struct Transcript: Sendable, Hashable, Encodable {
     public var title: String
     /// The workshop's introduction, if it has one.
     public var description: String?
+    /// The introduction the moderators wrote for this session (Markdown, see `Prose`), if any.
+    public var introduction: String?
     /// Who ran the workshop.
     public var organiser: String
     /// Day the session ran, `YYYY-MM-DD` (the first slot's local date, else the workshop's date).
@@ -43,6 +45,8 @@ public struct Transcript: Sendable, Hashable, Encodable {
     public var quotes: [Quote]
     /// The recommendations, ranked by the plenary vote.
     public var recommendations: RecommendationList
+    /// The conclusion the moderators wrote (Markdown, see `Prose`), if any.
+    public var conclusion: String?
     /// Every closed or revealed vote round, broken down by role.
     public var votes: [VoteSection]
 
@@ -99,16 +103,33 @@ public struct Transcript: Sendable, Hashable, Encodable {
         }
     }
 
-    /// The findings of one board's theme. Until someone writes them, they are drawn from the session:
-    /// the most voted notes and the facilitator's groups, and the document says they are not edited yet.
+    /// The findings of one theme: a room, over every slot it met in, or a plenary board. Until someone writes
+    /// them, they are drawn from the session: the most voted notes and the facilitator's groups, and the
+    /// document says they are not edited yet.
     public struct ThemeFindings: Sendable, Hashable, Encodable {
-        /// `slot/room`, the board whose notes they summarise.
-        public var board: String
+        /// The room id, or `plenary`.
+        public var room: String
+        /// `slot/room` of each board whose notes they summarise.
+        public var boards: [String]
         public var theme: String
-        /// The three most voted texts of the board's first vote round, each once.
+        /// The findings the moderators or the room's facilitators wrote (Markdown, see `Prose`); nil until then.
+        public var text: String?
+        /// The three most voted texts of the first vote round that covered the theme, each once.
         public var mostVoted: [RankLine]
         /// The facilitator's named groups, in the order they were made.
         public var groups: [GroupSize]
+        /// The notes and comments quoted under the theme, in the order they were featured.
+        public var quotes: [FeaturedQuote]
+    }
+
+    /// A note or comment the curators chose to quote in the document.
+    public struct FeaturedQuote: Sendable, Hashable, Encodable {
+        /// `note` or `comment`.
+        public var kind: String
+        public var id: String
+        public var text: String
+        /// Nil for an anonymous note, and, without names, for an author whose role is too small to be named.
+        public var attribution: Attribution?
     }
 
     /// A named group of notes and how many notes it gathers.
@@ -237,6 +258,8 @@ public struct Transcript: Sendable, Hashable, Encodable {
     public struct RecommendationList: Sendable, Hashable, Encodable {
         /// The revealed round that ranked them; nil when they keep the moderators' order.
         public var rankedBy: String?
+        /// The workshop's addressees, in its order: the order recommendations are grouped in within a theme.
+        public var addressees: [AddresseeRef]
         public var items: [RecommendationLine]
     }
 
@@ -250,7 +273,23 @@ public struct Transcript: Sendable, Hashable, Encodable {
         public var dots: Int
         /// The room theme the moderators filed it under, if any.
         public var theme: String?
+        /// Who should act on it, when the moderators said.
+        public var addressee: AddresseeRef?
+        /// Reservations and minority views recorded on it, oldest first.
+        public var reservations: [ReservationLine]
         public var sources: [SourceTrace]
+    }
+
+    /// An addressee of the workshop: who should act on a recommendation.
+    public struct AddresseeRef: Sendable, Hashable, Encodable {
+        public var id: String
+        public var label: String
+    }
+
+    /// A reservation or minority view on a recommendation.
+    public struct ReservationLine: Sendable, Hashable, Encodable {
+        public var id: String
+        public var text: String
     }
 
     /// One source of a recommendation, traced back to the notes and boards it came from.
@@ -308,6 +347,8 @@ public struct Transcript: Sendable, Hashable, Encodable {
         public var text: String
         public var dots: Int
         public var voters: Int
+        /// The theme of the room the item came from, when the round's items came from more than one room.
+        public var room: String?
         /// Dots from each role of the section's `roles`, in the same order.
         public var byRole: [Int]
     }
@@ -363,6 +404,14 @@ extension Transcript.RecommendationList {
             if let index = groups.firstIndex(where: { $0.theme == item.theme }) { groups[index].items.append(item) } else { groups.append((item.theme, [item])) }
         }
         return groups.filter { $0.theme != nil } + groups.filter { $0.theme == nil }
+    }
+
+    /// `items` by addressee, in the workshop's order, those without one last.
+    func byAddressee(_ items: [Transcript.RecommendationLine]) -> [(addressee: Transcript.AddresseeRef?, items: [Transcript.RecommendationLine])] {
+        (addressees.map { Optional($0) } + [nil]).compactMap { addressee in
+            let matching = items.filter { $0.addressee == addressee }
+            return matching.isEmpty ? nil : (addressee, matching)
+        }
     }
 }
 

@@ -32,6 +32,22 @@ public enum TranscriptExporter {
         }
     }
 
+    /// What an office document is made from: the Markdown, with each vote's chart as a picture it names, and
+    /// those pictures (SVG files, in the same folder as the Markdown).
+    public static func officeSource(_ transcript: Transcript) -> (markdown: [UInt8], charts: [TranscriptFile]) {
+        let words = Vocabulary.for(transcript.language)
+        var charts: [TranscriptFile] = []
+        var names: [String: String] = [:]
+        for vote in transcript.votes {
+            let svg = VoteChart(vote: vote, words: words).svg()
+            guard !svg.isEmpty else { continue }
+            let name = "chart-\(vote.id).svg"
+            names[vote.id] = name
+            charts.append(TranscriptFile(fileName: name, mediaType: "image/svg+xml", bytes: Array(svg.utf8)))
+        }
+        return (Array(MarkdownRenderer(transcript, charts: names).render().utf8), charts)
+    }
+
     /// `<workshop-id>-<join code>`, keeping only letters, digits, `-` and `_` so it is a safe file name anywhere.
     public static func baseName(workshopID: String, joinCode: String) -> String {
         let safe = { (text: String) in

@@ -79,11 +79,38 @@ struct Vocabulary: Sendable {
     /// What separates the items of a run-in list: a spaced semicolon in French typography.
     let listSeparator: String
     let dotsEach: @Sendable (Int) -> String
+    /// Heading of the annex's list of every comment.
+    let comments: String
+    let conclusion: String
+    /// Heading of the recommendations nobody has given an addressee yet.
+    let addresseeUnset: String
+    let reservation: String
+    let room: String
+    let yes: String
+    let no: String
+    /// The spreadsheets' column headers, by the column's key (`note_id`, `author_role`…).
+    let columns: [String: String]
+    /// A role label as the subject of a quote, with the language's indefinite article: `un·e policier·ère`.
+    let withArticle: @Sendable (String) -> String
 
     /// What the transcript says about people's privacy: whether names appear, and the disclosure rule unless it is off.
     func privacy(_ transcript: Transcript) -> [String] {
         [transcript.namesIncluded ? privacyWithNames : privacyWithoutNames]
             + (transcript.minimumRoleGroup > 1 ? [disclosureRule(transcript.minimumRoleGroup, !transcript.namesIncluded)] : [])
+    }
+
+    /// Who a quote in the document's body is by: names and roles when the options include names, else the
+    /// role with its article (`un·e policier·ère`), or the merged group as it is named (`autres rôles`).
+    func signature(_ attribution: Transcript.Attribution) -> String {
+        if attribution.name != nil { return self.attribution(attribution) }
+        let label = Self.lowercasedInitial(attribution.role.label)
+        return ["others", "moderation", "unspecified"].contains(attribution.role.id) ? label : withArticle(label)
+    }
+
+    /// `text` with its first letter lowercased, unless the word is an acronym (`CPAS`).
+    static func lowercasedInitial(_ text: String) -> String {
+        guard let first = text.first, text.dropFirst().first?.isUppercase != true else { return text }
+        return first.lowercased() + text.dropFirst()
     }
 
     /// `text` between the language's quotation marks.
@@ -130,7 +157,7 @@ struct Vocabulary: Sendable {
         agenda: "Programme tel que déroulé", slot: "Séquence", planned: "Prévu", actual: "Réel", delay: "Écart",
         notRun: "non tenue", stillRunning: "en cours", extended: { "prolongée de \($0) min" },
         findings: "État des lieux", context: "Contexte",
-        notYetEdited: "Pas encore rédigé : les propositions les plus votées et les groupes formés dans chaque salle, tels que la séance les a laissés.",
+        notYetEdited: "Pas encore rédigé : les propositions les plus votées et les groupes formés, tels que la séance les a laissés.",
         mostVoted: "Les plus votées", groups: "Groupes", noteCount: { "\($0) note\($0 == 1 ? "" : "s")" },
         otherRecommendations: "Autres mesures", annex: "Annexe", roomNotes: "Notes des salles",
         totalMinutes: { "\($0) min au total" }, questions: "Questions", question: { "Question \($0)" },
@@ -151,7 +178,17 @@ struct Vocabulary: Sendable {
         kinds: ["plenary": "plénière", "breakout": "ateliers", "vote": "vote", "synthesis": "synthèse", "break": "pause"],
         months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                  "novembre", "décembre"],
-        colon: " : ", openQuote: "« ", closeQuote: " »", listSeparator: " ; ", dotsEach: { "\($0) point\($0 == 1 ? "" : "s") par personne" })
+        colon: " : ", openQuote: "« ", closeQuote: " »", listSeparator: " ; ", dotsEach: { "\($0) point\($0 == 1 ? "" : "s") par personne" },
+        comments: "Commentaires", conclusion: "Conclusion", addresseeUnset: "Destinataire à préciser", reservation: "Réserve",
+        room: "Salle", yes: "oui", no: "non",
+        columns: ["note_id": "Note", "slot": "Séquence", "room": "Salle", "theme": "Thème", "question": "Question", "group": "Groupe",
+                  "text": "Texte", "anonymous": "Anonyme", "author_role": "Rôle de l'auteur", "author_name": "Nom de l'auteur",
+                  "author_organisation": "Organisation de l'auteur", "created_at": "Écrit le", "dots": "Points",
+                  "promoted": "Remonté en plénière", "comment_id": "Commentaire", "note": "Texte de la note", "vote_id": "Vote",
+                  "scope": "Objet du vote", "status": "Statut", "rank": "Rang", "item_id": "Identifiant", "item": "Proposition",
+                  "voters": "Votants"],
+        // Inclusive labels (policier·ère) take the inclusive article.
+        withArticle: { "un·e \($0)" })
 
     static let dutch = Vocabulary(
         organiser: "Organisatie", date: "Datum", session: "Sessie",
@@ -167,7 +204,7 @@ struct Vocabulary: Sendable {
         agenda: "Programma zoals het verliep", slot: "Onderdeel", planned: "Gepland", actual: "Werkelijk",
         delay: "Verschil", notRun: "niet gehouden", stillRunning: "loopt nog", extended: { "\($0) min verlengd" },
         findings: "Stand van zaken", context: "Context",
-        notYetEdited: "Nog niet bewerkt: de voorstellen met de meeste stemmen en de groepen die elke zaal vormde, zoals de sessie ze achterliet.",
+        notYetEdited: "Nog niet bewerkt: de voorstellen met de meeste stemmen en de gevormde groepen, zoals de sessie ze achterliet.",
         mostVoted: "Meeste stemmen", groups: "Groepen", noteCount: { "\($0) notitie\($0 == 1 ? "" : "s")" },
         otherRecommendations: "Overige maatregelen", annex: "Bijlage", roomNotes: "Notities per zaal",
         totalMinutes: { "\($0) min in totaal" }, questions: "Vragen", question: { "Vraag \($0)" },
@@ -189,7 +226,15 @@ struct Vocabulary: Sendable {
         kinds: ["plenary": "plenair", "breakout": "workshops", "vote": "stemming", "synthesis": "synthese", "break": "pauze"],
         months: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
                  "november", "december"],
-        colon: ": ", openQuote: "‘", closeQuote: "’", listSeparator: "; ", dotsEach: { "\($0) stip\($0 == 1 ? "" : "pen") per persoon" })
+        colon: ": ", openQuote: "‘", closeQuote: "’", listSeparator: "; ", dotsEach: { "\($0) stip\($0 == 1 ? "" : "pen") per persoon" },
+        comments: "Opmerkingen", conclusion: "Conclusie", addresseeUnset: "Nog geen bestemmeling", reservation: "Voorbehoud",
+        room: "Zaal", yes: "ja", no: "nee",
+        columns: ["note_id": "Notitie", "slot": "Onderdeel", "room": "Zaal", "theme": "Thema", "question": "Vraag", "group": "Groep",
+                  "text": "Tekst", "anonymous": "Anoniem", "author_role": "Rol van de auteur", "author_name": "Naam van de auteur",
+                  "author_organisation": "Organisatie van de auteur", "created_at": "Geschreven op", "dots": "Stippen",
+                  "promoted": "Naar de plenaire sessie", "comment_id": "Opmerking", "note": "Tekst van de notitie", "vote_id": "Stemming",
+                  "scope": "Onderwerp", "status": "Status", "rank": "Plaats", "item_id": "Id", "item": "Voorstel", "voters": "Stemmers"],
+        withArticle: { "een \($0)" })
 
     static let english = Vocabulary(
         organiser: "Organiser", date: "Date", session: "Session",
@@ -205,7 +250,7 @@ struct Vocabulary: Sendable {
         agenda: "Agenda as run", slot: "Slot", planned: "Planned", actual: "Actual", delay: "Difference",
         notRun: "not run", stillRunning: "running", extended: { "extended by \($0) min" },
         findings: "Findings", context: "Context",
-        notYetEdited: "Not yet edited: the most voted proposals and the groups each room formed, as the session left them.",
+        notYetEdited: "Not yet edited: the most voted proposals and the groups formed, as the session left them.",
         mostVoted: "Most voted", groups: "Groups", noteCount: { "\($0) note\($0 == 1 ? "" : "s")" },
         otherRecommendations: "Other recommendations", annex: "Annex", roomNotes: "Notes by room",
         totalMinutes: { "\($0) min in all" }, questions: "Questions", question: { "Question \($0)" },
@@ -226,5 +271,13 @@ struct Vocabulary: Sendable {
         kinds: ["plenary": "plenary", "breakout": "breakout", "vote": "vote", "synthesis": "synthesis", "break": "break"],
         months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                  "November", "December"],
-        colon: ": ", openQuote: "“", closeQuote: "”", listSeparator: "; ", dotsEach: { "\($0) dot\($0 == 1 ? "" : "s") each" })
+        colon: ": ", openQuote: "“", closeQuote: "”", listSeparator: "; ", dotsEach: { "\($0) dot\($0 == 1 ? "" : "s") each" },
+        comments: "Comments", conclusion: "Conclusion", addresseeUnset: "No addressee yet", reservation: "Reservation",
+        room: "Room", yes: "yes", no: "no",
+        columns: ["note_id": "Note", "slot": "Slot", "room": "Room", "theme": "Theme", "question": "Question", "group": "Group",
+                  "text": "Text", "anonymous": "Anonymous", "author_role": "Author's role", "author_name": "Author's name",
+                  "author_organisation": "Author's organisation", "created_at": "Written at", "dots": "Dots", "promoted": "Promoted",
+                  "comment_id": "Comment", "note": "Note text", "vote_id": "Vote", "scope": "Scope", "status": "Status", "rank": "Rank",
+                  "item_id": "Item id", "item": "Item", "voters": "Voters"],
+        withArticle: { ("aeiou".contains($0.first ?? "x") ? "an " : "a ") + $0 })
 }

@@ -10,7 +10,8 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             Quotes are attributed by role only; --names adds names and organisations (never to anonymous notes).
             The same session always gives the same files. --format docx writes a Word document that LibreOffice
-            opens too, made by pandoc from the Markdown (apt-get install pandoc, or make export-deps).
+            opens too, made by pandoc from the Markdown with the vote charts as pictures drawn by rsvg-convert
+            (apt-get install pandoc librsvg2-bin, or make export-deps).
             """)
 
     @Argument(help: "Session id or join code.")
@@ -63,8 +64,8 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let outputs = try outputs
-        // Checked before anything is written, so a missing pandoc leaves no half export behind.
-        let pandoc = outputs.contains(.docx) ? try Self.pandoc() : nil
+        // Checked before anything is written, so a missing tool leaves no half export behind.
+        let pandoc = outputs.contains(.docx) ? try Self.officeTools() : nil
         let (store, record) = try StoredSession.find(session, in: db)
         let state = try store.replay(session: record.id)
         let transcript = Transcript(state: state, options: TranscriptOptions(names: names, language: language))
@@ -79,32 +80,50 @@ struct ExportCommand: ParsableCommand {
                 }
             case .docx:
                 let name = TranscriptExporter.baseName(workshopID: transcript.workshopID, joinCode: transcript.joinCode) + ".docx"
-                try Self.convert(TranscriptExporter.render(transcript, format: .md)[0].bytes, with: pandoc!,
-                                 to: folder.appendingPathComponent(name), language: transcript.language)
+                try Self.convert(transcript, with: pandoc!, to: folder.appendingPathComponent(name))
                 print((out as NSString).appendingPathComponent(name))
             }
         }
     }
 
-    /// Where pandoc is on the PATH; when it is not, says how to install it and fails.
-    private static func pandoc() throws -> URL {
+    /// Where pandoc is on the PATH, once rsvg-convert, which pandoc draws the charts' pictures with, is found too;
+    /// when either is missing, says how to install it and fails.
+    private static func officeTools() throws -> URL {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent("pandoc")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        let find = { (tool: String) in
+            path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(tool) }
+                .first { FileManager.default.isExecutableFile(atPath: $0.path) }
         }
-        printError("""
-            The office document is made by pandoc, which is not installed: install it with             `sudo apt-get install pandoc` (or `make export-deps`), or export md and convert it yourself.
-            """)
-        throw ExitCode.failure
+        guard let pandoc = find("pandoc") else {
+            printError("""
+                The office document is made by pandoc, which is not installed: install it with \
+                `sudo apt-get install pandoc` (or `make export-deps`), or export md and convert it yourself.
+                """)
+            throw ExitCode.failure
+        }
+        guard find("rsvg-convert") != nil else {
+            printError("""
+                The office document's charts are drawn by rsvg-convert, which is not installed: install it with \
+                `sudo apt-get install librsvg2-bin` (or `make export-deps`).
+                """)
+            throw ExitCode.failure
+        }
+        return pandoc
     }
 
-    /// The Markdown transcript as a Word document: GitHub Markdown in (its tables become real tables),
-    /// headings as Word headings, the document's language on its text.
-    private static func convert(_ markdown: [UInt8], with pandoc: URL, to file: URL, language: String) throws {
+    /// The transcript as a Word document: GitHub Markdown in (its tables become real tables), headings as Word
+    /// headings, each vote's chart a picture (SVG, with the PNG pandoc draws beside it for LibreOffice and older
+    /// Word), the document's language on its text.
+    private static func convert(_ transcript: Transcript, with pandoc: URL, to file: URL) throws {
+        let (markdown, charts) = TranscriptExporter.officeSource(transcript)
+        let pictures = FileManager.default.temporaryDirectory.appendingPathComponent("atelier-charts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: pictures, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: pictures) }
+        for chart in charts { try Data(chart.bytes).write(to: pictures.appendingPathComponent(chart.fileName)) }
         let process = Process()
         process.executableURL = pandoc
-        process.arguments = ["--from", "gfm", "--to", "docx", "--metadata", "lang=\(language)", "--output", file.path]
+        process.arguments = ["--from", "gfm", "--to", "docx", "--metadata", "lang=\(transcript.language)",
+                             "--resource-path", pictures.path, "--output", file.path]
         let input = Pipe()
         process.standardInput = input
         try process.run()

@@ -29,6 +29,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Session id to use instead of a random one (for a reproducible sample session).")
     var sessionID: String?
 
+    @Flag(help: "After the end, the moderator writes the synthesis: introduction, findings, quotes, addressees, a reservation, conclusion.")
+    var curate = false
+
     func validate() throws {
         guard (1...500).contains(participants) else {
             throw ValidationError("--participants must be between 1 and 500.")
@@ -53,7 +56,7 @@ struct SimulateCommand: ParsableCommand {
         var sequence = Int64(created.events.count)
         var slots: [SlotID: WorkshopDefinition.AgendaSlot] = [:]
         for slot in definition.agenda { slots[slot.id] = slot }
-        let script = ScriptedSession(workshop: definition, participants: participants, start: start)
+        let script = ScriptedSession(workshop: definition, participants: participants, start: start, curate: curate)
         let final = try script.run(from: created.state, seed: seed) { step, events in
             guard !events.isEmpty else { return }
             let records = try events.map { event in
@@ -70,7 +73,8 @@ struct SimulateCommand: ParsableCommand {
         let replayed = try store.replay(session: id)
         print("Recorded \(sequence) events: \(final.activeParticipants.count) people, \(final.notes.count) notes, "
             + "\(final.comments.count) comments, \(final.voteOrder.count) votes, \(final.promoted.count) plenary items, "
-            + "\(final.recommendations.count) recommendations.")
+            + "\(final.recommendations.count) recommendations" + (curate ? ", \(final.findings.count) themes' findings, "
+                + "\(final.featuredQuotes.count) quotes, \(final.reservations.count) reservation\(final.reservations.count == 1 ? "" : "s")." : "."))
         print(replayed == final ? "Replaying the log gives the same state." : "Replaying the log gives a different state!")
         if replayed != final { throw ExitCode.failure }
     }

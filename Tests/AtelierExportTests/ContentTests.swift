@@ -117,9 +117,9 @@ import Testing
     }
 
     @Test("Headings follow the workshop's language, or the one asked for", arguments: [
-        ("fr", ["## État des lieux", "## Mesures préconisées", "## Ils et elles ont dit", "## Votes par rôle", "21 janvier 2021"]),
-        ("nl", ["## Stand van zaken", "## Aanbevolen maatregelen", "## Zij zeiden", "## Stemmen per rol", "21 januari 2021"]),
-        ("en", ["## Findings", "## Recommendations", "## In their words", "## Votes by role", "21 January 2021"]),
+        ("fr", ["## État des lieux", "## Mesures préconisées", "## Commentaires", "## Votes par rôle", "21 janvier 2021"]),
+        ("nl", ["## Stand van zaken", "## Aanbevolen maatregelen", "## Opmerkingen", "## Stemmen per rol", "21 januari 2021"]),
+        ("en", ["## Findings", "## Recommendations", "## Comments", "## Votes by role", "21 January 2021"]),
     ])
     func headingsInLanguage(language: String, headings: [String]) throws {
         var state = try ExportFixture.state()

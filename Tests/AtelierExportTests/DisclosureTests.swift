@@ -77,6 +77,35 @@ import Testing
         }
     }
 
+    @Test("A quote featured from a role of one person is unsigned in every format, and signed other roles once that group is big enough")
+    func featuredQuoteOfSingleMemberRole() throws {
+        for mediators in [0, 2] {
+            var started = try session(mediators: mediators)
+            started.apply(.participantJoined(
+                id: "m1", name: "Modération", role: nil, organisation: nil, language: "fr", isModerator: true, credential: "c-m1",
+                at: ExportFixture.start))
+            started.apply(.sessionStarted(at: ExportFixture.start))
+            let state = try started.curated([.featureQuote(quote: .note("n4")), .featureQuote(quote: .comment("c1"))])
+            let quotes = try #require(Transcript(state: state).findings.first?.quotes)
+            #expect(quotes.map(\.id) == ["n4", "c1"])
+            #expect(quotes.allSatisfy { $0.attribution?.role.id == (mediators == 0 ? nil : "others") })
+            let files = files(of: state)
+            let markdown = try #require(files["atelier-test-GOLDEN.md"])
+            let html = try #require(files["atelier-test-GOLDEN.html"])
+            for text in [Self.officerNote, Self.officerComment] {
+                #expect(markdown.contains("> *\(text)*" + (mediators == 0 ? "\n" : " — autres rôles\n")))
+                #expect(html.contains("<blockquote>\(text)</blockquote>\n" + (mediators == 0 ? "</figure>" : "<figcaption>— autres rôles</figcaption>")))
+            }
+            // The JSON's attendance counts every role; its findings are checked below.
+            for (name, text) in files where !name.hasSuffix(".json") {
+                #expect(!linesOutsideAttendance(text).contains { $0.contains(Self.officerLabel) }, "\(name) names the officer's role")
+            }
+            let json = try JSONValue.parse(Array(try #require(files["atelier-test-GOLDEN.json"]).utf8), limits: .file)
+            let findings = try #require(json["findings"]).serialized()
+            #expect(!findings.contains("policier") && !findings.contains(Self.officerLabel))
+        }
+    }
+
     @Test("Roles of too few people are merged into other roles once the merged group reaches the minimum")
     func smallRolesAreMergedIntoOtherRoles() throws {
         let state = try session(mediators: 2)

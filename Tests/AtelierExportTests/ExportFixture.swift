@@ -71,3 +71,18 @@ extension TranscriptFile {
     /// The file's contents as text.
     var text: String { String(decoding: bytes, as: UTF8.self) }
 }
+
+extension SessionState {
+    /// The state once its moderator has done `commands`, each decided by the rules and applied in turn.
+    func curated(_ commands: [Command]) throws -> SessionState {
+        let moderator = try #require(participants.values.first { $0.isModerator })
+        var state = self
+        var context = DecisionContext(now: ExportFixture.start, random: SplitMix64(seed: 1))
+        for command in commands {
+            for event in try SessionEngine.decide(command, by: .participant(moderator.id), in: state, context: &context) {
+                state.apply(event)
+            }
+        }
+        return state
+    }
+}

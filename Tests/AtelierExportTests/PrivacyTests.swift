@@ -53,7 +53,7 @@ import Testing
             #expect(line.anonymous && line.attribution == nil)
         }
         let notesCSV = try #require(TranscriptExporter.render(transcript, format: .csv).first { $0.fileName.hasSuffix("-notes.csv") })
-        let rows = notesCSV.text.split(separator: "\r\n").filter { $0.contains(",yes,,,,") }
+        let rows = notesCSV.text.split(separator: "\r\n").filter { $0.contains(",oui,,,,") }
         #expect(rows.count == anonymous.count, "anonymous rows have empty role, name and organisation")
         let markdown = try #require(TranscriptExporter.render(transcript, format: .md).first).text
         for note in anonymous {

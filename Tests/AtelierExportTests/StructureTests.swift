@@ -46,7 +46,7 @@ import Testing
                                                  "Mesures préconisées", "Annexe"])
         let annex = try #require(markdown.range(of: "\n## Annexe\n"))
         #expect(Array(headings(String(markdown[annex.upperBound...]), level: 3).suffix(3))
-                == ["Notes des salles", "Ils et elles ont dit", "Votes par rôle"])
+                == ["Notes des salles", "Commentaires", "Votes par rôle"])
         let body = markdown[..<annex.lowerBound]
         #expect(!body.contains("Votes par rôle") && !body.contains("Résultats du vote"), "raw material stays in the annex")
         #expect(body.contains("*Pas encore rédigé : "))
@@ -55,7 +55,7 @@ import Testing
     @Test("Each theme's findings default to its three most voted texts, each once, and its facilitator's named groups")
     func findingsDefault() throws {
         let transcript = Transcript(state: try ExportFixture.state())
-        #expect(transcript.findings.map(\.board) == transcript.boards.map(\.board))
+        #expect(transcript.findings.map(\.boards) == transcript.boards.map { [$0.board] }, "one theme per room, a plenary board its own")
         for (findings, board) in zip(transcript.findings, transcript.boards) {
             let ranking = board.votes.first?.ranking ?? []
             #expect(findings.mostVoted.count == min(3, Set(ranking.filter { $0.dots > 0 }.map(\.text)).count))
@@ -104,6 +104,18 @@ import Testing
         let ids = ["context", "participants", "agenda", "findings", "recommendations", "annex", "room-notes", "quotes", "votes"]
         let positions = try ids.map { try #require(html.range(of: "<section id=\"\($0)\">"), "\($0)").lowerBound }
         #expect(positions == positions.sorted())
+    }
+
+    @Test("The office document's Markdown names each vote's chart picture and numbers its role columns as the chart's legend does")
+    func officeSourceCarriesCharts() throws {
+        let transcript = Transcript(state: try ExportFixture.state())
+        let (bytes, charts) = TranscriptExporter.officeSource(transcript)
+        let markdown = String(decoding: bytes, as: UTF8.self)
+        #expect(charts.map(\.fileName) == transcript.votes.map { "chart-\($0.id).svg" })
+        #expect(charts.allSatisfy { $0.text.hasPrefix("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\"") })
+        for chart in charts { #expect(markdown.components(separatedBy: "](\(chart.fileName))").count - 1 == 1) }
+        #expect(markdown.contains("| Rang | Proposition | Salle | Total | 1 | 2 | 3 |"))
+        #expect(!markdown.contains("| Élu·e (2) |"))
     }
 
     @Test("The JSON export carries the findings before the boards the annex is made of")

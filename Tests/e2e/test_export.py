@@ -5,6 +5,7 @@ import pathlib
 import shutil
 import sqlite3
 import subprocess
+import zipfile
 
 import pytest
 
@@ -12,6 +13,16 @@ from conftest import ROOT, WORKSHOPS
 
 ARTIFACTS = ROOT / "Tests" / "artifacts"
 FORMATS = {"md", "html", "csv", "json"}
+
+
+def to_pdf(docx):
+    """The PDF LibreOffice makes of `docx`, beside it, with a profile of its own in the same folder."""
+    folder = docx.parent
+    converted = subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+                                "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+                               capture_output=True, text=True, timeout=180)
+    assert converted.returncode == 0, converted.stderr
+    return docx.with_suffix(".pdf")
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +133,66 @@ def test_html_transcript_renders_in_chromium(atelier, session, tmp_path):
     assert (ARTIFACTS / "transcript.png").stat().st_size > 10_000
 
 
+@pytest.fixture(scope="module")
+def curated(atelier, tmp_path_factory):
+    """A 50-person BeFUS run whose moderator then wrote the synthesis (atelier simulate --curate)."""
+    database = tmp_path_factory.mktemp("curated") / "atelier.db"
+    result = atelier("simulate", "--workshop", WORKSHOPS / "befus-25-ans.json", "--db", database, "--participants", "50",
+                     "--curate", "--join-code", "CUR050", "--session-id", "s-e2e-curated")
+    assert result.returncode == 0, result.stderr
+    assert "5 themes' findings, 10 quotes, 1 reservation." in result.stdout
+    return database
+
+
+def test_curated_run_exports_the_published_synthesis_in_every_format_and_as_an_office_document(atelier, curated, tmp_path):
+    if shutil.which("pandoc") is None or shutil.which("libreoffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip("pandoc, libreoffice and poppler-utils come with make test-deps")
+    result = atelier("export", "CUR050", "--db", curated, "--out", tmp_path, "--format", "md,html,csv,json,docx")
+    assert result.returncode == 0, result.stderr
+    assert len(list(tmp_path.iterdir())) == 7
+    transcript = json.loads((tmp_path / "befus-25-ans-CUR050.json").read_text())
+    assert all(theme["text"] and len(theme["quotes"]) == 2 for theme in transcript["findings"])
+    assert transcript["introduction"] and transcript["conclusion"]
+    assert all(item["addressee"] for item in transcript["recommendations"]["items"])
+    pdf = to_pdf(tmp_path / "befus-25-ans-CUR050.docx")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    headings = ["Contexte", "constats et leurs mesures", "Participants", "État des lieux", "constats majeurs",
+                "Ils et elles ont dit", "Mesures préconisées", "Commune", "Réserve", "Conclusion", "Annexe", "Votes par rôle"]
+    position = 0
+    for heading in headings:
+        position = text.find(heading, position)
+        assert position != -1, f"{heading} missing or out of order"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pdf, ARTIFACTS / "transcript-curated-docx.pdf")
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "6", str(pdf), str(ARTIFACTS / "transcript-curated-docx")],
+                   check=True)
+
+
+def test_curated_html_reads_on_a_phone_and_a_wide_screen(atelier, curated, tmp_path):
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    assert atelier("export", "CUR050", "--db", curated, "--out", tmp_path, "--format", "html").returncode == 0
+    page_path = tmp_path / "befus-25-ans-CUR050.html"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        try:
+            for width, height in ((360, 740), (1920, 1080)):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(page_path.as_uri())
+                assert page.locator("h2").all_inner_texts() == [
+                    "CONTEXTE", "PARTICIPANTS", "PROGRAMME TEL QUE DÉROULÉ", "ÉTAT DES LIEUX", "MESURES PRÉCONISÉES",
+                    "CONCLUSION", "ANNEXE"]
+                assert page.locator("#findings figure.quote").count() == 10
+                # Nothing wider than the screen but the tables, which scroll with the page on a phone.
+                assert page.evaluate("document.querySelector('#findings').scrollWidth") <= width
+                page.screenshot(path=str(ARTIFACTS / f"transcript-curated-{width}.png"))
+                page.locator("#findings").screenshot(path=str(ARTIFACTS / f"transcript-curated-findings-{width}.png"))
+                page.locator("#recommendations").screenshot(path=str(ARTIFACTS / f"transcript-curated-recommendations-{width}.png"))
+                page.close()
+        finally:
+            browser.close()
+
+
 def test_purge_expired_removes_names_of_sessions_past_their_retention_and_keeps_recent_ones(atelier, tmp_path):
     database = tmp_path / "retention.db"
     befus = WORKSHOPS / "befus-25-ans.json"
@@ -155,11 +226,7 @@ def test_docx_opens_in_libreoffice_with_the_documents_headings_and_tables(atelie
     result = atelier("export", "E2E001", "--db", database, "--out", tmp_path, "--format", "docx")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["befus-25-ans-E2E001.docx"]
-    converted = subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                                "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "befus-25-ans-E2E001.docx")],
-                               capture_output=True, text=True, timeout=180)
-    assert converted.returncode == 0, converted.stderr
-    pdf = tmp_path / "befus-25-ans-E2E001.pdf"
+    pdf = to_pdf(tmp_path / "befus-25-ans-E2E001.docx")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     headings = ["25 ans de transversalité", "Contexte", "Participants", "Programme tel que déroulé", "État des lieux",
                 "Mesures préconisées", "Annexe", "Notes des salles", "Votes par rôle"]
@@ -173,6 +240,25 @@ def test_docx_opens_in_libreoffice_with_the_documents_headings_and_tables(atelie
     shutil.copy(pdf, ARTIFACTS / "transcript-docx.pdf")
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(ARTIFACTS / "transcript-docx")],
                    check=True)
+
+
+def test_docx_carries_each_vote_chart_as_a_picture_libreoffice_draws(atelier, session, tmp_path):
+    if shutil.which("pandoc") is None or shutil.which("libreoffice") is None or shutil.which("pdfimages") is None:
+        pytest.skip("pandoc, libreoffice and poppler-utils come with make test-deps")
+    database, _ = session
+    result = atelier("export", "E2E001", "--db", database, "--out", tmp_path, "--format", "html,docx")
+    assert result.returncode == 0, result.stderr
+    charts = (tmp_path / "befus-25-ans-E2E001.html").read_text().count('<svg class="chart"')
+    assert charts > 0
+    with zipfile.ZipFile(tmp_path / "befus-25-ans-E2E001.docx") as docx:
+        media = [name for name in docx.namelist() if name.startswith("word/media/")]
+    # Each chart as SVG with a PNG beside it, which LibreOffice and older Word draw.
+    assert sum(name.endswith(".png") for name in media) == charts, media
+    assert sum(name.endswith(".svg") for name in media) == charts, media
+    pdf = to_pdf(tmp_path / "befus-25-ans-E2E001.docx")
+    images = subprocess.run(["pdfimages", "-list", str(pdf)],
+                            capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert len(images) >= charts
 
 
 def test_docx_without_pandoc_says_how_to_install_it_and_writes_nothing(atelier, session, tmp_path):

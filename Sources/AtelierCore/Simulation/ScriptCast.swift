@@ -18,6 +18,23 @@ enum ScriptCast {
         "\(openings[number % openings.count]) : \(item.prefix(1).lowercased())\(item.dropFirst())"
     }
 
+    /// A room's findings in the words of a synthesis, from its most voted notes.
+    static func findings(from notes: [String]) -> String {
+        "Les échanges ont fait apparaître quelques **constats majeurs**, que les votes de la salle confirment :\n\n"
+            + notes.map { "- \($0.prefix(1).lowercased())\($0.dropFirst())" }.joined(separator: " ;\n") + "."
+            + "\n\nLes participants évoquent *beaucoup plus la prévention que la répression*."
+    }
+
+    static let introduction = """
+        Élus, professionnels de la prévention et partenaires ont échangé analyses et expériences pour proposer des \
+        mesures adaptées à l'échelle des stratégies locales. Ce document rassemble leurs **constats** et leurs **mesures \
+        préconisées** ; la matière brute de la séance suit en annexe.
+        """
+    static let conclusion = """
+        Les mesures préconisées seront présentées aux conseils communaux. Le réseau en fera le *bilan dans un an*, \
+        avec les mêmes partenaires.
+        """
+    static let reservation = "Les zones de police souhaitent un calendrier plus progressif."
     static let clusterName = "Coordination entre partenaires"
     static let welcome = "Bienvenue dans les ateliers : une idée par post-it, merci !"
     static let pause = "Pause de dix minutes, reprise à l'heure indiquée."

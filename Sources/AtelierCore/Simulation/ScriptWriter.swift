@@ -3,20 +3,24 @@
 /// Everyone joins, the moderator starts, then each slot goes through the stages its kind calls
 /// for; each stage is planned only once the previous one has been applied, so it can use what
 /// happened (room assignments, notes written, votes revealed). The agenda moves on at each
-/// slot's planned end.
+/// slot's planned end. A curated script then has the moderator write the synthesis, as organisers do
+/// after the session.
 struct ScriptWriter {
     let workshop: WorkshopDefinition
     let participants: Int
+    let curate: Bool
     var now: Timestamp
     /// Steps planned and not yet taken.
     private var queue: [ScriptedSession.Step] = []
     /// The slot being scripted and how many of its stages are planned.
     private var slot: (index: Int, stage: Int)?
     private var finished = false
+    private var curated = false
 
-    init(workshop: WorkshopDefinition, participants: Int, now: Timestamp) {
+    init(workshop: WorkshopDefinition, participants: Int, curate: Bool = false, now: Timestamp) {
         self.workshop = workshop
         self.participants = participants
+        self.curate = curate
         self.now = now
     }
 
@@ -35,7 +39,10 @@ struct ScriptWriter {
     // MARK: Planning
 
     private mutating func plan(after state: SessionState) {
-        if finished { return }
+        if finished {
+            if curate && !curated { planCuration(in: state) }
+            return
+        }
         if state.participants.isEmpty { return planJoins() }
         if state.status == .created { return enqueue(moderator(state), .start, after: 60) }
         guard let index = state.agenda.current else { return }
@@ -168,6 +175,38 @@ struct ScriptWriter {
                 enqueue(mod, .groupNotes(notes: members, cluster: nil, name: ScriptCast.clusterName), after: 20)
             }
         }
+    }
+
+    /// After the end, the moderator writes the synthesis: an introduction, each room's findings from its most voted
+    /// notes, a note and a comment quoted per room, each recommendation's addressee, a reservation, a conclusion.
+    private mutating func planCuration(in state: SessionState) {
+        curated = true
+        let mod = moderator(state)
+        enqueue(mod, .writeSynthesisText(part: .introduction, text: LocalizedText(ScriptCast.introduction)), after: 600)
+        let rounds = state.voteOrder.compactMap { state.votes[$0] }.filter { $0.scope == .boards && $0.status == .revealed }
+        let ranked = rounds.flatMap { state.results(of: $0) }.compactMap { state.notes[$0.item] }
+        for room in workshop.rooms.map(\.id) {
+            let notes = ranked.filter { $0.board.room == room }
+            guard !notes.isEmpty else { continue }
+            enqueue(mod, .writeFindings(room: room, text: LocalizedText(ScriptCast.findings(from: notes.prefix(3).map(\.text)))), after: 300)
+            if let note = notes.first(where: { $0.author != nil && !$0.anonymous }) {
+                enqueue(mod, .featureQuote(quote: .note(note.id)), after: 30)
+            }
+            let onRoom = Set(state.notes.values.filter { $0.board.room == room }.map(\.id))
+            if let comment = state.commentOrder.compactMap({ state.comments[$0] }).first(where: { onRoom.contains($0.note) }) {
+                enqueue(mod, .featureQuote(quote: .comment(comment.id)), after: 30)
+            }
+        }
+        let addressees = workshop.addressees ?? []
+        for (number, id) in state.recommendationOrder.enumerated() where !addressees.isEmpty {
+            enqueue(mod, .classifyRecommendation(
+                recommendation: id, theme: state.recommendations[id]?.room, addressee: addressees[number % addressees.count].id),
+                after: 20)
+        }
+        if let first = state.recommendationOrder.first {
+            enqueue(mod, .addReservation(recommendation: first, text: LocalizedText(ScriptCast.reservation)), after: 60)
+        }
+        enqueue(mod, .writeSynthesisText(part: .conclusion, text: LocalizedText(ScriptCast.conclusion)), after: 300)
     }
 
     /// Once a slot's stages are done: bring rooms back, wait for the planned end, move on.

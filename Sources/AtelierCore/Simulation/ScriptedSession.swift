@@ -10,12 +10,16 @@ public struct ScriptedSession {
     public let participants: Int
     /// When the session is created; slots then run for their planned minutes.
     public let start: Timestamp
+    /// Whether the moderator writes the synthesis after the end: introduction, findings, quotes, addressees,
+    /// a reservation and the conclusion.
+    public let curate: Bool
 
-    /// A run of `workshop` with `participants` people, starting at `start`.
-    public init(workshop: WorkshopDefinition, participants: Int = 12, start: Timestamp) {
+    /// A run of `workshop` with `participants` people, starting at `start`, curated when `curate` says.
+    public init(workshop: WorkshopDefinition, participants: Int = 12, start: Timestamp, curate: Bool = false) {
         self.workshop = workshop
         self.participants = max(1, participants)
         self.start = start
+        self.curate = curate
     }
 
     /// One step of the script: who does what, and when.
@@ -35,7 +39,7 @@ public struct ScriptedSession {
     ) throws -> SessionState {
         var state = created
         var context = DecisionContext(now: start, random: SplitMix64(seed: seed))
-        var script = ScriptWriter(workshop: workshop, participants: participants, now: start)
+        var script = ScriptWriter(workshop: workshop, participants: participants, curate: curate, now: start)
         while let step = script.next(after: state) {
             context.now = step.at
             let events: [Event]
