@@ -59,7 +59,7 @@ let package = Package(
             ],
             swiftSettings: serviceThreadSettings),
         .target(
-            name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierThreads", "AtelierLWS"]),
+            name: "AtelierClient", dependencies: ["AtelierCore", "AtelierWire", "AtelierProtocol", "AtelierLWS"]),
         .target(name: "CBenchSystem"),
         .target(
             name: "AtelierBench",
