@@ -41,4 +41,24 @@ import Testing
         }
         #expect(strays == [])
     }
+
+    /// The modules that hold the session's logic: no pointer into C memory reaches them (the
+    /// transport hands them received messages as arrays). The console, the threads and the bench
+    /// call the operating system themselves and are not among them.
+    static let pointerFree = ["AtelierCore", "AtelierProtocol", "AtelierStore", "AtelierServer", "AtelierClient", "AtelierExport"]
+
+    @Test func theSessionsModulesHoldNoUnsafePointer() throws {
+        var strays: [String] = []
+        for target in Self.pointerFree {
+            let directory = Self.sources.appendingPathComponent(target)
+            let files = try #require(FileManager.default.enumerator(atPath: directory.path))
+            for case let file as String in files where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+                for line in text.split(separator: "\n") where line.contains("Unsafe") {
+                    strays.append("\(target)/\(file): \(line.trimmingCharacters(in: .whitespaces))")
+                }
+            }
+        }
+        #expect(strays == [])
+    }
 }

@@ -70,7 +70,7 @@ final class TestDelegate: WebSocketServerDelegate, @unchecked Sendable {
         records.withLock { $0.opened.append(connection) }
     }
 
-    func server(_ server: WebSocketServer, didReceive message: UnsafeRawBufferPointer, from connection: ConnectionID) {
+    func server(_ server: WebSocketServer, didReceive message: [UInt8], from connection: ConnectionID) {
         let text = String(decoding: message, as: UTF8.self)
         let onThread = server.isOnServiceThread
         records.withLock {

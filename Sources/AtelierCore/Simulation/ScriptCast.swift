@@ -18,10 +18,12 @@ enum ScriptCast {
         "\(openings[number % openings.count]) : \(item.prefix(1).lowercased())\(item.dropFirst())"
     }
 
-    /// A room's findings in the words of a synthesis, from its most voted notes.
+    /// A room's findings in the words of a synthesis, from its most voted notes: each text once,
+    /// since the cast's notes repeat in a large room.
     static func findings(from notes: [String]) -> String {
-        "Les échanges ont fait apparaître quelques **constats majeurs**, que les votes de la salle confirment :\n\n"
-            + notes.map { "- \($0.prefix(1).lowercased())\($0.dropFirst())" }.joined(separator: " ;\n") + "."
+        var seen = Set<String>()
+        return "Les échanges ont fait apparaître quelques **constats majeurs**, que les votes de la salle confirment :\n\n"
+            + notes.filter { seen.insert($0).inserted }.map { "- \($0.prefix(1).lowercased())\($0.dropFirst())" }.joined(separator: " ;\n") + "."
             + "\n\nLes participants évoquent *beaucoup plus la prévention que la répression*."
     }
 

@@ -101,8 +101,8 @@ public protocol WebSocketServerDelegate: AnyObject {
     /// A websocket connection on the configured path and subprotocol is open.
     func server(_ server: WebSocketServer, didOpen connection: ConnectionInfo)
 
-    /// A whole text message arrived. The bytes are only valid during the call.
-    func server(_ server: WebSocketServer, didReceive message: UnsafeRawBufferPointer, from connection: ConnectionID)
+    /// A whole text message arrived.
+    func server(_ server: WebSocketServer, didReceive message: [UInt8], from connection: ConnectionID)
 
     /// The connection is gone. `code` is the close code the peer sent or the
     /// server sent (1008 slow consumer, 1009 too big...), nil if the link just dropped.

@@ -212,7 +212,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         }
     }
 
-    public func server(_ server: WebSocketServer, didReceive message: UnsafeRawBufferPointer, from connection: ConnectionID) {
+    public func server(_ server: WebSocketServer, didReceive message: [UInt8], from connection: ConnectionID) {
         guard let client = clients[connection] else { return }
         let now = clock()
         // Every frame costs a token, readable or not, so junk is no cheaper to send than commands.
