@@ -123,9 +123,7 @@ struct ServeCommand: ParsableCommand {
             printError(error.description)
             throw ExitCode.failure
         }
-        var isDirectory: ObjCBool = false
-        let hasPage = FileManager.default.fileExists(atPath: web, isDirectory: &isDirectory) && isDirectory.boolValue
-        if !hasPage { printError("\(web): no such directory; the participant page will not be served (use --web DIR).") }
+        let configuration = transportConfiguration()
 
         let store = try EventStore(path: db)
         let hub = SessionHub(store: store, logger: logger, transcripts: .export)
@@ -139,9 +137,6 @@ struct ServeCommand: ParsableCommand {
         // Signals are taken by one thread with sigwait, so every other thread must block them.
         let signals = blockStopSignals()
 
-        let tls = tlsCert.flatMap { cert in tlsKey.map { TLSConfiguration(certificatePath: cert, privateKeyPath: $0) } }
-        let configuration = ServerConfiguration(
-            host: host, port: port, webRoot: hasPage ? web : nil, grouping: .events, tls: tls, allowedOrigins: allowOrigin)
         let server = WebSocketServer(configuration: configuration, delegate: hub, logger: logger)
         hub.attach(server)
         if let redis = redis.flatMap(RedisEndpoint.init(url:)) { hub.useRedis(redis, as: .owner) }
@@ -151,7 +146,7 @@ struct ServeCommand: ParsableCommand {
         }
 
         var banner: [String] = []
-        let base = JoinLink.base(publicURL: publicURL, host: host, tls: tls != nil, port: server.port)
+        let base = JoinLink.base(publicURL: publicURL, host: host, tls: configuration.tls != nil, port: server.port)
         banner.append("atelier serving on \(base)/ (database \(db))")
         for record in hub.servedSessions {
             let isNew = record.id == created?.record.id
@@ -178,6 +173,16 @@ struct ServeCommand: ParsableCommand {
 }
 
 extension ServeCommand {
+    /// The transport's configuration from the options; says so when the page's folder is missing.
+    func transportConfiguration() -> ServerConfiguration {
+        var isDirectory: ObjCBool = false
+        let hasPage = FileManager.default.fileExists(atPath: web, isDirectory: &isDirectory) && isDirectory.boolValue
+        if !hasPage { printError("\(web): no such directory; the participant page will not be served (use --web DIR).") }
+        let tls = tlsCert.flatMap { cert in tlsKey.map { TLSConfiguration(certificatePath: cert, privateKeyPath: $0) } }
+        return ServerConfiguration(
+            host: host, port: port, webRoot: hasPage ? web : nil, grouping: .events, tls: tls, allowedOrigins: allowOrigin)
+    }
+
     /// Blocks SIGINT and SIGTERM in every thread but one, which takes them with sigwait; call before
     /// the server starts its thread.
     func blockStopSignals() -> sigset_t {
@@ -216,11 +221,7 @@ extension ServeCommand {
         let hub = SessionHub(store: store, logger: logger, transcripts: .export)
         hub.publicURL = publicURL
         let signals = blockStopSignals()
-        let tls = tlsCert.flatMap { cert in tlsKey.map { TLSConfiguration(certificatePath: cert, privateKeyPath: $0) } }
-        var isDirectory: ObjCBool = false
-        let hasPage = FileManager.default.fileExists(atPath: web, isDirectory: &isDirectory) && isDirectory.boolValue
-        let configuration = ServerConfiguration(
-            host: host, port: port, webRoot: hasPage ? web : nil, grouping: .events, tls: tls, allowedOrigins: allowOrigin)
+        let configuration = transportConfiguration()
         let server = WebSocketServer(configuration: configuration, delegate: hub, logger: logger)
         hub.attach(server)
         hub.useRedis(redis, as: .relay)
@@ -228,7 +229,7 @@ extension ServeCommand {
             printError("Cannot listen on \(host ?? "*"):\(port): \(error)")
             throw ExitCode.failure
         }
-        let base = JoinLink.base(publicURL: publicURL, host: host, tls: tls != nil, port: server.port)
+        let base = JoinLink.base(publicURL: publicURL, host: host, tls: configuration.tls != nil, port: server.port)
         FileHandle.standardOutput.write(Data("atelier relay serving on \(base)/ (following \(redis))\nStop with Ctrl-C.\n".utf8))
         try serveUntilSignalled(server, signals: signals, logger: logger)
         try store.close()
