@@ -9,8 +9,8 @@ RELEASE_BIN  := .build/release/atelier
 DEBUG_BIN    := .build/debug/atelier
 
 # Debian packages the server links against, and those the end-to-end tests drive.
-BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev libqrencode-dev zlib1g-dev
-TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode libreoffice-writer-nogui poppler-utils
+BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev libqrencode-dev zlib1g-dev libhiredis-dev
+TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode libreoffice-writer-nogui poppler-utils redis-server
 # What `atelier export --format docx` calls; the server never needs it.
 EXPORT_PACKAGES := pandoc librsvg2-bin
 PYTHON_PACKAGES := pytest playwright jsonschema axe-playwright-python

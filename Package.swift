@@ -36,6 +36,10 @@ let package = Package(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]),
         .target(name: "AtelierCore"),
         .target(name: "AtelierThreads"),
         .target(name: "AtelierWire", dependencies: ["AtelierCore", "CJSONC"]),
@@ -43,12 +47,12 @@ let package = Package(
         .target(
             name: "AtelierStore",
             dependencies: ["AtelierCore", "AtelierWire", .product(name: "GRDB", package: "GRDB.swift")]),
-        // The only importer of libwebsockets and of the server's other C libraries (zlib, libqrencode):
-        // the server and the client transport, static files, hashing and the QR code's matrix.
+        // The only importer of libwebsockets and of the server's other C libraries (zlib, libqrencode, hiredis):
+        // the server and the client transport, static files, hashing, the QR code's matrix and Redis.
         .target(
             name: "AtelierLWS",
             dependencies: [
-                "AtelierThreads", "CWebSockets", "CQREncode", "CZlib", .product(name: "Logging", package: "swift-log"),
+                "AtelierThreads", "CWebSockets", "CQREncode", "CZlib", "CHiredis", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: serviceThreadSettings),
         .target(

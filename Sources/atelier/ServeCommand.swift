@@ -62,7 +62,20 @@ struct ServeCommand: ParsableCommand {
         valueName: "url"))
     var publicURL: String?
 
+    @Option(help: ArgumentHelp(
+        "Redis of a deployment of several processes, e.g. redis://127.0.0.1:6379: this server owns its sessions and "
+            + "publishes them there, and decides what relays forward (docs/SCALING.md). Default: one process, no Redis.",
+        valueName: "url"))
+    var redis: String?
+
+    @Flag(help: "With --redis: serve as a relay, which follows the owner's sessions through Redis and holds no database of its own.")
+    var relay = false
+
     func validate() throws {
+        if let redis, RedisEndpoint(url: redis) == nil {
+            throw ValidationError("--redis \(redis): a Redis address is redis://host[:port], e.g. redis://127.0.0.1:6379.")
+        }
+        if relay && redis == nil { throw ValidationError("--relay needs --redis (the Redis the owner publishes to).") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         switch (tlsCert, tlsKey) {
         case (nil, nil): break
@@ -103,15 +116,14 @@ struct ServeCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "atelier")
+        if relay, let redis = redis.flatMap(RedisEndpoint.init(url:)) { return try runRelay(redis, logger: logger) }
 
         let definition: WorkshopDefinition
         do { definition = try WorkshopFile.load(path: workshop) } catch {
             printError(error.description)
             throw ExitCode.failure
         }
-        var isDirectory: ObjCBool = false
-        let hasPage = FileManager.default.fileExists(atPath: web, isDirectory: &isDirectory) && isDirectory.boolValue
-        if !hasPage { printError("\(web): no such directory; the participant page will not be served (use --web DIR).") }
+        let configuration = transportConfiguration()
 
         let store = try EventStore(path: db)
         let hub = SessionHub(store: store, logger: logger, transcripts: .export)
@@ -123,24 +135,18 @@ struct ServeCommand: ParsableCommand {
         let created = newSession || existing == nil ? try hub.createSession(workshop: definition) : nil
 
         // Signals are taken by one thread with sigwait, so every other thread must block them.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        let signals = blockStopSignals()
 
-        let tls = tlsCert.flatMap { cert in tlsKey.map { TLSConfiguration(certificatePath: cert, privateKeyPath: $0) } }
-        let configuration = ServerConfiguration(
-            host: host, port: port, webRoot: hasPage ? web : nil, grouping: .events, tls: tls, allowedOrigins: allowOrigin)
         let server = WebSocketServer(configuration: configuration, delegate: hub, logger: logger)
         hub.attach(server)
+        if let redis = redis.flatMap(RedisEndpoint.init(url:)) { hub.useRedis(redis, as: .owner) }
         do { try server.start() } catch {
             printError("Cannot listen on \(host ?? "*"):\(port): \(error)")
             throw ExitCode.failure
         }
 
         var banner: [String] = []
-        let base = JoinLink.base(publicURL: publicURL, host: host, tls: tls != nil, port: server.port)
+        let base = JoinLink.base(publicURL: publicURL, host: host, tls: configuration.tls != nil, port: server.port)
         banner.append("atelier serving on \(base)/ (database \(db))")
         for record in hub.servedSessions {
             let isNew = record.id == created?.record.id
@@ -159,6 +165,37 @@ struct ServeCommand: ParsableCommand {
         // Written at once and unbuffered: scripts and tests read these lines through a pipe.
         FileHandle.standardOutput.write(Data((banner.joined(separator: "\n") + "\n").utf8))
 
+        try serveUntilSignalled(server, signals: signals, logger: logger)
+        hub.releaseLeases()
+        try store.close()
+        logger.notice("stopped")
+    }
+}
+
+extension ServeCommand {
+    /// The transport's configuration from the options; says so when the page's folder is missing.
+    func transportConfiguration() -> ServerConfiguration {
+        var isDirectory: ObjCBool = false
+        let hasPage = FileManager.default.fileExists(atPath: web, isDirectory: &isDirectory) && isDirectory.boolValue
+        if !hasPage { printError("\(web): no such directory; the participant page will not be served (use --web DIR).") }
+        let tls = tlsCert.flatMap { cert in tlsKey.map { TLSConfiguration(certificatePath: cert, privateKeyPath: $0) } }
+        return ServerConfiguration(
+            host: host, port: port, webRoot: hasPage ? web : nil, grouping: .events, tls: tls, allowedOrigins: allowOrigin)
+    }
+
+    /// Blocks SIGINT and SIGTERM in every thread but one, which takes them with sigwait; call before
+    /// the server starts its thread.
+    func blockStopSignals() -> sigset_t {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        return signals
+    }
+
+    /// Serves until SIGINT or SIGTERM, then stops the server gracefully and returns once it has.
+    func serveUntilSignalled(_ server: WebSocketServer, signals: sigset_t, logger: Logger) throws {
         let blocked = signals
         let stopper = spawnDetachedThread {
             var waitedFor = blocked
@@ -173,7 +210,28 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode.failure
         }
         server.wait()
-        hub.releaseLeases()
+    }
+
+    /// A relay: the page and the websocket, with every session followed from Redis. Its hub needs a
+    /// database to open, never written: a scratch file of its own, removed when it stops.
+    func runRelay(_ redis: RedisEndpoint, logger: Logger) throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("atelier-relay-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let store = try EventStore(path: scratch.appendingPathComponent("relay.db").path)
+        let hub = SessionHub(store: store, logger: logger, transcripts: .export)
+        hub.publicURL = publicURL
+        let signals = blockStopSignals()
+        let configuration = transportConfiguration()
+        let server = WebSocketServer(configuration: configuration, delegate: hub, logger: logger)
+        hub.attach(server)
+        hub.useRedis(redis, as: .relay)
+        do { try server.start() } catch {
+            printError("Cannot listen on \(host ?? "*"):\(port): \(error)")
+            throw ExitCode.failure
+        }
+        let base = JoinLink.base(publicURL: publicURL, host: host, tls: configuration.tls != nil, port: server.port)
+        FileHandle.standardOutput.write(Data("atelier relay serving on \(base)/ (following \(redis))\nStop with Ctrl-C.\n".utf8))
+        try serveUntilSignalled(server, signals: signals, logger: logger)
         try store.close()
         logger.notice("stopped")
     }

@@ -4,10 +4,10 @@ import Testing
 /// What target dependencies cannot enforce: SwiftPM lets a target see the C modules of everything
 /// it depends on, so any file could import one. The C libraries are wrapped by one module each.
 @Suite struct LayeringTests {
-    /// Each C module and the one target that may import it: libwebsockets (with OpenSSL), zlib and
-    /// libqrencode by the transport, json-c by the wire, the load generator's epoll shim by the bench.
+    /// Each C module and the one target that may import it: libwebsockets (with OpenSSL), zlib,
+    /// libqrencode and hiredis by the transport, json-c by the wire, the load generator's epoll shim by the bench.
     static let owners = [
-        "CWebSockets": "AtelierLWS", "CZlib": "AtelierLWS", "CQREncode": "AtelierLWS",
+        "CWebSockets": "AtelierLWS", "CZlib": "AtelierLWS", "CQREncode": "AtelierLWS", "CHiredis": "AtelierLWS",
         "CJSONC": "AtelierWire", "CBenchSystem": "AtelierBench",
     ]
 

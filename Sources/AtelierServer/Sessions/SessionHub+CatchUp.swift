@@ -12,6 +12,10 @@ extension SessionHub {
     /// `synced`, when the catch-up reaches the end of the log. A catch-up is never queued whole,
     /// so its size meets no outbound limit: those judge live events only.
     func startCatchUp(_ connection: ConnectionID, in session: LiveSession, as participant: ParticipantID, from index: Int) {
+        // A relay's member catches up from the relay's own copy of the log.
+        if let publisher, publisher.isRemote(connection) {
+            return publisher.enter(connection, in: session, as: participant, from: index)
+        }
         session.streams[connection] = LiveSession.Stream(viewer: participant, backlogs: [.catchUp(next: index)])
         stream(connection, in: session)
     }

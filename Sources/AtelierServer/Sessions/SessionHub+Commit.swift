@@ -51,6 +51,7 @@ extension SessionHub {
             fail(replies, in: session, now: now)
             return
         }
+        publisher?.publish(session)
         fanOut(committed, in: session)
         if let before = beforeWidening, let first = committed.first?.seq {
             widen(session, since: before, below: first)
@@ -66,7 +67,7 @@ extension SessionHub {
     /// state is read once per batch, not copied per member (BENCHMARKS.md, "Where the time goes").
     /// Public events of the same turn in a row go out as one shared `{"events":[…]}` frame: when
     /// a hall joins at once, each member's queue grows by a frame a turn, not a frame a join.
-    private func fanOut(_ events: ArraySlice<LoggedEvent>, in session: LiveSession) {
+    func fanOut(_ events: ArraySlice<LoggedEvent>, in session: LiveSession) {
         guard !session.members.isEmpty, let server else { return }
         let state = session.state
         var everyone: [[UInt8]] = []
@@ -102,9 +103,9 @@ extension SessionHub {
     private func answer(_ reply: LiveSession.Reply, in session: LiveSession, now: Timestamp) {
         switch reply {
         case let .ack(connection, id, seq):
-            server?.send(OutboundFrame(.ack(.init(id: id, now: now, seq: seq))), to: connection)
+            deliver(.ack(.init(id: id, now: now, seq: seq)), to: connection)
         case let .refusal(connection, id, refusal):
-            server?.send(OutboundFrame(.error(.init(id: id, code: refusal.code.rawValue, message: refusal.message, now: now))), to: connection)
+            deliver(.error(.init(id: id, code: refusal.code.rawValue, message: refusal.message, now: now)), to: connection)
         case let .welcome(connection, id, participant, token, after):
             guard let client = clients[connection] else { return }
             client.entering = false
@@ -115,7 +116,7 @@ extension SessionHub {
             let welcome = ServerMessage.Welcome(
                 session: session.record.id, code: session.record.joinCode, participant: participant,
                 moderator: moderator, token: token, reset: reset)
-            server?.send(OutboundFrame(.ack(.init(id: id, now: now, welcome: welcome))), to: connection)
+            deliver(.ack(.init(id: id, now: now, welcome: welcome)), to: connection)
             startCatchUp(connection, in: session, as: participant, from: reset ? 0 : Int(after ?? 0))
             logger.info(token == nil ? "rejoined" : "joined", metadata: [
                 "session": "\(session.record.joinCode)", "participant": "\(participant)",
@@ -161,7 +162,7 @@ extension SessionHub {
             case let .ack(connection, id, _), let .welcome(connection, id, _, _, _):
                 clients[connection]?.entering = false
                 metrics.refused("server.storeFailed")
-                server?.send(OutboundFrame(.error(.init(id: id, code: "server.storeFailed", message: message, now: now))), to: connection)
+                deliver(.error(.init(id: id, code: "server.storeFailed", message: message, now: now)), to: connection)
             case .refusal, .transcript:
                 answer(reply, in: session, now: now)
             }

@@ -10,7 +10,7 @@ extension SessionHub {
         switch request.path {
         case "/healthz":
             let connections = server.statistics.connectionsOpen
-            return .json(#"{"status":"ok","sessions":\#(sessions.count),"connections":\#(connections)}"#)
+            return .json(#"{"status":"ok","sessions":\#(sessions.count),"connections":\#(connections)\#(scalingHealth)}"#)
         case "/metrics":
             let inSession = sessions.values.reduce(0) { $0 + $1.members.count }
             let text = metrics.prometheusText(transport: server.statistics, sessions: sessions.count, participantsConnected: inSession)

@@ -73,6 +73,10 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     public let leaseHolder = "atelier serve, process \(getpid())"
     /// Set hourly; the retention purge then runs once the turn's events are stored.
     var retentionDue = false
+    /// With `--redis`: the owner's link, publishing what it commits and taking relays' commands.
+    var publisher: Publisher?
+    /// With `--redis --relay`: this server decides nothing; it follows the owner and forwards.
+    var relay: Relay?
 
     /// A connection and what it has done.
     final class Client {
@@ -174,7 +178,8 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         self.server = server
         server.post { [self] in
             for session in sessions.values { reschedule(session) }
-            scheduleHousekeeping()
+            // A relay holds no session of its own database: nothing to lease, nothing to purge.
+            if relay == nil { scheduleHousekeeping() }
         }
     }
 
@@ -185,7 +190,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         }
     }
 
-    private func register(_ session: LiveSession) {
+    func register(_ session: LiveSession) {
         sessions[session.record.id] = session
         sessionByCode[session.record.joinCode.uppercased()] = session.record.id
     }
@@ -204,6 +209,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
 
     public func server(_ server: WebSocketServer, didClose connection: ConnectionID, code: UInt16?) {
         guard let client = clients.removeValue(forKey: connection) else { return }
+        relay?.closed(connection)
         guard let id = client.session, let session = sessions[id] else { return }
         session.streams[connection] = nil
         session.transcripts[connection] = nil
@@ -231,6 +237,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         guard allowed else { return rateLimited(client, id: parsed.id, now: now) }
         // A message read forgives one unreadable message, not all: junk between valid messages still adds up.
         client.badMessages = max(client.badMessages - 1, 0)
+        if let relay, parsed.body != .ping { return relay.forward(message, id: parsed.id, from: client, now: now) }
         switch parsed.body {
         case .ping:
             send(.ack(.init(id: parsed.id, now: now)), to: client)
@@ -257,7 +264,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         client.badMessages += 1
         if client.badMessages >= options.badMessagesBeforeClose {
             metrics.refused(code)
-            server?.close(client.id, code: 1008, reason: "too many unreadable messages")
+            disconnect(client.id, code: 1008, reason: "too many unreadable messages")
             return
         }
         guard allowed else { return rateLimited(client, id: id, now: now) }
@@ -270,7 +277,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         client.rateRefusals += 1
         metrics.refused("rate.limited")
         if client.rateRefusals >= options.rateRefusalsBeforeClose {
-            server?.close(client.id, code: 1008, reason: "too many messages")
+            disconnect(client.id, code: 1008, reason: "too many messages")
         } else {
             send(.error(.init(id: id, code: "rate.limited", message: "Too many messages; slow down and send this again.", now: now)), to: client)
         }
@@ -305,7 +312,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             metrics.refused("auth.badKey")
             logger.notice("wrong moderator key", metadata: ["session": "\(session.record.joinCode)", "peer": "\(client.peer)"])
             if client.badKeys >= options.badKeysBeforeClose {
-                server?.close(client.id, code: 1008, reason: "too many wrong keys")
+                disconnect(client.id, code: 1008, reason: "too many wrong keys")
             } else {
                 send(.error(.init(id: id, code: "auth.badKey", message: "This is not the moderator key of this session.", now: now)), to: client)
             }
@@ -476,6 +483,24 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     }
 
     func send(_ message: ServerMessage, to client: Client) {
-        server?.send(OutboundFrame(message), to: client.id)
+        deliver(message, to: client.id)
+    }
+
+    /// Sends a message to a connection of this server, or through Redis to a relay's.
+    func deliver(_ message: ServerMessage, to connection: ConnectionID) {
+        if let publisher, publisher.isRemote(connection) {
+            publisher.deliver(message, to: connection)
+        } else {
+            server?.send(OutboundFrame(message), to: connection)
+        }
+    }
+
+    /// Closes a connection of this server, or has its relay close it.
+    func disconnect(_ connection: ConnectionID, code: UInt16, reason: String) {
+        if let publisher, publisher.isRemote(connection) {
+            publisher.close(connection, code: code, reason: reason)
+        } else {
+            server?.close(connection, code: code, reason: reason)
+        }
     }
 }

@@ -1,0 +1,229 @@
+import AtelierCore
+import AtelierLWS
+import AtelierProtocol
+import AtelierStore
+import AtelierThreads
+import Logging
+
+/// A relay's link to Redis (`atelier serve --redis URL --relay`): it decides nothing. It follows the
+/// streams of the sessions its connections are in, folds their events into the same `LiveSession`
+/// the owner keeps (the same `apply`, audiences and catch-ups), and forwards every message that
+/// decides to the owner, sending the owner's answer once its own copy of the log has reached the
+/// `seq` the owner had committed when it answered.
+///
+/// Confined to the service thread, like the hub.
+final class Relay {
+    /// Names this process in the commands it forwards and its replies stream.
+    let id: String
+    private unowned let hub: SessionHub
+    /// Forwards messages.
+    private let writer: RedisClient
+    /// One blocking read over the replies stream and every followed session's events.
+    private let reader: RedisClient
+    private var generation = 0
+    private var repliesCursor = "0-0"
+    /// Sessions followed and the `seq` read to; a session is served once its first events are read.
+    private var cursors: [SessionID: Int64] = [:]
+    private var records: [SessionID: SessionRecord] = [:]
+    private var loading: Set<SessionID> = []
+    /// Answers waiting, in order, for the session's log to reach their `seq`.
+    private var waiting: [SessionID: [Answer]] = [:]
+    /// Messages forwarded and not yet answered, by connection: the id and when to give up.
+    private var unanswered: [ConnectionID: [(id: Int64, deadline: Int64)]] = [:]
+    private var watch: TimerToken?
+
+    /// How long a forwarded message waits for the owner's answer before `server.unavailable`.
+    static let answerPatienceMilliseconds: Int64 = 5_000
+
+    struct Answer {
+        let connection: ConnectionID
+        let seq: Int64
+        let entry: RedisLayout.Entry
+    }
+
+    init(hub: SessionHub, endpoint: RedisEndpoint, server: WebSocketServer, id: String) {
+        self.hub = hub
+        self.id = id
+        writer = RedisClient(endpoint: endpoint, server: server, logger: hub.logger)
+        reader = RedisClient(endpoint: endpoint, server: server, logger: hub.logger)
+        reader.onConnect = { [unowned self] in read() }
+    }
+
+    func start() {
+        writer.start()
+        reader.start()
+    }
+
+    /// Whether the relay reads the streams (`/healthz`).
+    var isFollowing: Bool { writer.isConnected && reader.isConnected }
+
+    // MARK: Forwarding
+
+    /// Forwards a message that decides to the owner; its answer comes back on the replies stream.
+    func forward(_ message: [UInt8], id: Int64, from client: SessionHub.Client, now: Timestamp) {
+        guard writer.isConnected else { return unavailable(id, client.id, now: now) }
+        let fields = [
+            "XADD", RedisLayout.commands, "MAXLEN", "~", RedisLayout.streamLength, "*", "relay", self.id,
+            "connection", "\(client.id.rawValue)", "kind", "message", "peer", client.peer, "message",
+        ]
+        writer.command(fields.map { [UInt8]($0.utf8) } + [message]) { _ in }
+        unanswered[client.id, default: []].append((id, monotonicMilliseconds() + Self.answerPatienceMilliseconds))
+        watchAnswers()
+    }
+
+    /// A connection closed: the owner forgets it.
+    func closed(_ connection: ConnectionID) {
+        unanswered[connection] = nil
+        guard writer.isConnected else { return }
+        writer.command([
+            "XADD", RedisLayout.commands, "MAXLEN", "~", RedisLayout.streamLength, "*", "relay", id,
+            "connection", "\(connection.rawValue)", "kind", "close",
+        ])
+    }
+
+    private func unavailable(_ id: Int64, _ connection: ConnectionID, now: Timestamp) {
+        hub.metrics.refused("server.unavailable")
+        hub.deliver(.error(.init(
+            id: id, code: "server.unavailable",
+            message: "The server that runs this session did not answer; nothing was changed. Try again in a moment.",
+            now: now)), to: connection)
+    }
+
+    /// Answers `server.unavailable` to what waited past its patience, once a second while anything waits.
+    private func watchAnswers() {
+        guard watch == nil, let server = hub.server else { return }
+        watch = server.schedule(afterMilliseconds: 1_000) { [unowned self] in
+            watch = nil
+            let now = monotonicMilliseconds()
+            for (connection, waits) in unanswered {
+                let late = waits.filter { $0.deadline <= now }
+                guard !late.isEmpty else { continue }
+                unanswered[connection] = waits.filter { $0.deadline > now }
+                for wait in late { unavailable(wait.id, connection, now: hub.clock()) }
+            }
+            unanswered = unanswered.filter { !$0.value.isEmpty }
+            if !unanswered.isEmpty { watchAnswers() }
+        }
+    }
+
+    // MARK: Following
+
+    private func read() {
+        generation += 1
+        let current = generation
+        let followed = cursors.sorted { $0.key < $1.key }
+        let streams = [RedisLayout.replies(to: id)] + followed.map { RedisLayout.events(of: $0.key) }
+        let positions = [repliesCursor] + followed.map { "\($0.value)-0" }
+        reader.command(
+            ["XREAD", "COUNT", "1000", "BLOCK", RedisLayout.blockMilliseconds, "STREAMS"] + streams + positions
+        ) { [unowned self] reply in
+            guard current == generation else { return }
+            if case .error = reply { return }  // the connection is down; its next one reads again
+            let streams = RedisLayout.entries(of: reply)
+            // Events first: answers read in the same reply then find the log they wait for.
+            for (stream, entries) in streams where stream != RedisLayout.replies(to: id) {
+                guard let session = followed.first(where: { RedisLayout.events(of: $0.key) == stream })?.key else { continue }
+                fold(entries, into: session)
+            }
+            for (stream, entries) in streams where stream == RedisLayout.replies(to: id) {
+                for entry in entries {
+                    repliesCursor = entry.id
+                    take(entry)
+                }
+            }
+            read()
+        }
+    }
+
+    /// Follows a session from its first event on, once its record is read.
+    private func follow(_ session: SessionID) {
+        guard cursors[session] == nil, !loading.contains(session) else { return }
+        loading.insert(session)
+        writer.command(["HGETALL", RedisLayout.record(of: session)]) { [unowned self] reply in
+            loading.remove(session)
+            let fields = reply.elements.compactMap(\.text)
+            let values = Dictionary(stride(from: 0, to: fields.count - 1, by: 2).map { (fields[$0], fields[$0 + 1]) }) { $1 }
+            guard let code = values["code"], let workshop = values["workshop"], let title = values["title"] else {
+                hub.logger.error("session record missing in Redis", metadata: ["session": "\(session)"])
+                return
+            }
+            // Relays never check a moderator key: the owner does.
+            records[session] = SessionRecord(
+                id: session, joinCode: code, workshopID: workshop, title: title,
+                createdAt: values["createdAt"].flatMap { Int64($0) } ?? 0, moderatorKeyHash: "", moderatorKeySalt: "")
+            cursors[session] = 0
+        }
+    }
+
+    /// Folds a session's next events, in order, and sends them to its members as the owner does.
+    private func fold(_ entries: [RedisLayout.Entry], into id: SessionID) {
+        var rows: [EventRecord] = []
+        for entry in entries {
+            guard let seq = entry.sequence, let at = entry.integer("at"), let type = entry.text("type"),
+                  let payload = entry.text("payload") else { continue }
+            rows.append(EventRecord(sessionID: id, sequence: seq, at: at, actor: nil, type: type, payload: payload))
+        }
+        do {
+            if let session = hub.sessions[id] {
+                for row in rows where row.sequence == session.committedSequence + 1 {
+                    _ = session.accept([try row.event()], by: nil, at: Timestamp(milliseconds: row.at))
+                    // One event at a time: each is committed under its own seq, as the owner did.
+                    let (committed, before) = session.commit()
+                    hub.fanOut(committed, in: session)
+                    if let before, let first = committed.first?.seq { hub.widen(session, since: before, below: first) }
+                }
+                cursors[id] = session.committedSequence
+            } else if let record = records[id], rows.first?.sequence == 1 {
+                let session = try LiveSession(record: record, log: rows, random: SplitMix64(seed: 0))
+                hub.register(session)
+                cursors[id] = session.committedSequence
+            }
+        } catch {
+            hub.logger.error("followed event unreadable", metadata: ["session": "\(id)", "error": "\(error)"])
+        }
+        answerWaiting(in: id)
+    }
+
+    // MARK: The owner's answers
+
+    private func take(_ entry: RedisLayout.Entry) {
+        guard let connection = entry.integer("connection").map({ ConnectionID(rawValue: UInt64($0)) }),
+              hub.clients[connection] != nil else { return }
+        let session = entry.text("session") ?? ""
+        let answer = Answer(connection: connection, seq: entry.integer("seq") ?? 0, entry: entry)
+        guard !session.isEmpty else { return perform(answer, in: nil) }
+        waiting[session, default: []].append(answer)
+        follow(session)
+        answerWaiting(in: session)
+    }
+
+    /// Sends, in order, the answers whose `seq` the relay's log has reached.
+    private func answerWaiting(in id: SessionID) {
+        guard let session = hub.sessions[id], var queue = waiting[id] else { return }
+        while let answer = queue.first, answer.seq <= session.committedSequence {
+            queue.removeFirst()
+            perform(answer, in: session)
+        }
+        waiting[id] = queue.isEmpty ? nil : queue
+    }
+
+    private func perform(_ answer: Answer, in session: LiveSession?) {
+        guard let server = hub.server, let client = hub.clients[answer.connection] else { return }
+        let entry = answer.entry
+        switch entry.text("kind") {
+        case "frame":
+            guard let frame = entry.fields["frame"] else { return }
+            if let id = entry.integer("answers") { unanswered[answer.connection]?.removeAll { $0.id == id } }
+            server.send(OutboundFrame(bytes: frame), to: answer.connection)
+        case "enter":
+            guard let session, let participant = entry.text("participant"), let from = entry.integer("from") else { return }
+            client.session = session.record.id
+            client.participant = participant
+            hub.startCatchUp(answer.connection, in: session, as: participant, from: Int(from))
+        case "close":
+            server.close(answer.connection, code: UInt16(entry.integer("code") ?? 1008), reason: entry.text("reason") ?? "")
+        default:
+            break
+        }
+    }
+}
