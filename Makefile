@@ -10,7 +10,9 @@ DEBUG_BIN    := .build/debug/atelier
 
 # Debian packages the server links against, and those the end-to-end tests drive.
 BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev libqrencode-dev zlib1g-dev
-TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode libreoffice-writer-nogui poppler-utils
+# What the whole set on one machine adds (docs/SCALING.md); the proxy tests start both.
+CLUSTER_PACKAGES := haproxy redis-server
+TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode libreoffice-writer-nogui poppler-utils $(CLUSTER_PACKAGES)
 # What `atelier export --format docx` calls; the server never needs it.
 EXPORT_PACKAGES := pandoc librsvg2-bin
 PYTHON_PACKAGES := pytest playwright jsonschema axe-playwright-python
