@@ -1,6 +1,8 @@
 """atelier behind HAProxy with the shipped deploy/haproxy.cfg: the page, the HTTP routes and the websocket
 through one public address, the proxy's timeouts, and each person known by their own address."""
 import http.client
+import os
+import signal
 import socket
 import subprocess
 import time
@@ -10,7 +12,7 @@ import pytest
 
 from cluster_support import HAPROXY_CONFIG, cluster_factory  # noqa: F401 (the fixture)
 from conftest import ROOT, binary_path
-from console_support import Participant, run_script
+from console_support import Participant, free_port, run_script
 
 WRONG_KEY = "AAAA-BBBB-CCCC-DDDD"
 
@@ -125,3 +127,29 @@ def test_a_trusted_proxy_must_be_an_ip_address(atelier, tmp_path):
     assert result.returncode != 0
     assert "--trusted-proxy proxy.example.org: give the proxy's IP address" in result.stderr
 
+
+def test_the_cluster_script_serves_through_haproxy_and_stops_everything_it_started_on_ctrl_c(tmp_path):
+    public, owner = free_port(), free_port()
+    run = tmp_path / "cluster"
+    env = {**os.environ, "RUN_DIR": str(run), "PUBLIC_PORT": str(public), "PUBLIC_HOST": "127.0.0.1",
+           "OWNER_PORT": str(owner), "RELAY_PORT": str(free_port()), "REDIS_PORT": str(free_port()),
+           "PUBLIC_URL": f"http://127.0.0.1:{public}"}
+    script = subprocess.Popen([str(ROOT / "Scripts" / "cluster.sh"), binary_path()], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    printed = []
+    for line in script.stdout:
+        printed.append(line)
+        if line.startswith("Public address:"):
+            break
+    assert any(f"Participants: http://127.0.0.1:{public}/?code=" in line for line in printed), printed
+    pids = [int(p.read_text()) for p in run.glob("*.pid")]
+    assert len(pids) >= 2  # the owner and HAProxy, with Redis and the relays when this atelier has them
+    status, _, health = get(f"http://127.0.0.1:{public}/healthz")
+    assert status == 200 and b'"sessions":1' in health
+
+    script.send_signal(signal.SIGINT)
+    assert script.wait(timeout=60) != 0
+    assert not list(run.glob("*.pid"))
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
