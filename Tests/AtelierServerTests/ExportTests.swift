@@ -78,21 +78,27 @@ import Testing
         #expect(next == [401, 401, 429])
     }
 
-    @Test func twoPeopleBehindATrustedProxyArePausedForTheirOwnWrongKeysOnly() throws {
-        let server = try LiveServer(clock: TestClock(frozen: true)) { $0.trustedProxies = ["127.0.0.1"] }
-        let guesses = try (1...6).map { _ in
-            try export(server, code: server.code, key: "AAAA-BBBB-CCCC-DDDD", forwardedFor: "203.0.113.7").status
+    /// A server trusting `proxy`, and the statuses of six wrong keys sent from 127.0.0.1 naming
+    /// `forwardedFor(n)` as the client of the n-th.
+    private func sixWrongKeys(trusting proxy: String, forwardedFor: (Int) -> String) throws
+        -> (server: LiveServer, statuses: [Int])
+    {
+        let server = try LiveServer(clock: TestClock(frozen: true)) { $0.trustedProxies = [proxy] }
+        let statuses = try (1...6).map {
+            try export(server, code: server.code, key: "AAAA-BBBB-CCCC-DDDD", forwardedFor: forwardedFor($0)).status
         }
+        return (server, statuses)
+    }
+
+    @Test func twoPeopleBehindATrustedProxyArePausedForTheirOwnWrongKeysOnly() throws {
+        let (server, guesses) = try sixWrongKeys(trusting: "127.0.0.1") { _ in "203.0.113.7" }
         #expect(guesses == [401, 401, 401, 401, 401, 429])
         #expect(try export(server, code: server.code, key: server.moderatorKey, forwardedFor: "203.0.113.7").status == 429)
         #expect(try export(server, code: server.code, key: server.moderatorKey, forwardedFor: "203.0.113.8").status == 200)
     }
 
     @Test func anAddressForwardedByAPeerThatIsNoTrustedProxyIsIgnored() throws {
-        let server = try LiveServer(clock: TestClock(frozen: true)) { $0.trustedProxies = ["127.0.0.9"] }
-        let guesses = try (1...6).map { n in
-            try export(server, code: server.code, key: "AAAA-BBBB-CCCC-DDDD", forwardedFor: "203.0.113.\(n)").status
-        }
+        let (server, guesses) = try sixWrongKeys(trusting: "127.0.0.9") { "203.0.113.\($0)" }
         #expect(guesses == [401, 401, 401, 401, 401, 429])
         #expect(try export(server, code: server.code, key: server.moderatorKey, forwardedFor: "203.0.113.99").status == 429)
     }
