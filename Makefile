@@ -10,7 +10,9 @@ DEBUG_BIN    := .build/debug/atelier
 
 # Debian packages the server links against, and those the end-to-end tests drive.
 BUILD_PACKAGES := pkg-config libwebsockets-dev libev-dev libjson-c-dev libsqlite3-dev libssl-dev libqrencode-dev zlib1g-dev libhiredis-dev
-TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode libreoffice-writer-nogui poppler-utils redis-server
+# What the whole set on one machine adds (make cluster, docs/SCALING.md); the proxy tests start both.
+CLUSTER_PACKAGES := haproxy redis-server
+TEST_PACKAGES  := chromium tmux sqlite3 openssl qrencode libreoffice-writer-nogui poppler-utils $(CLUSTER_PACKAGES)
 # What `atelier export --format docx` calls; the server never needs it.
 EXPORT_PACKAGES := pandoc librsvg2-bin
 PYTHON_PACKAGES := pytest playwright jsonschema axe-playwright-python
@@ -25,13 +27,20 @@ FUZZ_BUILD := $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzze
               -Xswiftc -parse-as-library
 FUZZ_BIN   := .build-fuzz/debug
 
-.PHONY: run test build release deps test-deps export-deps swift-test e2e-test check-workshops transcripts clean fuzz fuzz-smoke fuzz-build bench
+.PHONY: run cluster test build release deps test-deps export-deps swift-test e2e-test check-workshops transcripts clean fuzz fuzz-smoke fuzz-build bench
 
 # Serves the default workshop (an unfinished session of it if the database has one): the participant
 # page on http://<this machine>:8080/ and the websocket for browsers and the moderator console.
 run: deps release
 	$(RELEASE_BIN) check $(WORKSHOP)
 	$(RELEASE_BIN) serve --workshop $(WORKSHOP) $(RUN_FLAGS)
+
+# The owner, RELAYS relays, redis-server and HAProxy in front on one machine (Scripts/cluster.sh, which
+# PUBLIC_PORT, OWNER_PORT and others configure): the same workshop on one public address. Ctrl-C stops all.
+RELAYS ?= 2
+cluster: deps release
+	@./.ci/install-debian $(CLUSTER_PACKAGES)
+	RELAYS=$(RELAYS) WORKSHOP=$(WORKSHOP) ./Scripts/cluster.sh $(RELEASE_BIN)
 
 test: deps test-deps
 	$(SWIFT) build

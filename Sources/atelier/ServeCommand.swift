@@ -57,6 +57,12 @@ struct ServeCommand: ParsableCommand {
     var allowOrigin: [String] = []
 
     @Option(help: ArgumentHelp(
+        "A reverse proxy's IP address (repeat for several), e.g. 127.0.0.1 for HAProxy on this machine: from it, "
+            + "each person's address is the one it adds to X-Forwarded-For, for the limits and logs kept by address.",
+        valueName: "address"))
+    var trustedProxy: [String] = []
+
+    @Option(help: ArgumentHelp(
         "The address participants reach the server on (a proxy's, a name's), e.g. https://atelier.example.org: "
             + "the printed links and the presenter's link and QR code use it. Default: this machine's LAN address.",
         valueName: "url"))
@@ -104,6 +110,12 @@ struct ServeCommand: ParsableCommand {
                   !authority.isEmpty, !authority.contains("/")
             else {
                 throw ValidationError("--allow-origin \(origin): an origin is scheme://host[:port], e.g. https://atelier.example.org.")
+            }
+        }
+        for proxy in trustedProxy {
+            var address = in6_addr()
+            guard inet_pton(AF_INET, proxy, &address) == 1 || inet_pton(AF_INET6, proxy, &address) == 1 else {
+                throw ValidationError("--trusted-proxy \(proxy): give the proxy's IP address, e.g. 127.0.0.1 or ::1.")
             }
         }
     }
@@ -180,7 +192,8 @@ extension ServeCommand {
         if !hasPage { printError("\(web): no such directory; the participant page will not be served (use --web DIR).") }
         let tls = tlsCert.flatMap { cert in tlsKey.map { TLSConfiguration(certificatePath: cert, privateKeyPath: $0) } }
         return ServerConfiguration(
-            host: host, port: port, webRoot: hasPage ? web : nil, grouping: .events, tls: tls, allowedOrigins: allowOrigin)
+            host: host, port: port, webRoot: hasPage ? web : nil, grouping: .events, tls: tls, allowedOrigins: allowOrigin,
+            trustedProxies: trustedProxy)
     }
 
     /// Blocks SIGINT and SIGTERM in every thread but one, which takes them with sigwait; call before

@@ -6,17 +6,18 @@ import Testing
 @Suite(.serialized) struct ExportTests {
     static let refusal = "The transcript needs the session's moderator key: Authorization: Bearer KEY.\n"
 
-    private func request(code: String?, key: String?) -> String {
+    private func request(code: String?, key: String?, forwardedFor: String? = nil) -> String {
         var text = "GET /export?\(code.map { "code=\($0)&" } ?? "")format=md HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         if let key { text += "Authorization: Bearer \(key)\r\n" }
+        if let forwardedFor { text += "X-Forwarded-For: \(forwardedFor)\r\n" }
         return text + "\r\n"
     }
 
-    private func export(_ server: LiveServer, code: String?, key: String?, from address: String = "127.0.0.1") throws
-        -> RawHTTPResponse
-    {
+    private func export(
+        _ server: LiveServer, code: String?, key: String?, from address: String = "127.0.0.1", forwardedFor: String? = nil
+    ) throws -> RawHTTPResponse {
         let socket = try RawSocket(port: server.server.port, from: address)
-        socket.write(request(code: code, key: key))
+        socket.write(request(code: code, key: key, forwardedFor: forwardedFor))
         return try #require(try socket.readResponse())
     }
 
@@ -75,5 +76,30 @@ import Testing
             try export(server, code: server.code, key: "AAAA-BBBB-CCCC-DDDD", from: $0).status
         }
         #expect(next == [401, 401, 429])
+    }
+
+    /// A server trusting `proxy`, and the statuses of six wrong keys sent from 127.0.0.1 naming
+    /// `forwardedFor(n)` as the client of the n-th.
+    private func sixWrongKeys(trusting proxy: String, forwardedFor: (Int) -> String) throws
+        -> (server: LiveServer, statuses: [Int])
+    {
+        let server = try LiveServer(clock: TestClock(frozen: true)) { $0.trustedProxies = [proxy] }
+        let statuses = try (1...6).map {
+            try export(server, code: server.code, key: "AAAA-BBBB-CCCC-DDDD", forwardedFor: forwardedFor($0)).status
+        }
+        return (server, statuses)
+    }
+
+    @Test func twoPeopleBehindATrustedProxyArePausedForTheirOwnWrongKeysOnly() throws {
+        let (server, guesses) = try sixWrongKeys(trusting: "127.0.0.1") { _ in "203.0.113.7" }
+        #expect(guesses == [401, 401, 401, 401, 401, 429])
+        #expect(try export(server, code: server.code, key: server.moderatorKey, forwardedFor: "203.0.113.7").status == 429)
+        #expect(try export(server, code: server.code, key: server.moderatorKey, forwardedFor: "203.0.113.8").status == 200)
+    }
+
+    @Test func anAddressForwardedByAPeerThatIsNoTrustedProxyIsIgnored() throws {
+        let (server, guesses) = try sixWrongKeys(trusting: "127.0.0.9") { "203.0.113.\($0)" }
+        #expect(guesses == [401, 401, 401, 401, 401, 429])
+        #expect(try export(server, code: server.code, key: server.moderatorKey, forwardedFor: "203.0.113.99").status == 429)
     }
 }

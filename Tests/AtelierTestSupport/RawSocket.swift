@@ -102,11 +102,15 @@ public final class RawSocket {
 
     // MARK: Websocket by hand
 
-    /// Sends an upgrade request; returns the response status line and headers.
-    public func webSocketHandshake(path: String = "/ws", subprotocol: String? = "atelier.v1") -> String? {
+    /// Sends an upgrade request, with `headers` (`Name: value`) among its own; returns the response
+    /// status line and headers.
+    public func webSocketHandshake(
+        path: String = "/ws", subprotocol: String? = "atelier.v1", headers: [String] = []
+    ) -> String? {
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         if let subprotocol { request += "Sec-WebSocket-Protocol: \(subprotocol)\r\n" }
+        request += headers.map { $0 + "\r\n" }.joined()
         request += "\r\n"
         write(request)
         return read(until: Array("\r\n\r\n".utf8)).map { String(decoding: $0, as: UTF8.self) }

@@ -78,6 +78,9 @@ public struct ServerConfiguration: Sendable {
     /// and requests without an Origin header (non-browser clients) are always accepted.
     /// An upgrade from another origin is refused with HTTP 403.
     public var allowedOrigins: [String]
+    /// Addresses of reverse proxies (HAProxy) whose requests carry the client's address in
+    /// `X-Forwarded-For`: from them, and only them, the client address is that header's last entry.
+    public var trustedProxies: [String]
     /// Value of the Content-Security-Policy header on every HTTP response.
     public var contentSecurityPolicy: String
     /// Reject text messages that are not valid UTF-8 (lws closes with 1007).
@@ -119,6 +122,7 @@ public struct ServerConfiguration: Sendable {
         stalledReaderMilliseconds: Int = 15_000,
         tls: TLSConfiguration? = nil,
         allowedOrigins: [String] = [],
+        trustedProxies: [String] = [],
         contentSecurityPolicy: String = ServerConfiguration.defaultContentSecurityPolicy,
         validateUTF8: Bool = true,
         stopGracePeriodMilliseconds: Int = 2000,
@@ -140,6 +144,7 @@ public struct ServerConfiguration: Sendable {
         self.stalledReaderMilliseconds = stalledReaderMilliseconds
         self.tls = tls
         self.allowedOrigins = allowedOrigins
+        self.trustedProxies = trustedProxies
         self.contentSecurityPolicy = contentSecurityPolicy
         self.validateUTF8 = validateUTF8
         self.stopGracePeriodMilliseconds = stopGracePeriodMilliseconds
@@ -155,6 +160,19 @@ extension ServerConfiguration {
         guard !allowedOrigins.isEmpty, let origin else { return true }
         let normalized = Self.normalizedOrigin(origin)
         return allowedOrigins.contains { Self.normalizedOrigin($0) == normalized }
+    }
+
+    /// The client's address, given the `peer` a request came from and its `X-Forwarded-For` header
+    /// (lws joins repeated headers with commas). From a trusted proxy it is the header's last entry,
+    /// the one that proxy appended: entries before it are whatever the client wrote. From any other
+    /// peer, or without the header, it is the peer. An IPv4 peer of a server on every interface,
+    /// which lws writes `::ffff:a.b.c.d`, is its IPv4 address, so one client has one address.
+    public func clientAddress(peer: String, forwardedFor: String?) -> String {
+        let peer = peer.hasPrefix("::ffff:") && peer.contains(".") ? String(peer.dropFirst(7)) : peer
+        guard trustedProxies.contains(peer), let forwardedFor,
+              let last = forwardedFor.split(separator: ",").last?.filter({ $0 != " " && $0 != "\t" }), !last.isEmpty
+        else { return peer }
+        return last
     }
 
     /// Whether a `Sec-WebSocket-Protocol` header (a comma-separated list) offers `subprotocol`.

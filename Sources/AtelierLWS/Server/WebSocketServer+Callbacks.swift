@@ -103,10 +103,12 @@ extension WebSocketServer {
         return items
     }
 
+    /// The address of the client a request comes from: the peer's, or from a trusted proxy the one
+    /// it names (`ServerConfiguration.clientAddress`).
     func peerAddress(_ wsi: OpaquePointer) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         guard let text = lws_get_peer_simple(wsi, &buffer, buffer.count) else { return "" }
-        return String(cString: text)
+        return configuration.clientAddress(peer: String(cString: text), forwardedFor: header(wsi, WSI_TOKEN_X_FORWARDED_FOR))
     }
 }
 
