@@ -122,6 +122,24 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def free_ports(count):
+    """The first of `count` consecutive free ports, for a program that numbers its ports from one."""
+    while True:
+        first = free_port()
+        probes = []
+        try:
+            for port in range(first, first + count):
+                probe = socket.socket()
+                probes.append(probe)
+                probe.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+
+
 class TmuxConsole:
     """The full-screen console in a detached tmux session on a private tmux server."""
 

@@ -12,7 +12,7 @@ import pytest
 
 from cluster_support import HAPROXY_CONFIG, cluster_factory  # noqa: F401 (the fixture)
 from conftest import ROOT, binary_path
-from console_support import Participant, free_port, run_script
+from console_support import Participant, free_port, free_ports, run_script
 
 WRONG_KEY = "AAAA-BBBB-CCCC-DDDD"
 
@@ -132,7 +132,7 @@ def test_the_cluster_script_serves_through_haproxy_and_stops_everything_it_start
     public, owner = free_port(), free_port()
     run = tmp_path / "cluster"
     env = {**os.environ, "RUN_DIR": str(run), "PUBLIC_PORT": str(public), "PUBLIC_HOST": "127.0.0.1",
-           "OWNER_PORT": str(owner), "RELAY_PORT": str(free_port()), "REDIS_PORT": str(free_port()),
+           "OWNER_PORT": str(owner), "RELAY_PORT": str(free_ports(2)), "REDIS_PORT": str(free_port()),
            "PUBLIC_URL": f"http://127.0.0.1:{public}"}
     script = subprocess.Popen([str(ROOT / "Scripts" / "cluster.sh"), binary_path()], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
