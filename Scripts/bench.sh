@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the load benchmark (BENCHMARKS.md): each atelier scenario, and right after it the bare C
-# libwebsockets baseline on the same scenario when its sources are present, so both see the same
-# machine at the same moment. Usage: Scripts/bench.sh ATELIER_BIN [BASELINE_DIR] [SCENARIOS...]
+# libwebsockets baseline on the same scenario when its sources are present, and its peers (Python
+# `websockets`, Hummingbird: compare.sh in PEERS_DIR, by default `peers` beside BASELINE_DIR) on
+# the room scenarios when that folder is there, so every row sees the same machine at the same moment.
+# Usage: [PEERS_DIR=DIR] Scripts/bench.sh ATELIER_BIN [BASELINE_DIR] [SCENARIOS...]
 set -euo pipefail
 bin=$1; baseline_dir=${2:-}; shift $(( $# >= 2 ? 2 : 1 ))
 scenarios=${*:-1 2 3 4 5 6 7}
@@ -15,6 +17,14 @@ if [ -n "$baseline_dir" ] && [ -f "$baseline_dir/lwsroom.c" ] && [ -f "$baseline
   have_baseline=1
 else
   echo "baseline sources not found (BASELINE_DIR=$baseline_dir): atelier only"
+fi
+
+peers_dir=${PEERS_DIR:-${baseline_dir:+$(dirname "$baseline_dir")/peers}}
+have_peers=
+if [ -n "$peers_dir" ] && [ -x "$peers_dir/compare.sh" ]; then
+  have_peers=1
+else
+  echo "peers not found (PEERS_DIR=$peers_dir): no Python nor Hummingbird rows"
 fi
 
 port=9197
@@ -98,6 +108,14 @@ if r.get("saturationDeliveredPerSecond"):
 print(f"atelier: server rss {r['serverRSSKiB']} KiB (peak {r['serverPeakRSSKiB']}), refused {r['refused']}, "
       f"lost {r['connectionsLost']}, queue drops {r['queueDrops']}, acked {r['ackedActions']}, missing {r['missingFromStore']}")
 PY
+  if [ -n "$have_peers" ]; then
+    # The peers serve the C baseline's room (no rooms, no joins, no rate limit): scenarios 3 and 4.
+    # compare.sh builds what it lacks (Hummingbird takes minutes the first time) and prints a row each.
+    case $scenario in
+      3) SERVERS="hbroom pyroom" BASELINE_DIR=$baseline_dir "$peers_dir/compare.sh" latency 2000 20 22 | sed 's/^/peers: /' ;;
+      4) SERVERS="hbroom pyroom" BASELINE_DIR=$baseline_dir "$peers_dir/compare.sh" idle 10000 | sed 's/^/peers: /' ;;
+    esac
+  fi
   [ -n "$have_baseline" ] || continue
   case $scenario in
     1) baseline 1000 50 22 ;;

@@ -62,7 +62,7 @@ extension ServerMessage {
         }
     }
 
-    /// Reads `{"seq": …, "at": …, "event": {…}, "results": […]}`.
+    /// Reads `{"seq": …, "at": …, "event": {…}, "results": […], "authorName": …}`.
     private static func readEvent(_ object: JSONObject) throws(ReadError) -> EventMessage {
         guard let seq = object["seq"]?.int64Value, let eventValue = object["event"] else {
             throw ReadError(message: "event: missing seq or event")
@@ -70,7 +70,8 @@ extension ServerMessage {
         let at = Timestamp(milliseconds: object["at"]?.int64Value ?? 0)
         do {
             let event = try WireDecoder().decode(Event.self, from: eventValue)
-            return EventMessage(seq: seq, at: at, event: event, results: try member("results", of: object))
+            return EventMessage(seq: seq, at: at, event: event, results: try member("results", of: object),
+                                authorName: object["authorName"]?.stringValue)
         } catch {
             throw ReadError(message: "event \(seq): \(error)")
         }

@@ -46,7 +46,8 @@ extension ServerMessage {
 }
 
 extension ServerMessage.EventMessage {
-    /// `{"seq": …, "at": …, "event": {…}}`, plus `results` when a vote's totals become public:
+    /// `{"seq": …, "at": …, "event": {…}}`, plus `results` when a vote's totals become public and
+    /// `authorName` beside a signed note or comment:
     /// serialized once per form of an event, then shared by every message that carries it.
     public func serializedBytes() -> [UInt8] {
         var object = JSONObject()
@@ -54,6 +55,7 @@ extension ServerMessage.EventMessage {
         object["at"] = .int(at.milliseconds)
         object["event"] = ServerMessage.encoded(event)
         object["results"] = results.map(ServerMessage.encoded)
+        object["authorName"] = authorName.map(JSONValue.string)
         return JSONValue.object(object).serializedBytes()
     }
 }

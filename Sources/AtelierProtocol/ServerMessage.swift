@@ -127,9 +127,12 @@ public enum ServerMessage: Hashable, Sendable {
         public var event: Event
         /// Ranked totals, beside a `voteRevealed` event.
         public var results: [RankedItem]?
+        /// The author's name, beside a signed note or comment: participants are not sent each
+        /// other's joins (`SessionState.authorName(of:)`).
+        public var authorName: String?
 
-        public init(seq: Int64, at: Timestamp, event: Event, results: [RankedItem]? = nil) {
-            self.seq = seq; self.at = at; self.event = event; self.results = results
+        public init(seq: Int64, at: Timestamp, event: Event, results: [RankedItem]? = nil, authorName: String? = nil) {
+            self.seq = seq; self.at = at; self.event = event; self.results = results; self.authorName = authorName
         }
     }
 

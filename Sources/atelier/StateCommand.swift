@@ -87,7 +87,9 @@ private struct VisibleLog {
     func messages(for viewer: ParticipantID) -> [ServerMessage.EventMessage] {
         entries.compactMap { entry in
             state.form(for: viewer, among: entry.disclosures).map {
-                ServerMessage.EventMessage(seq: entry.seq, at: entry.at, event: entry.disclosures[$0].event, results: entry.results)
+                let event = entry.disclosures[$0].event
+                return ServerMessage.EventMessage(
+                    seq: entry.seq, at: entry.at, event: event, results: entry.results, authorName: state.authorName(of: event))
             }
         }
     }

@@ -36,6 +36,53 @@ import Testing
         }
     }
 
+    @Test func aParticipantIsSentTheOrganisersJoinsAndItsOwnButNotTheOtherParticipants() throws {
+        let server = try LiveServer()
+        let moderator = try Peer(server)
+        try moderator.moderate(server)
+        try moderator.accepted(.start)
+        let anne = try Peer(server)
+        try anne.join(server, name: "Anne")
+        let bob = try Peer(server)
+        try bob.join(server, name: "Bob")
+        let chloe = try Peer(server)
+        try chloe.join(server, name: "Chloé")
+        try moderator.waitForEvent("participantJoined") { $0["id"]?.stringValue == "p4" }
+        try bob.accepted(.addNote(board: nil, prompt: "attentes", text: "Bonjour", colour: nil, anonymous: nil))
+        try anne.waitForEvent("noteAdded")
+        try chloe.waitForEvent("noteAdded")
+        #expect(Self.joined(anne) == ["p1", "p2"])
+        #expect(Self.joined(bob) == ["p1", "p3"])
+        #expect(Self.joined(chloe) == ["p1", "p4"])
+        #expect(Self.joined(moderator) == ["p1", "p2", "p3", "p4"])
+    }
+
+    @Test func aSignedNoteCarriesItsAuthorsNameAndAnAnonymousOneDoesNot() throws {
+        let server = try LiveServer()
+        let moderator = try Peer(server)
+        try moderator.moderate(server)
+        try moderator.accepted(.start)
+        let anne = try Peer(server)
+        try anne.join(server, name: "Anne")
+        let bob = try Peer(server)
+        try bob.join(server, name: "Bob")
+        try bob.accepted(.addNote(board: nil, prompt: "attentes", text: "Signée", colour: nil, anonymous: nil))
+        try bob.accepted(.addNote(board: nil, prompt: "attentes", text: "Anonyme", colour: nil, anonymous: true))
+        let signed = try anne.wait(for: "the signed note") { $0["event"]?["noteAdded"]?["text"] == .string("Signée") }
+        let anonymous = try anne.wait(for: "the anonymous note") { $0["event"]?["noteAdded"]?["text"] == .string("Anonyme") }
+        #expect(signed["authorName"] == .string("Bob"))
+        #expect(anonymous["authorName"] == nil)
+        let note = try #require(signed["event"]?["noteAdded"]?["id"]?.stringValue)
+        try anne.accepted(.addComment(note: note, text: "D'accord"))
+        let comment = try bob.wait(for: "Anne's comment") { $0["event"]?["commentAdded"] != nil }
+        #expect(comment["authorName"] == .string("Anne"))
+    }
+
+    /// The ids of the `participantJoined` events a peer was sent, in order.
+    private static func joined(_ peer: Peer) -> [ParticipantID] {
+        peer.events.compactMap { if case let .participantJoined(id, _, _, _, _, _, _, _) = $0.event { id } else { nil } }
+    }
+
     @Test func aModeratorNeedsTheKey() throws {
         let server = try LiveServer()
         let intruder = try Peer(server)

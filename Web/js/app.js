@@ -359,7 +359,7 @@ class ParticipantApp {
     const rooms = model.breakout?.rooms || model.roomsOf(slot);
     const list = h('ul', { class: 'room-list' }, rooms.map((id) => {
       const room = model.room(id);
-      const count = Array.from(model.participants.values()).filter((p) => p.room === id && p.active && !p.isModerator).length;
+      const count = model.peopleIn(id);
       const content = [h('span', { class: 'room-theme', ...wtProps(this.ctx, room?.theme || id) }),
         selectable ? h('span', { class: 'room-count', text: t.t('rooms.people', { n: count }) }) : null];
       if (!selectable) return h('li', { class: 'room' }, content);

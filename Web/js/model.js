@@ -58,6 +58,8 @@ export class SessionModel {
     this.workshop = null;
     this.status = 'created';
     this.participants = new Map();
+    /** Who is in which room of the open breakout, known for everyone: a participant is not sent the others' joins. */
+    this.placements = new Map();
     this.agenda = { current: null, endsAt: null, remainingWhenPaused: null, timeUp: false, startedAt: null };
     this.breakout = null;
     /** Breakout slots whose rooms have closed: their boards stay readable by everyone. */
@@ -129,6 +131,7 @@ export class SessionModel {
       case 'participantLeft': {
         const p = this.participants.get(e.id);
         if (p) { p.active = false; p.room = null; }
+        this.placements.delete(e.id);
         break;
       }
       case 'participantRejoined': {
@@ -181,10 +184,12 @@ export class SessionModel {
       case 'roomsOpened':
         this.breakout = { slot: e.slot, rooms: e.rooms || [], mode: e.mode, closesAt: null };
         for (const p of this.participants.values()) p.room = null;
+        this.placements.clear();
         break;
       case 'participantAssigned': {
         const p = this.participants.get(e.participant);
         if (p) p.room = e.room;
+        this.placements.set(e.participant, e.room);
         break;
       }
       case 'roomsClosing':
@@ -197,13 +202,14 @@ export class SessionModel {
           if (p.room) p.lastRoom = p.room;
           p.room = null;
         }
+        this.placements.clear();
         break;
 
       case 'noteAdded':
         this.notes.set(e.id, {
           id: e.id, board: e.board, prompt: e.prompt, author: e.author ?? null, text: e.text,
           colour: e.colour || 'yellow', anonymous: !!e.anonymous, createdAt: e.at, editedAt: null,
-          cluster: null, seq,
+          cluster: null, authorName: message.authorName ?? null, seq,
         });
         this.journal.push({ kind: 'note', seq, id: e.id, author: e.author ?? null, board: e.board, prompt: e.prompt, text: e.text });
         break;
@@ -221,7 +227,7 @@ export class SessionModel {
         break;
       }
       case 'commentAdded':
-        this.comments.set(e.id, { id: e.id, note: e.note, author: e.author, text: e.text, at: e.at, seq });
+        this.comments.set(e.id, { id: e.id, note: e.note, author: e.author, authorName: message.authorName ?? null, text: e.text, at: e.at, seq });
         this.journal.push({ kind: 'comment', seq, id: e.id, author: e.author, note: e.note, text: e.text });
         break;
       case 'commentDeleted':
@@ -353,6 +359,18 @@ export class SessionModel {
   // MARK: Queries (mirror SessionState+Queries.swift)
 
   get mine() { return this.participants.get(this.me) || null; }
+
+  /** The name signing a note or comment: sent beside it, since a participant is not sent the others' joins. */
+  authorName(item) {
+    return item.authorName ?? this.participants.get(item.author)?.name ?? null;
+  }
+
+  /** People placed in a room of the open breakout, organisers left out. */
+  peopleIn(room) {
+    let count = 0;
+    for (const [id, placed] of this.placements) if (placed === room && !this.participants.get(id)?.isModerator) count += 1;
+    return count;
+  }
 
   get currentSlot() {
     return this.agenda.current != null && this.workshop ? this.workshop.agenda[this.agenda.current] : null;

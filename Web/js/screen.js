@@ -258,7 +258,7 @@ class ScreenApp {
     if (!breakout) return [];
     return breakout.rooms.map((id) => ({
       id,
-      people: Array.from(model.participants.values()).filter((p) => p.room === id && p.active && !p.isModerator).length,
+      people: model.peopleIn(id),
       notes: model.notesOf(`${breakout.slot}/${id}`).length,
     }));
   }

@@ -7,6 +7,8 @@ public enum Audience: Hashable, Sendable {
     case readers(BoardID)
     /// One participant alone.
     case person(ParticipantID)
+    /// The moderators alone.
+    case moderators
     /// The members of a room, and the moderators.
     case room(RoomID)
     /// The moderators, and the facilitators of the room when one is given: those who curate
@@ -36,9 +38,13 @@ extension SessionState {
         switch event {
         case let .participantJoined(id, name, role, organisation, language, isModerator, _, at):
             // The credential only matters to the server; the token it hashes goes to its owner alone.
-            return [Disclosure(.everyone, .participantJoined(
+            let shown = Event.participantJoined(
                 id: id, name: name, role: role, organisation: organisation, language: language,
-                isModerator: isModerator, credential: "", at: at))]
+                isModerator: isModerator, credential: "", at: at)
+            // Moderators keep the list; a participant needs only the organisers and themselves (the
+            // names on notes travel with the notes): a hall of n joining sends n, not n², joins.
+            if isModerator { return [Disclosure(.everyone, shown)] }
+            return [Disclosure(.person(id), shown), Disclosure(.moderators, shown)]
 
         case let .noteAdded(id, board, prompt, author, text, colour, anonymous, at):
             guard anonymous, let author else { return [Disclosure(.readers(board), event)] }
@@ -115,6 +121,7 @@ extension SessionState {
         case .everyone: return participants[viewer] != nil
         case .readers(let board): return canRead(board, as: viewer)
         case .person(let person): return person == viewer
+        case .moderators: return participants[viewer]?.isModerator ?? false
         case .room(let room):
             guard let person = participants[viewer] else { return false }
             return person.isModerator || person.room == room
@@ -140,9 +147,36 @@ extension SessionState {
             if board.isPlenary { return 0 }
             if let breakout, breakout.slot == board.slot { return nil }
             return 0
-        case .person, .room, .curators:
+        case .person, .moderators, .room, .curators:
             return nil
         }
+    }
+
+    /// The name shown beside a form of a signed note or comment: a participant is not sent other
+    /// participants' joins, so the name travels with what they wrote. Nil for anything else, and
+    /// for an anonymous note's unsigned form.
+    public func authorName(of event: Event) -> String? {
+        switch event {
+        case .noteAdded(_, _, _, let author?, _, _, _, _), .commentAdded(_, _, let author, _, _):
+            return participants[author]?.name
+        default:
+            return nil
+        }
+    }
+
+    /// The participants an event reaches besides the moderators, when every form of it goes to
+    /// named people or to the moderators (a participant's join: the joiner); nil when who gets
+    /// it depends on each viewer. Lets a fan-out reach them without asking every member.
+    public func namedAudience(among disclosures: [Disclosure]) -> Set<ParticipantID>? {
+        var named: Set<ParticipantID> = []
+        for disclosure in disclosures {
+            switch disclosure.audience {
+            case .person(let person): named.insert(person)
+            case .moderators: continue
+            case .everyone, .readers, .room, .curators: return nil
+            }
+        }
+        return named
     }
 
     /// The board a quoted note or comment is on.

@@ -19,7 +19,11 @@ final class LoggedEvent {
         self.disclosures = disclosures
         var results: [RankedItem]?
         if case .voteRevealed(let id, _) = event, let round = state.votes[id] { results = state.results(of: round) }
-        messages = disclosures.map { ServerMessage.EventMessage(seq: seq, at: at, event: $0.event, results: results).serializedBytes() }
+        messages = disclosures.map {
+            ServerMessage.EventMessage(
+                seq: seq, at: at, event: $0.event, results: results, authorName: state.authorName(of: $0.event)
+            ).serializedBytes()
+        }
     }
 
     /// The boards whose readers see this event, for sending it when a board becomes readable.

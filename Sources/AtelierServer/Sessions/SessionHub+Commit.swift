@@ -80,7 +80,13 @@ extension SessionHub {
             everyone = []
             everyoneBytes = 0
         }
-        for entry in events {
+        // Events for named people and the moderators alone (a hall's joins) go to those members,
+        // found in one pass over the members per batch rather than one per event.
+        let named = events.map { state.namedAudience(among: $0.disclosures) }
+        let wanted = named.reduce(into: Set<ParticipantID>()) { $0.formUnion($1 ?? []) }
+        let few = named.contains { $0 != nil }
+            ? session.members.filter { wanted.contains($0.value) || state.includes(.moderators, $0.value) } : [:]
+        for (entry, named) in zip(events, named) {
             if let form = state.formForEveryone(among: entry.disclosures) {
                 let message = entry.messages[form]
                 if everyoneBytes + message.count > Self.eventGroupBytes { sendEveryone() }
@@ -90,7 +96,7 @@ extension SessionHub {
             }
             sendEveryone()
             var frames: [OutboundFrame?] = Array(repeating: nil, count: entry.messages.count)
-            for (connection, viewer) in session.members {
+            for (connection, viewer) in named == nil ? session.members : few {
                 guard let form = state.form(for: viewer, among: entry.disclosures) else { continue }
                 let frame = frames[form] ?? OutboundFrame(bytes: entry.messages[form], groupable: true)
                 frames[form] = frame

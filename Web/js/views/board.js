@@ -324,7 +324,7 @@ class NoteView {
     let author;
     if (note.author == null) author = note.anonymous ? t.t('note.byAnonymous') : t.t('note.byOrganiser');
     else if (mine) author = note.anonymous ? t.t('note.byYouAnonymous') : t.t('note.byYou');
-    else author = model.participants.get(note.author)?.name || t.t('note.byAnonymous');
+    else author = model.authorName(note) || t.t('note.byAnonymous');
     setText(this.author, author);
     const cluster = note.cluster ? model.clusters.get(note.cluster) : null;
     show(this.group, !!cluster);
@@ -343,7 +343,7 @@ class NoteView {
     setText(this.commentButton, t.t('comment.send'));
     reconcile(this.commentList, comments, (c) => c.id, () => h('li', { class: 'comment' },
       h('span', { class: 'comment-author' }), h('span', { class: 'comment-text' })), (el, comment) => {
-      const who = comment.author === me ? t.t('note.byYou') : model.participants.get(comment.author)?.name || '';
+      const who = comment.author === me ? t.t('note.byYou') : model.authorName(comment) || '';
       setText(el.querySelector('.comment-author'), who);
       setText(el.querySelector('.comment-text'), comment.text);
     });
