@@ -135,7 +135,9 @@ class Cluster:
             common += ["--redis", self.redis.url]
         # Its banner prints the public address: the owner's own port is chosen here.
         owner_port = free_port()
-        self.owner = start_server(folder / "owner.db", workshop, [*common, "--port", str(owner_port)])
+        self.workshop = workshop
+        self.owner_arguments = [*common, "--port", str(owner_port)]
+        self.start_owner()
         self.owner_address = f"127.0.0.1:{owner_port}"
         for n in range(1, relays + 1):
             port = free_port()
@@ -151,6 +153,14 @@ class Cluster:
         self.url = public
         self.ws_url = public.replace("http", "ws", 1) + "/ws"
         self.code, self.key = self.owner.code, self.owner.key
+
+    def start_owner(self):
+        """Starts the owner on its database and port: the first time, or again after `kill_owner`."""
+        self.owner = start_server(self.folder / "owner.db", self.workshop, self.owner_arguments)
+
+    def kill_owner(self):
+        """Kills the owner with SIGKILL, as a crash would: nothing is stored on the way out."""
+        self.owner.stop(signal.SIGKILL)
 
     def stop(self):
         """Stops everything, HAProxy and the relays first; returns the owner's exit code and log."""

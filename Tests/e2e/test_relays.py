@@ -1,33 +1,40 @@
 """Owner and relays over Redis, as docs/SCALING.md deploys them: a Redis started here on a free
 loopback port, an owner (`serve --redis`) and two relays (`serve --redis --relay`), with the members
-of one session spread over both relays."""
+of one session spread over both relays. The tests that hold for any deployment run twice: members
+entering each relay directly, and through HAProxy with the shipped configuration, as people reach
+them (`cluster_support`)."""
 import json
+import re
+import signal
+import socket
 import subprocess
+import threading
 import time
 import urllib.parse
 import urllib.request
 
 import pytest
 
+from cluster_support import cluster_factory  # noqa: F401 (the fixture)
 from conftest import ROOT, WORKSHOPS, binary_path, start_server
-from console_support import Participant, free_port, upgrade
+from console_support import Participant, upgrade
 
 DEMO = WORKSHOPS / "demo-en.json"
 
 
 class Member(Participant):
     """A raw websocket client that enters with any message (join, moderate, rejoin) and keeps every
-    event it is sent, by `seq`, in the order they came."""
+    message it is sent, and every event by `seq`, in the order they came."""
 
     def __init__(self, ws_url):
         url = urllib.parse.urlparse(ws_url)
-        import socket
         self.sock = socket.create_connection((url.hostname, url.port), timeout=10)
         self.handshake = upgrade(self.sock, url)
         assert self.handshake.startswith(b"HTTP/1.1 101"), self.handshake
         self.buffer = self.handshake.split(b"\r\n\r\n", 1)[1]
         self.next_id = 1
         self.events = []
+        self.messages = []
 
     def enter(self, body):
         answer = self.request(body)
@@ -38,21 +45,25 @@ class Member(Participant):
 
     def receive(self):
         message = super().receive()
+        self.messages.append(message)
         if "event" in message:
             self.events.append(message)
         for event in message.get("events", []):
             self.events.append(event)
         return message
 
-    def wait_for(self, predicate, what):
+    def wait_for(self, predicate, what, seconds=15):
         """Reads until an event meets `predicate`; returns it."""
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             found = next((e for e in self.events if predicate(e)), None)
             if found:
                 return found
             self.receive()
         raise AssertionError(f"never received {what}")
+
+    def answers_to(self, message_id):
+        return [m for m in self.messages if m.get("ack") == message_id or m.get("error") == message_id]
 
     def seqs(self):
         return [e["seq"] for e in self.events]
@@ -63,26 +74,58 @@ def note_text(event):
     return added and added.get("text")
 
 
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def get_text(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def metric(text, name, labels=""):
+    """The value of the sample `name{labels}` in a Prometheus text, or None."""
+    match = re.search(rf"^{re.escape(name + labels)} (\S+)$", text, re.M)
+    return match and float(match.group(1))
+
+
+def eventually(condition, what, seconds=30):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"never {what}"
+        time.sleep(0.1)
+
+
 class Relay:
-    def __init__(self, redis_url):
-        args = [binary_path(), "serve", "--redis", redis_url, "--relay", "--host", "127.0.0.1", "--port", "0",
+    """A relay started here, on `port` (0: a free one)."""
+
+    def __init__(self, redis_url, port=0):
+        args = [binary_path(), "serve", "--redis", redis_url, "--relay", "--host", "127.0.0.1", "--port", str(port),
                 "--web", str(ROOT / "Web")]
-        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.process.stdout.readline()
-        assert line.startswith("atelier relay serving on "), line + self.process.stderr.read()
+        assert line.startswith("atelier relay serving on "), line
         self.url = line.split()[4].rstrip("/")
+        self.port = int(self.url.rsplit(":", 1)[1])
         self.ws_url = self.url.replace("http", "ws", 1) + "/ws"
         self.wait_following()
 
     def health(self):
-        with urllib.request.urlopen(self.url + "/healthz", timeout=10) as response:
-            return json.loads(response.read())
+        return get_json(self.url + "/healthz")
+
+    def metrics(self):
+        return get_text(self.url + "/metrics")
 
     def wait_following(self):
-        deadline = time.monotonic() + 15
-        while not self.health()["following"]:
-            assert time.monotonic() < deadline, "the relay never reached Redis"
-            time.sleep(0.05)
+        eventually(lambda: self.health()["following"], "reached Redis")
+
+    def connect(self):
+        return Member(self.ws_url)
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
 
     def stop(self):
         if self.process.poll() is None:
@@ -90,21 +133,72 @@ class Relay:
         self.process.wait(timeout=30)
 
 
+class ProxiedRelay:
+    """A relay of a cluster, reached as people reach it: through HAProxy's public address."""
+
+    def __init__(self, cluster, process):
+        self.cluster = cluster
+        self.process = process.process
+        self.url = f"http://{process.address}"
+
+    def health(self):
+        return get_json(self.url + "/healthz")
+
+    def metrics(self):
+        return get_text(self.url + "/metrics")
+
+    def connect(self):
+        """A websocket opened on the public address that HAProxy gave this relay. HAProxy gives each
+        new one to the relay holding the fewest: those it gave the other relay stay open until this
+        one is reached, so the next goes here."""
+        others = []
+        for _ in range(10):
+            before = self.health()["connections"]
+            member = Member(self.cluster.ws_url)
+            if self.health()["connections"] > before:
+                return member
+            others.append(member)
+        raise AssertionError("HAProxy never gave this relay a connection")
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+
+class Deployment:
+    """An owner with a new session of the English demo and two relays, `a` and `b`."""
+
+    def __init__(self, code, key, owner, relays, public_ws_url=None):
+        self.code, self.key, self.owner = code, key, owner
+        self.relays = relays
+        self.public_ws_url = public_ws_url
+
+    def owner_health(self):
+        return get_json(self.owner.url + "/healthz")
+
+    def owner_metrics(self):
+        return get_text(self.owner.url + "/metrics")
+
+    def reconnect(self, survivor):
+        """A new connection after a relay died: through HAProxy when there is one, else to `survivor`."""
+        return Member(self.public_ws_url) if self.public_ws_url else survivor.connect()
+
+
 class Redis:
     """A redis-server on a free loopback port that keeps nothing on disk: a restart starts it empty."""
 
     def __init__(self):
-        self.port = free_port()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
         self.url = f"redis://127.0.0.1:{self.port}"
         self.start()
 
     def start(self):
         self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                                          "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True).stdout.strip() != "PONG":
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
+        eventually(lambda: subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True,
+                                          text=True).stdout.strip() == "PONG", "started redis-server", 10)
 
     def kill(self):
         self.process.kill()
@@ -119,70 +213,39 @@ def redis():
 
 
 @pytest.fixture
-def redis_url(redis):
-    return redis.url
-
-
-@pytest.fixture
-def deployment(redis_url, tmp_path):
-    """An owner with a new session of the English demo and two relays, all on one Redis."""
-    owner = start_server(tmp_path / "owner.db", DEMO, ["--new-session", "--redis", redis_url])
-    relays = [Relay(redis_url), Relay(redis_url)]
-    yield owner, relays
+def direct(redis, tmp_path):
+    """Members enter each relay on its own port."""
+    owner = start_server(tmp_path / "owner.db", DEMO, ["--new-session", "--redis", redis.url])
+    relays = [Relay(redis.url), Relay(redis.url)]
+    yield Deployment(owner.code, owner.key, owner, relays)
     for relay in relays:
         relay.stop()
     owner.stop()
 
 
-def moderator_on(relay, owner):
-    moderator = Member(relay.ws_url)
-    moderator.enter({"moderate": {"code": owner.code, "key": owner.key, "name": "Mod"}})
+@pytest.fixture
+def proxied(cluster_factory):  # noqa: F811 (the fixture)
+    """Members reach the relays through HAProxy's one public address."""
+    cluster = cluster_factory(relays=2, workshop=DEMO)
+    return Deployment(cluster.code, cluster.key, cluster.owner,
+                      [ProxiedRelay(cluster, relay) for relay in cluster.relays], cluster.ws_url)
+
+
+@pytest.fixture(params=["direct", "through HAProxy"])
+def deployment(request):
+    return request.getfixturevalue("direct" if request.param == "direct" else "proxied")
+
+
+def moderator_on(relay, deployment):
+    moderator = relay.connect()
+    moderator.enter({"moderate": {"code": deployment.code, "key": deployment.key, "name": "Mod"}})
     return moderator
 
 
-def participant_on(relay, owner, name):
-    member = Member(relay.ws_url)
-    member.enter({"join": {"code": owner.code, "name": name, "role": "resident", "language": "en"}})
+def participant_on(relay, deployment, name):
+    member = relay.connect()
+    member.enter({"join": {"code": deployment.code, "name": name, "role": "resident", "language": "en"}})
     return member
-
-
-def test_a_relay_says_it_is_a_relay_following_redis_and_the_owner_that_it_publishes(deployment):
-    owner, (a, b) = deployment
-    assert a.health()["role"] == "relay" and a.health()["following"] is True
-    _, _, body = owner.get("/healthz")
-    assert json.loads(body)["role"] == "owner" and json.loads(body)["publishing"] is True
-
-
-def test_redis_holds_the_sessions_record_without_its_moderator_key_nor_its_hash(redis, deployment):
-    owner, _ = deployment
-    keys = subprocess.run(["redis-cli", "-p", str(redis.port), "--scan", "--pattern", "atelier:s:*:record"],
-                          capture_output=True, text=True).stdout.split()
-    assert len(keys) == 1
-    record = subprocess.run(["redis-cli", "-p", str(redis.port), "hgetall", keys[0]], capture_output=True, text=True).stdout
-    assert owner.code in record and "key" not in record.lower() and "salt" not in record.lower()
-    assert owner.key not in subprocess.run(["redis-cli", "-p", str(redis.port), "--scan"], capture_output=True, text=True).stdout
-
-
-def test_a_note_written_on_one_relay_reaches_members_on_the_other_exactly_once_and_after_its_ack(deployment):
-    owner, (a, b) = deployment
-    moderator = moderator_on(a, owner)
-    anne = participant_on(a, owner, "Anne")
-    bram = participant_on(b, owner, "Bram")
-    moderator.command({"start": {}})
-    moderator.command({"goToSlot": {"slot": "rooms"}})
-    moderator.command({"openRooms": {"mode": "self"}})
-    assert "ack" in anne.command({"chooseRoom": {"room": "night-economy"}})
-    assert "ack" in bram.command({"chooseRoom": {"room": "night-economy"}})
-
-    ack = anne.command({"addNote": {"prompt": "presence", "text": "Night mediators", "colour": "green"}})
-    assert "ack" in ack
-    # The writer already holds the event its ack names: acks come after the commit, on a relay too.
-    assert ack["seq"] in anne.seqs()
-    marker = anne.command({"addNote": {"prompt": "presence", "text": "Marker", "colour": "green"}})
-    bram.wait_for(lambda e: note_text(e) == "Marker", "the marker note")
-    assert [note_text(e) for e in bram.events].count("Night mediators") == 1
-    assert len(bram.seqs()) == len(set(bram.seqs())) and bram.seqs() == sorted(bram.seqs())
-    assert marker["seq"] == max(bram.seqs())
 
 
 def announced(text):
@@ -198,10 +261,45 @@ def breakout(moderator, rooms):
         assert "ack" in member.command({"chooseRoom": {"room": room}})
 
 
+def test_a_relay_says_it_is_a_relay_following_redis_and_the_owner_that_it_publishes(direct):
+    a, _ = direct.relays
+    assert a.health()["role"] == "relay" and a.health()["following"] is True
+    health = direct.owner_health()
+    assert health["role"] == "owner" and health["publishing"] is True
+
+
+def test_redis_holds_the_sessions_record_without_its_moderator_key_nor_its_hash(redis, direct):
+    keys = subprocess.run(["redis-cli", "-p", str(redis.port), "--scan", "--pattern", "atelier:s:*:record"],
+                          capture_output=True, text=True).stdout.split()
+    assert len(keys) == 1
+    record = subprocess.run(["redis-cli", "-p", str(redis.port), "hgetall", keys[0]], capture_output=True, text=True).stdout
+    assert direct.code in record and "key" not in record.lower() and "salt" not in record.lower()
+    assert direct.key not in subprocess.run(["redis-cli", "-p", str(redis.port), "--scan"], capture_output=True, text=True).stdout
+
+
+def test_a_note_written_on_one_relay_reaches_members_on_the_other_exactly_once_and_after_its_ack(deployment):
+    a, b = deployment.relays
+    moderator = moderator_on(a, deployment)
+    anne = participant_on(a, deployment, "Anne")
+    bram = participant_on(b, deployment, "Bram")
+    breakout(moderator, [(anne, "night-economy"), (bram, "night-economy")])
+
+    ack = anne.command({"addNote": {"prompt": "presence", "text": "Night mediators", "colour": "green"}})
+    assert "ack" in ack
+    # The writer already holds the event its ack names: acks come after the commit, on a relay too.
+    assert ack["seq"] in anne.seqs()
+    marker = anne.command({"addNote": {"prompt": "presence", "text": "Marker", "colour": "green"}})
+    bram.wait_for(lambda e: note_text(e) == "Marker", "the marker note")
+    assert [note_text(e) for e in bram.events].count("Night mediators") == 1
+    assert len(bram.seqs()) == len(set(bram.seqs())) and bram.seqs() == sorted(bram.seqs())
+    assert marker["seq"] == max(bram.seqs())
+
+
 def test_a_rooms_notes_reach_its_members_on_every_relay_and_no_other_rooms_members(deployment):
-    owner, (a, b) = deployment
-    moderator = moderator_on(a, owner)
-    anne, bram, carl = participant_on(a, owner, "Anne"), participant_on(b, owner, "Bram"), participant_on(b, owner, "Carl")
+    a, b = deployment.relays
+    moderator = moderator_on(a, deployment)
+    anne, bram = participant_on(a, deployment, "Anne"), participant_on(b, deployment, "Bram")
+    carl = participant_on(b, deployment, "Carl")
     breakout(moderator, [(anne, "night-economy"), (bram, "public-space"), (carl, "night-economy")])
 
     assert "ack" in anne.command({"addNote": {"prompt": "presence", "text": "Night secret", "colour": "green"}})
@@ -213,9 +311,9 @@ def test_a_rooms_notes_reach_its_members_on_every_relay_and_no_other_rooms_membe
 
 
 def test_a_hidden_vote_shows_members_of_another_relay_that_someone_voted_never_on_what(deployment):
-    owner, (a, b) = deployment
-    moderator = moderator_on(a, owner)
-    anne, bram = participant_on(a, owner, "Anne"), participant_on(b, owner, "Bram")
+    a, b = deployment.relays
+    moderator = moderator_on(a, deployment)
+    anne, bram = participant_on(a, deployment, "Anne"), participant_on(b, deployment, "Bram")
     moderator.command({"start": {}})
     moderator.command({"goToSlot": {"slot": "vote"}})
     note = anne.command({"addNote": {"prompt": "first-step", "text": "Lights on the square", "colour": "yellow"}})
@@ -229,45 +327,45 @@ def test_a_hidden_vote_shows_members_of_another_relay_that_someone_voted_never_o
     assert item not in json.dumps([e for e in bram.events if "dotPlaced" in e["event"]])
 
 
-def test_a_member_rejoins_on_the_other_relay_and_gets_what_it_missed_once(deployment):
-    owner, (a, b) = deployment
-    moderator = moderator_on(a, owner)
-    anne = participant_on(a, owner, "Anne")
+def test_a_member_rejoins_on_the_other_relay_and_gets_what_it_missed_once(direct):
+    a, b = direct.relays
+    moderator = moderator_on(a, direct)
+    anne = participant_on(a, direct, "Anne")
     moderator.command({"start": {}})
     anne.wait_for(lambda e: "sessionStarted" in e["event"], "the start")
     last = max(anne.seqs())
     anne.close()
     assert "ack" in moderator.command({"announce": {"text": "While Anne was away"}})
 
-    back = Member(b.ws_url)
-    answer = back.enter({"rejoin": {"code": owner.code, "token": anne.token, "after": last}})
+    back = b.connect()
+    answer = back.enter({"rejoin": {"code": direct.code, "token": anne.token, "after": last}})
     assert answer["welcome"]["participant"] == anne.id and answer["welcome"]["reset"] is False
     back.wait_for(announced("While Anne was away"), "the announcement made while away")
     assert min(back.seqs()) == last + 1 and back.seqs() == sorted(set(back.seqs()))
 
 
 def test_when_a_relay_is_killed_its_members_rejoin_on_the_other_and_miss_and_repeat_nothing(deployment):
-    owner, (a, b) = deployment
-    moderator = moderator_on(b, owner)
-    anne = participant_on(a, owner, "Anne")
+    a, b = deployment.relays
+    moderator = moderator_on(b, deployment)
+    anne = participant_on(a, deployment, "Anne")
     moderator.command({"start": {}})
     assert "ack" in moderator.command({"announce": {"text": "Before the fall"}})
     anne.wait_for(announced("Before the fall"), "the first announcement")
-    a.process.kill()
-    a.process.wait()
+    a.kill()
     assert "ack" in moderator.command({"announce": {"text": "After the fall"}})
 
-    back = Member(b.ws_url)
-    back.enter({"rejoin": {"code": owner.code, "token": anne.token, "after": max(anne.seqs())}})
+    back = deployment.reconnect(b)
+    back.enter({"rejoin": {"code": deployment.code, "token": anne.token, "after": max(anne.seqs())}})
     back.wait_for(announced("After the fall"), "the announcement made while the relay was down")
     assert sorted(set(anne.seqs() + back.seqs())) == anne.seqs() + back.seqs()
     assert anne.seqs() + back.seqs() == list(range(1, max(back.seqs()) + 1))
+    assert b.health()["connections"] == 2
 
 
-def test_after_redis_restarts_empty_the_owner_publishes_again_and_relays_carry_on(redis, deployment):
-    owner, (a, b) = deployment
-    moderator = moderator_on(a, owner)
-    bram = participant_on(b, owner, "Bram")
+def test_after_redis_restarts_empty_the_owner_publishes_again_and_relays_carry_on(redis, direct):
+    a, b = direct.relays
+    moderator = moderator_on(a, direct)
+    bram = participant_on(b, direct, "Bram")
     moderator.command({"start": {}})
     redis.kill()
     redis.start()
@@ -282,3 +380,184 @@ def test_after_redis_restarts_empty_the_owner_publishes_again_and_relays_carry_o
         answer = moderator.command({"announce": {"text": "Redis is back"}})
     bram.wait_for(announced("Redis is back"), "the announcement after the restart")
     assert bram.seqs() == list(range(1, max(bram.seqs()) + 1))
+
+
+def command_until_acked(member, command, seconds=30):
+    """Sends `command` until it is acked; every other answer on the way must be `server.unavailable`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = member.command(command)
+        if "ack" in answer:
+            return answer
+        assert answer["code"] == "server.unavailable" and time.monotonic() < deadline, answer
+
+
+def test_when_the_owner_is_killed_its_members_are_told_unavailable_and_carry_on_after_its_restart_losing_nothing(
+        cluster_factory):  # noqa: F811 (the fixture)
+    cluster = cluster_factory(relays=2, workshop=DEMO)
+    deployment = Deployment(cluster.code, cluster.key, cluster.owner,
+                            [ProxiedRelay(cluster, relay) for relay in cluster.relays], cluster.ws_url)
+    a, b = deployment.relays
+    moderator = moderator_on(a, deployment)
+    anne, bram = participant_on(a, deployment, "Anne"), participant_on(b, deployment, "Bram")
+    breakout(moderator, [(anne, "night-economy"), (bram, "night-economy")])
+    acked = [anne.command({"addNote": {"prompt": "presence", "text": "Before the crash", "colour": "green"}})["seq"]]
+
+    cluster.kill_owner()
+    # Never silence: the relay answers for the owner that cannot.
+    refused = anne.command({"addNote": {"prompt": "presence", "text": "While it is down", "colour": "green"}})
+    assert refused["code"] == "server.unavailable"
+    cluster.start_owner()
+
+    # The same connections, neither rejoined nor reopened: the owner knows them again from their relay.
+    acked.append(command_until_acked(bram, {"addNote": {"prompt": "presence", "text": "After the restart",
+                                                        "colour": "yellow"}})["seq"])
+    acked.append(command_until_acked(anne, {"addNote": {"prompt": "presence", "text": "Anne again",
+                                                        "colour": "green"}})["seq"])
+    for member in (anne, bram):
+        member.wait_for(lambda e: note_text(e) == "Anne again", "the note written after the restart")
+        assert member.seqs() == sorted(set(member.seqs())), "an event repeated or out of order"
+        assert set(acked) <= set(member.seqs())
+        assert "While it is down" not in json.dumps(member.events)
+    assert [note_text(e) for e in bram.events].count("Before the crash") == 1
+
+
+def test_a_relay_that_falls_behind_catches_up_from_the_stream_and_its_members_get_every_event_once_in_order(direct):
+    a, b = direct.relays
+    moderator = moderator_on(a, direct)
+    writers = [participant_on(a, direct, f"Writer {n}") for n in range(8)]
+    bram = participant_on(b, direct, "Bram")
+    moderator.command({"start": {}})
+    moderator.command({"goToSlot": {"slot": "vote"}})
+    bram.wait_for(lambda e: "slotStarted" in e["event"], "the vote slot")
+
+    b.process.send_signal(signal.SIGSTOP)
+    try:
+        def write(writer, count):
+            for n in range(count):
+                body = {"addNote": {"prompt": "first-step", "text": f"{writer.id} {n}", "colour": "green"}}
+                # Past the participant's rate the note is refused, and written again a moment later.
+                while (answer := writer.command(body)).get("code") == "rate.limited":
+                    time.sleep(0.05)
+                assert "ack" in answer, answer
+        # More than one read of the stream (1,000 entries) while the relay is stopped.
+        threads = [threading.Thread(target=write, args=(writer, 140)) for writer in writers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        b.process.send_signal(signal.SIGCONT)
+    assert "ack" in moderator.command({"announce": {"text": "All written"}})
+
+    bram.wait_for(announced("All written"), "the announcement after the notes", seconds=60)
+    written = {f"{writer.id} {n}" for writer in writers for n in range(140)}
+    notes = [note_text(e) for e in bram.events if note_text(e) in written]
+    assert len(notes) == len(written) and set(notes) == written
+    assert bram.seqs() == list(range(1, max(bram.seqs()) + 1))
+    assert metric(b.metrics(), "atelier_queue_drops_total") == 0
+
+
+def test_an_answer_the_owner_gives_after_the_relay_said_unavailable_is_not_sent_but_its_event_is(direct):
+    a, _ = direct.relays
+    moderator = moderator_on(a, direct)
+    direct.owner.process.send_signal(signal.SIGSTOP)
+    try:
+        late = moderator.command({"announce": {"text": "Said late"}})
+    finally:
+        direct.owner.process.send_signal(signal.SIGCONT)
+    assert late["code"] == "server.unavailable"
+
+    moderator.wait_for(announced("Said late"), "the event of the command answered unavailable")
+    # Answers come in the order the owner gave them: the next one's comes after the late one's would.
+    assert "ack" in moderator.command({"announce": {"text": "Said in time"}})
+    assert moderator.answers_to(late["error"]) == [late]
+
+
+def test_a_join_welcomed_after_the_relay_said_unavailable_leaves_the_connection_free_to_join_again(direct):
+    a, b = direct.relays
+    moderator = moderator_on(b, direct)
+    direct.owner.process.send_signal(signal.SIGSTOP)
+    try:
+        late = a.connect()
+        refused = late.request({"join": {"code": direct.code, "name": "Late", "role": "resident", "language": "en"}})
+    finally:
+        direct.owner.process.send_signal(signal.SIGCONT)
+    assert refused["code"] == "server.unavailable"
+    moderator.wait_for(lambda e: "participantJoined" in e["event"] and "Late" in json.dumps(e), "the late join")
+
+    late.enter({"join": {"code": direct.code, "name": "Late again", "role": "resident", "language": "en"}})
+    assert late.answers_to(refused["error"]) == [refused]
+    assert "ack" in moderator.command({"announce": {"text": "Hello"}})
+    late.wait_for(announced("Hello"), "the announcement, as a member")
+
+
+def relay_connections(deployment, relay_id):
+    return metric(deployment.owner_metrics(), "atelier_relay_connections", f'{{relay="{relay_id}"}}') or 0
+
+
+def test_the_owner_forgets_the_connections_of_a_relay_silent_past_its_bound(direct):
+    a, b = direct.relays
+    dead = a.health()["relay"]
+    moderator = moderator_on(a, direct)
+    anne = participant_on(a, direct, "Anne")
+    moderator.command({"start": {}})
+    anne.wait_for(lambda e: "sessionStarted" in e["event"], "the start")
+    assert relay_connections(direct, dead) == 2
+    a.kill()
+
+    eventually(lambda: relay_connections(direct, dead) == 0, "forgot the dead relay's connections")
+    assert relay_connections(direct, b.health()["relay"]) == 0
+
+
+def test_a_relay_restarted_with_the_same_id_starts_clean(redis, direct):
+    a, _ = direct.relays
+    moderator = moderator_on(a, direct)
+    moderator.command({"start": {}})
+    relay_id = a.health()["relay"]
+    assert relay_connections(direct, relay_id) == 1
+    a.kill()
+    restarted = Relay(redis.url, port=a.port)
+    direct.relays[0] = restarted
+    assert restarted.health()["relay"] == relay_id
+
+    # Its first connection has the id the dead one's first had: it is a new guest, not the moderator.
+    guest = restarted.connect()
+    refused = guest.command({"announce": {"text": "Who am I?"}})
+    assert refused["code"] == "protocol.notJoined"
+    eventually(lambda: relay_connections(direct, relay_id) == 1, "counted the new relay's one connection")
+
+
+def test_a_moderator_on_a_relay_takes_the_transcript_through_haproxy_in_parts(proxied):
+    a, b = proxied.relays
+    moderator = moderator_on(a, proxied)
+    anne = participant_on(b, proxied, "Anne")
+    breakout(moderator, [(anne, "night-economy")])
+    note = anne.command({"addNote": {"prompt": "presence", "text": "Street lights", "colour": "green"}})
+    assert "ack" in note
+
+    answer = moderator.request({"transcript": {"format": "md"}})
+    assert answer["transcript"]["parts"] > 0
+    parts = [m for m in moderator.messages if m.get("transcriptPart") == answer["ack"]]
+    assert [p["index"] for p in parts] == list(range(answer["transcript"]["parts"]))
+    text = "".join(p["text"] for p in parts)
+    assert "Street lights" in text and note["seq"] <= max(moderator.seqs())
+
+
+def test_metrics_say_each_servers_role_and_how_far_a_relay_is_behind_its_streams(direct):
+    a, _ = direct.relays
+    moderator = moderator_on(a, direct)
+    moderator.command({"start": {}})
+    assert metric(direct.owner_metrics(), "atelier_role", '{role="owner"}') == 1
+    assert metric(a.metrics(), "atelier_role", '{role="relay"}') == 1
+    last = max(moderator.seqs())
+    eventually(lambda: metric(a.metrics(), "atelier_relay_stream_seq", f'{{session="{direct.code}"}}') == last,
+               "saw the end of the stream")
+    text = a.metrics()
+    assert metric(text, "atelier_relay_followed_seq", f'{{session="{direct.code}"}}') == last
+    assert metric(text, "atelier_relay_lag_events", f'{{session="{direct.code}"}}') == 0
+
+
+def test_a_single_process_says_so_in_its_metrics(live_server):
+    _, _, text = live_server.get("/metrics")
+    assert metric(text, "atelier_role", '{role="single"}') == 1

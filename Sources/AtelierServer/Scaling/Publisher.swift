@@ -2,6 +2,7 @@ import AtelierCore
 import AtelierLWS
 import AtelierProtocol
 import AtelierStore
+import AtelierThreads
 import Logging
 
 /// The owner's link to Redis: it publishes each committed event of its sessions, in order, to the
@@ -26,23 +27,37 @@ final class Publisher {
     private var remoteOf: [ConnectionID: Remote] = [:]
     /// Remote connections get ids of their own range, apart from the transport's.
     private var nextRemote: UInt64 = 1 << 62
+    /// Each relay heard from: the process it runs now and when it last said anything.
+    private var relays: [String: (instance: String, heard: Int64)] = [:]
+    /// Welcomes of relays' connections, sent with the catch-up that follows them as one answer.
+    private var welcomes: [ConnectionID: (id: Int64, frame: [UInt8])] = [:]
 
     struct Remote: Hashable {
         let relay: String
         let connection: String
     }
 
+    /// How long a relay may be silent (it says it is alive every `Relay.heartbeatMilliseconds`)
+    /// before the owner forgets its connections: it died, and its members reconnect elsewhere.
+    static let relaySilenceMilliseconds: Int64 = 10_000
+
     init(hub: SessionHub, endpoint: RedisEndpoint, server: WebSocketServer) {
         self.hub = hub
         writer = RedisClient(endpoint: endpoint, server: server, logger: hub.logger)
         reader = RedisClient(endpoint: endpoint, server: server, logger: hub.logger)
         writer.onConnect = { [unowned self] in republish() }
-        reader.onConnect = { [unowned self] in readCommands() }
+        reader.onConnect = { [unowned self] in
+            // Relays could not be heard while Redis was out of reach: their silence counts from now.
+            let now = monotonicMilliseconds()
+            for relay in relays.keys { relays[relay]?.heard = now }
+            readCommands()
+        }
     }
 
     func start() {
         writer.start()
         reader.start()
+        forgetSilentRelays()
     }
 
     var isConnected: Bool { writer.isConnected && reader.isConnected }
@@ -94,7 +109,7 @@ final class Publisher {
         writer.command(["XREVRANGE", RedisLayout.events(of: id), "+", "-", "COUNT", "1"]) { [unowned self, weak session] reply in
             syncing.remove(id)
             guard let session, let last = RedisLayout.lastID(in: reply) else { return }
-            published[id] = Int64(last.split(separator: "-")[0]) ?? 0
+            published[id] = RedisLayout.sequence(of: last) ?? 0
             publish(session)
         }
     }
@@ -126,32 +141,83 @@ final class Publisher {
         }
     }
 
-    /// A relay's connection sent a message, or closed.
+    /// A relay said it is alive, or one of its connections sent a message or closed.
     private func take(_ entry: RedisLayout.Entry) {
-        guard let server = hub.server, let relay = entry.text("relay"), let connection = entry.text("connection") else { return }
+        guard let server = hub.server, let relay = entry.text("relay"), let instance = entry.text("instance") else { return }
+        if let known = relays[relay], known.instance != instance {
+            // The relay was started again under its id: its connections are new ones, whatever their ids.
+            hub.logger.notice("relay restarted; its former connections forgotten", metadata: ["relay": "\(relay)"])
+            forget(relay)
+        }
+        relays[relay] = (instance, monotonicMilliseconds())
+        guard let connection = entry.text("connection") else { return }
         let remote = Remote(relay: relay, connection: connection)
         switch entry.text("kind") {
         case "message":
             guard let message = entry.fields["message"] else { return }
-            let id = remotes[remote] ?? open(remote, peer: entry.text("peer") ?? relay)
+            let id = remotes[remote] ?? open(remote, entry)
             hub.server(server, didReceive: message, from: id)
         case "close":
-            guard let id = remotes.removeValue(forKey: remote) else { return }
-            remoteOf[id] = nil
-            hub.server(server, didClose: id, code: nil)
+            guard let id = remotes[remote] else { return }
+            drop(id)
         default:
             hub.logger.debug("relay entry of unknown kind skipped", metadata: ["relay": "\(relay)"])
         }
     }
 
-    private func open(_ remote: Remote, peer: String) -> ConnectionID {
+    /// A relay's connection the owner does not know yet. One its relay says is a member already (it
+    /// entered before this owner started, or before the owner forgot a silent relay) is a member
+    /// again: the relay only says so of what an owner welcomed, and Redis is trusted (SECURITY.md).
+    private func open(_ remote: Remote, _ entry: RedisLayout.Entry) -> ConnectionID {
         let id = ConnectionID(rawValue: nextRemote)
         nextRemote += 1
         remotes[remote] = id
         remoteOf[id] = remote
-        hub.clients[id] = SessionHub.Client(
-            id: id, peer: "\(peer) via relay \(remote.relay)", guestBucket: TokenBucket(hub.options.guestRateLimit, now: hub.clock()))
+        let client = SessionHub.Client(
+            id: id, peer: "\(entry.text("peer") ?? remote.relay) via relay \(remote.relay)",
+            guestBucket: TokenBucket(hub.options.guestRateLimit, now: hub.clock()))
+        if let session = entry.text("session"), let participant = entry.text("participant"),
+           hub.sessions[session]?.state.participants[participant] != nil {
+            client.session = session
+            client.participant = participant
+        }
+        hub.clients[id] = client
         return id
+    }
+
+    /// Forgets a relay's connection, as the hub forgets one of its own that closed.
+    private func drop(_ id: ConnectionID) {
+        guard let remote = remoteOf.removeValue(forKey: id), let server = hub.server else { return }
+        remotes[remote] = nil
+        welcomes[id] = nil
+        hub.server(server, didClose: id, code: nil)
+    }
+
+    /// Forgets every connection of `relay`, as if each had closed.
+    private func forget(_ relay: String) {
+        for (remote, id) in remotes where remote.relay == relay { drop(id) }
+    }
+
+    /// Checks once a second for relays silent past `relaySilenceMilliseconds`, and forgets them.
+    private func forgetSilentRelays() {
+        guard let server = hub.server else { return }
+        _ = server.schedule(afterMilliseconds: Relay.heartbeatMilliseconds) { [weak self] in
+            guard let self else { return }
+            let now = monotonicMilliseconds()
+            for (relay, known) in relays where now - known.heard > Self.relaySilenceMilliseconds {
+                hub.logger.notice("relay silent; its connections forgotten", metadata: ["relay": "\(relay)"])
+                relays[relay] = nil
+                forget(relay)
+            }
+            forgetSilentRelays()
+        }
+    }
+
+    /// The connections the owner holds for each relay it hears from, for `/metrics`.
+    var connectionsByRelay: [String: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: relays.keys.map { ($0, 0) })
+        for remote in remotes.keys { counts[remote.relay, default: 0] += 1 }
+        return counts
     }
 
     func isRemote(_ connection: ConnectionID) -> Bool { remoteOf[connection] != nil }
@@ -159,19 +225,36 @@ final class Publisher {
     /// An answer for a relay's connection: the relay sends it once it holds the session's log up
     /// to what is committed now, so its member has the events before the ack, as on the owner.
     func deliver(_ message: ServerMessage, to connection: ConnectionID) {
-        var fields = ["kind": "frame"]
-        // The relay stops waiting for the answer to a message once it has it.
         switch message {
-        case .ack(let ack): fields["answers"] = "\(ack.id)"
-        case .error(let error): if let id = error.id { fields["answers"] = "\(id)" }
-        default: break
+        case .ack(let ack) where ack.welcome != nil:
+            // Sent with the catch-up that follows it (`enter`): one answer, given whole or not at all.
+            welcomes[connection] = (ack.id, message.serializedBytes())
+        case .ack(let ack):
+            reply(to: connection, ["kind": "frame", "answers": "\(ack.id)"], frame: message.serializedBytes())
+        case .error(let error):
+            reply(to: connection, ["kind": "frame", "answers": error.id.map { "\($0)" }].compactMapValues { $0 },
+                  frame: message.serializedBytes())
+        default:
+            reply(to: connection, ["kind": "frame"], frame: message.serializedBytes())
         }
-        reply(to: connection, fields, frame: message.serializedBytes())
     }
 
-    /// The relay streams the member its catch-up from `index` of its own log, then makes it a member.
+    /// The relay sends the welcome, then streams the member its catch-up from `index` of its own
+    /// log and makes it a member.
     func enter(_ connection: ConnectionID, in session: LiveSession, as participant: ParticipantID, from index: Int) {
-        reply(to: connection, ["kind": "enter", "participant": participant, "from": "\(index)"])
+        guard let welcome = welcomes.removeValue(forKey: connection) else { return }
+        reply(to: connection, ["kind": "enter", "answers": "\(welcome.id)", "participant": participant, "from": "\(index)"],
+              frame: welcome.frame)
+    }
+
+    /// A transcript's parts and the ack that ends them (`messages`, answering `id`): the relay paces
+    /// them to its connection as the hub does its own.
+    func transcript(_ messages: [ServerMessage], answering id: Int64, to connection: ConnectionID) {
+        for (index, message) in messages.enumerated() {
+            var fields = ["kind": "frame", "answers": "\(id)", "paced": "1"]
+            if index < messages.count - 1 { fields["partial"] = "1" }
+            reply(to: connection, fields, frame: message.serializedBytes())
+        }
     }
 
     func close(_ connection: ConnectionID, code: UInt16, reason: String) {
@@ -184,7 +267,7 @@ final class Publisher {
         let seq = session.flatMap { hub.sessions[$0]?.committedSequence } ?? 0
         let arguments = [
             "XADD", RedisLayout.replies(to: remote.relay), "MAXLEN", "~", RedisLayout.streamLength, "*",
-            "connection", remote.connection, "session", session ?? "", "seq", "\(seq)",
+            "instance", relays[remote.relay]?.instance ?? "", "connection", remote.connection, "session", session ?? "", "seq", "\(seq)",
         ] + fields.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
         writer.command(arguments.map { [UInt8]($0.utf8) } + (frame.map { [[UInt8]("frame".utf8), $0] } ?? [])) { _ in }
     }

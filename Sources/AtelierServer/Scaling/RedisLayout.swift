@@ -49,8 +49,11 @@ enum RedisLayout {
         func text(_ name: String) -> String? { fields[name].map { String(decoding: $0, as: UTF8.self) } }
         func integer(_ name: String) -> Int64? { text(name).flatMap { Int64($0) } }
         /// The `seq` of an event entry, from its id.
-        var sequence: Int64? { id.split(separator: "-").first.flatMap { Int64($0) } }
+        var sequence: Int64? { RedisLayout.sequence(of: id) }
     }
+
+    /// The `seq` an event entry's id `<seq>-0` names.
+    static func sequence(of id: String) -> Int64? { id.split(separator: "-").first.flatMap { Int64($0) } }
 
     /// The last entry id of a stream (an XREVRANGE … COUNT 1 reply), or "0-0" when it is empty.
     static func lastID(in reply: RedisReply) -> String? {

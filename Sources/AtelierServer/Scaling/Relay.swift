@@ -3,6 +3,7 @@ import AtelierLWS
 import AtelierProtocol
 import AtelierStore
 import AtelierThreads
+import Foundation
 import Logging
 
 /// A relay's link to Redis (`atelier serve --redis URL --relay`): it decides nothing. It follows the
@@ -13,15 +14,22 @@ import Logging
 ///
 /// Confined to the service thread, like the hub.
 final class Relay {
-    /// Names this process in the commands it forwards and its replies stream.
-    let id: String
+    /// Names the relay in the commands it forwards and its replies stream: its host and port, so a
+    /// relay started again in its place reads the same replies stream (set by `start`).
+    private(set) var id = ""
+    /// Tells this process from an earlier one under the same id: the owner forgets the connections
+    /// of the earlier one, and the relay takes only the answers meant for it.
+    let instance = UUID().uuidString.lowercased()
     private unowned let hub: SessionHub
     /// Forwards messages.
     private let writer: RedisClient
     /// One blocking read over the replies stream and every followed session's events.
     private let reader: RedisClient
     private var generation = 0
-    private var repliesCursor = "0-0"
+    /// Where the replies stream was read to; nil until first known, so an earlier process's are not read.
+    private var repliesCursor: String?
+    /// The last `seq` of each followed session's stream when last looked at, for `/metrics`.
+    private(set) var streamEnds: [SessionID: Int64] = [:]
     /// Sessions followed and the `seq` read to; a session is served once its first events are read.
     private var cursors: [SessionID: Int64] = [:]
     private var records: [SessionID: SessionRecord] = [:]
@@ -34,6 +42,9 @@ final class Relay {
 
     /// How long a forwarded message waits for the owner's answer before `server.unavailable`.
     static let answerPatienceMilliseconds: Int64 = 5_000
+    /// How often the relay tells the owner it is alive (`Publisher.relaySilenceMilliseconds`) and
+    /// looks at the end of the streams it follows.
+    static let heartbeatMilliseconds = 1_000
 
     struct Answer {
         let connection: ConnectionID
@@ -41,17 +52,48 @@ final class Relay {
         let entry: RedisLayout.Entry
     }
 
-    init(hub: SessionHub, endpoint: RedisEndpoint, server: WebSocketServer, id: String) {
+    init(hub: SessionHub, endpoint: RedisEndpoint, server: WebSocketServer) {
         self.hub = hub
-        self.id = id
         writer = RedisClient(endpoint: endpoint, server: server, logger: hub.logger)
         reader = RedisClient(endpoint: endpoint, server: server, logger: hub.logger)
         reader.onConnect = { [unowned self] in read() }
     }
 
     func start() {
+        guard let server = hub.server else { return }
+        id = "\(ProcessInfo.processInfo.hostName):\(server.port)"
+        writer.onConnect = { [unowned self] in heartbeat() }
         writer.start()
         reader.start()
+        beat()
+    }
+
+    /// Says it is alive and looks at the streams' ends every `heartbeatMilliseconds`.
+    private func beat() {
+        guard let server = hub.server else { return }
+        _ = server.schedule(afterMilliseconds: Self.heartbeatMilliseconds) { [weak self] in
+            guard let self else { return }
+            if writer.isConnected { heartbeat() }
+            beat()
+        }
+    }
+
+    private func heartbeat() {
+        writer.command(["XADD", RedisLayout.commands, "MAXLEN", "~", RedisLayout.streamLength, "*",
+                        "relay", id, "instance", instance, "kind", "alive"])
+        for session in cursors.keys {
+            writer.command(["XREVRANGE", RedisLayout.events(of: session), "+", "-", "COUNT", "1"]) { [unowned self] reply in
+                if let last = RedisLayout.lastID(in: reply) { streamEnds[session] = RedisLayout.sequence(of: last) }
+            }
+        }
+    }
+
+    /// How far each followed session is read, and its stream's end when last looked at, by join code.
+    var lag: [(code: String, followed: Int64, end: Int64)] {
+        cursors.compactMap { session, followed in
+            guard let code = records[session]?.joinCode else { return nil }
+            return (code, followed, max(streamEnds[session] ?? followed, followed))
+        }.sorted { $0.code < $1.code }
     }
 
     /// Whether the relay reads the streams (`/healthz`).
@@ -62,10 +104,12 @@ final class Relay {
     /// Forwards a message that decides to the owner; its answer comes back on the replies stream.
     func forward(_ message: [UInt8], id: Int64, from client: SessionHub.Client, now: Timestamp) {
         guard writer.isConnected else { return unavailable(id, client.id, now: now) }
+        // A member says where it is, so an owner that does not know it (started again) knows it again.
+        let membership = client.session.flatMap { session in client.participant.map { ["session", session, "participant", $0] } }
         let fields = [
             "XADD", RedisLayout.commands, "MAXLEN", "~", RedisLayout.streamLength, "*", "relay", self.id,
-            "connection", "\(client.id.rawValue)", "kind", "message", "peer", client.peer, "message",
-        ]
+            "instance", instance, "connection", "\(client.id.rawValue)", "kind", "message", "peer", client.peer,
+        ] + (membership ?? []) + ["message"]
         writer.command(fields.map { [UInt8]($0.utf8) } + [message]) { _ in }
         unanswered[client.id, default: []].append((id, monotonicMilliseconds() + Self.answerPatienceMilliseconds))
         watchAnswers()
@@ -74,10 +118,15 @@ final class Relay {
     /// A connection closed: the owner forgets it.
     func closed(_ connection: ConnectionID) {
         unanswered[connection] = nil
+        forget(connection)
+    }
+
+    /// Has the owner forget the connection: it closed, or it is to enter afresh.
+    private func forget(_ connection: ConnectionID) {
         guard writer.isConnected else { return }
         writer.command([
             "XADD", RedisLayout.commands, "MAXLEN", "~", RedisLayout.streamLength, "*", "relay", id,
-            "connection", "\(connection.rawValue)", "kind", "close",
+            "instance", instance, "connection", "\(connection.rawValue)", "kind", "close",
         ])
     }
 
@@ -85,8 +134,17 @@ final class Relay {
         hub.metrics.refused("server.unavailable")
         hub.deliver(.error(.init(
             id: id, code: "server.unavailable",
-            message: "The server that runs this session did not answer; nothing was changed. Try again in a moment.",
+            message: "The server that runs this session did not answer in time. If it did this after all, you will see it "
+                + "happen; if not, send it again.",
             now: now)), to: connection)
+    }
+
+    /// Whether the answer to message `id` of `connection` is still awaited; `finished` stops waiting.
+    /// An answer past its patience was already given (`server.unavailable`): the late one is dropped.
+    private func awaited(_ id: Int64, _ connection: ConnectionID, finished: Bool) -> Bool {
+        guard let index = unanswered[connection]?.firstIndex(where: { $0.id == id }) else { return false }
+        if finished { unanswered[connection]?.remove(at: index) }
+        return true
     }
 
     /// Answers `server.unavailable` to what waited past its patience, once a second while anything waits.
@@ -100,6 +158,9 @@ final class Relay {
                 guard !late.isEmpty else { continue }
                 unanswered[connection] = waits.filter { $0.deadline > now }
                 for wait in late { unavailable(wait.id, connection, now: hub.clock()) }
+                // A connection outside a session may have been welcomed meanwhile: the owner forgets
+                // it, after that message in the commands stream, so that it enters afresh.
+                if hub.clients[connection]?.session == nil { forget(connection) }
             }
             unanswered = unanswered.filter { !$0.value.isEmpty }
             if !unanswered.isEmpty { watchAnswers() }
@@ -111,6 +172,13 @@ final class Relay {
     private func read() {
         generation += 1
         let current = generation
+        guard let repliesCursor else {
+            return reader.command(["XREVRANGE", RedisLayout.replies(to: id), "+", "-", "COUNT", "1"]) { [unowned self] reply in
+                guard current == generation, let last = RedisLayout.lastID(in: reply) else { return }
+                self.repliesCursor = last
+                read()
+            }
+        }
         let followed = cursors.sorted { $0.key < $1.key }
         let streams = [RedisLayout.replies(to: id)] + followed.map { RedisLayout.events(of: $0.key) }
         let positions = [repliesCursor] + followed.map { "\($0.value)-0" }
@@ -127,7 +195,7 @@ final class Relay {
             }
             for (stream, entries) in streams where stream == RedisLayout.replies(to: id) {
                 for entry in entries {
-                    repliesCursor = entry.id
+                    self.repliesCursor = entry.id
                     take(entry)
                 }
             }
@@ -187,7 +255,8 @@ final class Relay {
     // MARK: The owner's answers
 
     private func take(_ entry: RedisLayout.Entry) {
-        guard let connection = entry.integer("connection").map({ ConnectionID(rawValue: UInt64($0)) }),
+        guard entry.text("instance") == instance,
+              let connection = entry.integer("connection").map({ ConnectionID(rawValue: UInt64($0)) }),
               hub.clients[connection] != nil else { return }
         let session = entry.text("session") ?? ""
         let answer = Answer(connection: connection, seq: entry.integer("seq") ?? 0, entry: entry)
@@ -213,10 +282,19 @@ final class Relay {
         switch entry.text("kind") {
         case "frame":
             guard let frame = entry.fields["frame"] else { return }
-            if let id = entry.integer("answers") { unanswered[answer.connection]?.removeAll { $0.id == id } }
-            server.send(OutboundFrame(bytes: frame), to: answer.connection)
+            if let id = entry.integer("answers"),
+               !awaited(id, answer.connection, finished: entry.text("partial") == nil) { return }
+            if entry.text("paced") != nil, let session {
+                hub.pace([OutboundFrame(bytes: frame)], to: answer.connection, in: session)
+            } else {
+                server.send(OutboundFrame(bytes: frame), to: answer.connection)
+            }
         case "enter":
-            guard let session, let participant = entry.text("participant"), let from = entry.integer("from") else { return }
+            guard let session, let participant = entry.text("participant"), let from = entry.integer("from"),
+                  let welcome = entry.fields["frame"], let id = entry.integer("answers") else { return }
+            // Welcomed too late: the member was told `server.unavailable`, and the owner to forget it.
+            guard awaited(id, answer.connection, finished: true) else { return }
+            server.send(OutboundFrame(bytes: welcome), to: answer.connection)
             client.session = session.record.id
             client.participant = participant
             hub.startCatchUp(answer.connection, in: session, as: participant, from: Int(from))

@@ -20,7 +20,7 @@ extension SessionHub {
             self.publisher = publisher
             server.post { [self] in self.publisher?.start() }
         case .relay:
-            let relay = Relay(hub: self, endpoint: endpoint, server: server, id: UUID().uuidString.lowercased())
+            let relay = Relay(hub: self, endpoint: endpoint, server: server)
             self.relay = relay
             server.post { [self] in self.relay?.start() }
         }
@@ -31,5 +31,30 @@ extension SessionHub {
         if let relay { return #","role":"relay","relay":"\#(relay.id)","following":\#(relay.isFollowing)"# }
         if let publisher { return #","role":"owner","publishing":\#(publisher.isConnected)"# }
         return ""
+    }
+
+    /// What `/metrics` adds: the role (single, owner or relay); an owner's connections held for each
+    /// relay it hears from; a relay's place in each followed stream against the stream's end.
+    var scalingMetrics: String {
+        var lines: [String] = []
+        func metric(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            lines += ["# HELP \(name) \(help)", "# TYPE \(name) gauge"] + samples.map { "\(name)\($0.labels) \($0.value)" }
+        }
+        let role = relay != nil ? "relay" : publisher != nil ? "owner" : "single"
+        metric("atelier_role", "How this server takes part in its deployment: single, owner or relay.", [("{role=\"\(role)\"}", "1")])
+        if let publisher {
+            metric("atelier_relay_connections", "Relays' connections the owner holds, by relay.",
+                   publisher.connectionsByRelay.sorted { $0.key < $1.key }.map { ("{relay=\"\($0.key)\"}", "\($0.value)") })
+        }
+        if let relay {
+            let lag = relay.lag
+            metric("atelier_relay_followed_seq", "The last seq of each followed session this relay has read, by join code.",
+                   lag.map { ("{session=\"\($0.code)\"}", "\($0.followed)") })
+            metric("atelier_relay_stream_seq", "The last seq of each followed session's stream when the relay last looked.",
+                   lag.map { ("{session=\"\($0.code)\"}", "\($0.end)") })
+            metric("atelier_relay_lag_events", "Events of each followed session's stream this relay has not read yet.",
+                   lag.map { ("{session=\"\($0.code)\"}", "\($0.end - $0.followed)") })
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

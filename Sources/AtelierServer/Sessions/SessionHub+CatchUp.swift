@@ -47,6 +47,14 @@ extension SessionHub {
         sendTranscriptPart(connection, in: session)
     }
 
+    /// Queues a transcript's messages behind what the connection is already owed of transcripts,
+    /// and sends the first at once if it was owed none.
+    func pace(_ frames: [OutboundFrame], to connection: ConnectionID, in session: LiveSession) {
+        let idle = session.transcripts[connection] == nil
+        session.transcripts[connection, default: []] += frames
+        if idle { sendTranscriptPart(connection, in: session) }
+    }
+
     /// Sends the next message of the transcripts the connection asked for, then waits until it
     /// has read it: a transcript of any size is never queued whole.
     func sendTranscriptPart(_ connection: ConnectionID, in session: LiveSession) {

@@ -130,10 +130,12 @@ extension SessionHub {
             ])
         case let .transcript(connection, id, format):
             let files = transcripts.render(session.state, format, .organisers)
-            let parts = ServerMessage.TranscriptPart.parts(answering: id, files: files).map { OutboundFrame(.transcriptPart($0)) }
-            let idle = session.transcripts[connection] == nil
-            session.transcripts[connection, default: []] += parts + [OutboundFrame(.ack(.init(id: id, now: now, transcriptParts: parts.count)))]
-            if idle { sendTranscriptPart(connection, in: session) }
+            let parts = ServerMessage.TranscriptPart.parts(answering: id, files: files).map(ServerMessage.transcriptPart)
+            let messages = parts + [.ack(.init(id: id, now: now, transcriptParts: parts.count))]
+            if let publisher, publisher.isRemote(connection) {
+                return publisher.transcript(messages, answering: id, to: connection)
+            }
+            pace(messages.map { OutboundFrame($0) }, to: connection, in: session)
         }
     }
 

@@ -14,6 +14,7 @@ extension SessionHub {
         case "/metrics":
             let inSession = sessions.values.reduce(0) { $0 + $1.members.count }
             let text = metrics.prometheusText(transport: server.statistics, sessions: sessions.count, participantsConnected: inSession)
+                + scalingMetrics
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         case "/export":
             return export(request)
