@@ -129,10 +129,12 @@ def test_a_trusted_proxy_must_be_an_ip_address(atelier, tmp_path):
 
 
 def test_the_cluster_script_serves_through_haproxy_and_stops_everything_it_started_on_ctrl_c(tmp_path):
-    public, owner = free_port(), free_port()
+    # One block of free ports, so no two of the five processes are given the same one.
+    public = free_ports(5)
+    owner, relays, redis = public + 1, public + 2, public + 4
     run = tmp_path / "cluster"
     env = {**os.environ, "RUN_DIR": str(run), "PUBLIC_PORT": str(public), "PUBLIC_HOST": "127.0.0.1",
-           "OWNER_PORT": str(owner), "RELAY_PORT": str(free_ports(2)), "REDIS_PORT": str(free_port()),
+           "OWNER_PORT": str(owner), "RELAY_PORT": str(relays), "REDIS_PORT": str(redis),
            "PUBLIC_URL": f"http://127.0.0.1:{public}"}
     script = subprocess.Popen([str(ROOT / "Scripts" / "cluster.sh"), binary_path()], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
