@@ -107,5 +107,6 @@ PY
     5) for period in 80 40 27 20 13 10; do baseline 2000 $period 8; done ;;
     6) echo "baseline: no rate limit in the C broadcaster; scenario 6 compares atelier with itself" ;;
     7) echo "baseline: no joins in the C broadcaster; scenario 7 compares atelier builds" ;;
+    8) baseline 10000 100 22 ;;
   esac
 done
