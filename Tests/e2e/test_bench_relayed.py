@@ -2,19 +2,14 @@
 participants spread over the relays, every note counted at every member, each process reported.
 
 As in test_bench.py, nothing here asserts a timing: only that the machinery works and fails loudly."""
-import json
 import os
 import shutil
 
 import pytest
 
+from test_bench import bench
+
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
-
-
-def bench(atelier, *args):
-    result = atelier("bench", "--json", "--warmup", "0.5", *args)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout), result.stderr
 
 
 def test_a_relayed_plenary_delivers_every_acked_note_to_every_member_and_stores_every_acked_action(atelier):
