@@ -6,7 +6,7 @@
 # Usage: [PEERS_DIR=DIR] Scripts/bench.sh ATELIER_BIN [BASELINE_DIR] [SCENARIOS...]
 set -euo pipefail
 bin=$1; baseline_dir=${2:-}; shift $(( $# >= 2 ? 2 : 1 ))
-scenarios=${*:-1 2 3 4 5 6 7}
+scenarios=${*:-1 2 3 4 5 6 7 8}
 out=.build/bench
 mkdir -p "$out"
 
@@ -125,5 +125,6 @@ PY
     5) for period in 80 40 27 20 13 10; do baseline 2000 $period 8; done ;;
     6) echo "baseline: no rate limit in the C broadcaster; scenario 6 compares atelier with itself" ;;
     7) echo "baseline: no joins in the C broadcaster; scenario 7 compares atelier builds" ;;
+    8) baseline 10000 100 22 ;;
   esac
 done

@@ -102,6 +102,25 @@ public struct BenchReport: Codable, Sendable {
     public var bytesPerIdleConnection: Double?
     public var flood: Flood?
     public var joinStorm: JoinStorm?
+    /// Relays in front of the owner (0: one process served everything).
+    public var relays: Int = 0
+    /// Seconds from the first participant's connection to the last join's delivery to everyone.
+    public var joinSeconds: Double?
+    /// In a plenary: deliveries of the load's notes over the whole run, and how many there should be
+    /// (acknowledged notes × members, since every member receives every note).
+    public var noteDeliveries: Int?
+    public var expectedNoteDeliveries: Int?
+    /// With relays: each process (owner, relays, Redis) on its own.
+    public var processes: [ProcessFigures] = []
+
+    /// One serving process: CPU over the measured window, memory at the end, the connections it held.
+    public struct ProcessFigures: Codable, Sendable {
+        public var name: String
+        public var cpuPercent: Double
+        public var rssKiB: Int
+        public var peakRSSKiB: Int
+        public var connections: Int?
+    }
 
     /// People joining at once: how many were welcomed and caught up, and how long until the last was.
     public struct JoinStorm: Codable, Sendable {
@@ -130,7 +149,9 @@ public struct BenchReport: Codable, Sendable {
             return String(Double((value * scale).rounded()) / scale)
         }
         var lines = ["scenario \(scenario): \(name)"]
-        lines.append("participants \(participants), rooms \(rooms), notes \(f(noteRate))/s, dots \(f(dotRate))/s, \(f(seconds)) s measured")
+        lines.append("participants \(participants), rooms \(rooms), notes \(f(noteRate))/s, dots \(f(dotRate))/s, \(f(seconds)) s measured"
+            + (relays > 0 ? ", \(relays) relays" : ""))
+        if let joinSeconds { lines.append("joining took \(f(joinSeconds, 2)) s (batches of 100, each delivered before the next)") }
         if let storm = joinStorm {
             lines.append("joined at once: \(storm.welcomed) welcomed, \(storm.synced) caught up, \(storm.lost) lost, "
                 + "the last caught up after \(f(storm.seconds, 2)) s")
@@ -162,9 +183,16 @@ public struct BenchReport: Codable, Sendable {
         }
         for step in idle { lines.append("  \(step.connections) idle connections: server rss \(step.serverRSSKiB) KiB") }
         if let bytes = bytesPerIdleConnection { lines.append("resident memory per idle connection: \(f(bytes / 1024, 2)) KiB") }
+        if let noteDeliveries, let expectedNoteDeliveries {
+            lines.append("notes delivered: \(noteDeliveries) of \(expectedNoteDeliveries) expected (acked notes × members)")
+        }
+        for process in processes {
+            lines.append("  \(process.name): cpu \(f(process.cpuPercent, 0))% of one core, rss \(process.rssKiB / 1024) MiB "
+                + "(peak \(process.peakRSSKiB / 1024) MiB)" + (process.connections.map { ", \($0) connections" } ?? ""))
+        }
         if joinStorm == nil {
             if idle.isEmpty && steps.isEmpty { lines.append("bench cpu (load generator and receivers): \(f(benchCPUPercent, 0))% of one core") }
-            lines.append("server cpu: \(f(serverCPUPercent, 0))% of one core, rss \(serverRSSKiB / 1024) MiB (peak \(serverPeakRSSKiB / 1024) MiB)")
+            lines.append("server cpu\(processes.isEmpty ? "" : " (every process together)"): \(f(serverCPUPercent, 0))% of one core, rss \(serverRSSKiB / 1024) MiB (peak \(serverPeakRSSKiB / 1024) MiB)")
         } else {
             lines.append("server rss \(serverRSSKiB / 1024) MiB (peak \(serverPeakRSSKiB / 1024) MiB)")
         }

@@ -31,8 +31,10 @@ public struct BenchScenario: Sendable {
     public var p99Limit: Double = 100
     /// Notes the flooder sends on each connection (flood scenario).
     public var floodBatch: Int = 60
+    /// Relays serving the participants for an owner over Redis (0: one `atelier serve` does all).
+    public var relays: Int = 0
 
-    /// The six scenarios of the benchmark.
+    /// The scenarios of the benchmark.
     public static func numbered(_ number: Int) -> BenchScenario? {
         switch number {
         case 1: return BenchScenario(number: 1, name: "plenary, every event to everyone", kind: .load,
@@ -50,6 +52,8 @@ public struct BenchScenario: Sendable {
                                      participants: 50, rooms: 0, noteRate: 50, dotRate: 0, seconds: 10)
         case 7: return BenchScenario(number: 7, name: "a plenary opening: everyone joins at once", kind: .joinStorm,
                                      participants: 5000, rooms: 0, noteRate: 0, dotRate: 0, seconds: 0)
+        case 8: return BenchScenario(number: 8, name: "relayed plenary: an owner and relays over Redis", kind: .load,
+                                     participants: 10000, rooms: 0, noteRate: 10, dotRate: 0, seconds: 20, relays: 2)
         default: return nil
         }
     }
@@ -61,6 +65,8 @@ public final class BenchRunner {
     let serverBinary: String
     let directory: String
     let progress: (String) -> Void
+    /// Each serving process's CPU over the last load window, in percent of one core.
+    private var processCPU: [Double] = []
 
     public init(scenario: BenchScenario, serverBinary: String, directory: String, progress: @escaping (String) -> Void) {
         self.scenario = scenario
@@ -72,14 +78,17 @@ public final class BenchRunner {
     public func run() throws -> BenchReport {
         let workshop = directory + "/bench-workshop.json"
         try BenchWorkshop.json(rooms: scenario.rooms).write(toFile: workshop, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(
-            binary: serverBinary, workshop: workshop, database: directory + "/bench.db", log: directory + "/server.log")
-        defer { server.stop() }
-        progress("server pid \(server.pid) on port \(server.port), session \(server.code)")
+        let deployment = try BenchDeployment.start(
+            binary: serverBinary, workshop: workshop, directory: directory, relays: scenario.relays)
+        defer { deployment.stop() }
+        let server = deployment.owner
+        for (name, process) in deployment.processes { progress("\(name) pid \(process.pid)") }
+        progress("serving on port \(deployment.ports.map(String.init).joined(separator: ", ")), session \(server.code)")
         var report = BenchReport(
             scenario: scenario.number, name: scenario.name, participants: scenario.participants, rooms: scenario.rooms,
             noteRate: scenario.noteRate, dotRate: scenario.dotRate, seconds: scenario.seconds)
-        let driver = LoadDriver(port: server.port, code: server.code, moderatorKey: server.moderatorKey)
+        report.relays = scenario.relays
+        let driver = LoadDriver(ports: deployment.ports, code: server.code, moderatorKey: server.moderatorKey)
         driver.tracksNotes = scenario.dotRate > 0
 
         switch scenario.kind {
@@ -93,20 +102,22 @@ public final class BenchRunner {
                 welcomed: storm.welcomed, synced: storm.synced, lost: storm.lost, seconds: storm.seconds)
         case .flood:
             try populate(driver)
-            let quiet = try load(driver, server, noteRate: scenario.noteRate, dotRate: 0, seconds: scenario.seconds)
+            let quiet = try load(driver, deployment, noteRate: scenario.noteRate, dotRate: 0, seconds: scenario.seconds)
             try driver.startFlooder(batch: scenario.floodBatch)
             progress("the flooder joined; the same load again beside it")
-            let flooded = try load(driver, server, noteRate: scenario.noteRate, dotRate: 0, seconds: scenario.seconds)
+            let flooded = try load(driver, deployment, noteRate: scenario.noteRate, dotRate: 0, seconds: scenario.seconds)
             report.measured(flooded)
             report.flood = BenchReport.Flood(quiet: quiet, flooded: flooded)
         case .load, .saturation:
+            let joining = monotonicNanoseconds()
             try populate(driver)
+            report.joinSeconds = Double(monotonicNanoseconds() - joining) / 1e9
             if scenario.kind == .load {
-                report.measured(try load(driver, server, noteRate: scenario.noteRate, dotRate: scenario.dotRate, seconds: scenario.seconds))
+                report.measured(try load(driver, deployment, noteRate: scenario.noteRate, dotRate: scenario.dotRate, seconds: scenario.seconds))
             } else {
                 for rate in scenario.sweep {
                     let lostBefore = driver.connectionsLost
-                    let window = try load(driver, server, noteRate: rate, dotRate: 0, seconds: scenario.seconds)
+                    let window = try load(driver, deployment, noteRate: rate, dotRate: 0, seconds: scenario.seconds)
                     report.steps.append(BenchReport.Step(
                         noteRate: rate, acceptedPerSecond: window.accepted, deliveredPerSecond: window.delivered,
                         latency: window.latency, fanOut: window.fanOut, serverCPUPercent: window.cpu, benchCPUPercent: window.benchCPU))
@@ -122,16 +133,21 @@ public final class BenchRunner {
         }
         // Let what is in flight arrive, then read the server's own counters.
         settle(driver, seconds: 1)
-        let memory = server.residentKiB()
-        report.serverRSSKiB = memory.now
-        report.serverPeakRSSKiB = memory.peak
-        let metrics = server.metrics()
-        report.queueDrops = Int(metrics["atelier_queue_drops_total"] ?? 0)
+        let memory = deployment.processes.map { $0.process.residentKiB() }
+        report.serverRSSKiB = memory.reduce(0) { $0 + $1.now }
+        report.serverPeakRSSKiB = memory.reduce(0) { $0 + $1.peak }
+        if !deployment.relays.isEmpty { report.processes = deployment.figures(cpuPercent: processCPU) }
+        report.queueDrops = Int(deployment.metric("atelier_queue_drops_total"))
+        if scenario.kind == .load, scenario.rooms == 0 {
+            // In a plenary every member receives every note, the writer too.
+            report.noteDeliveries = driver.noteDeliveries
+            report.expectedNoteDeliveries = driver.timedAcked * driver.sockets.count { $0.stage == .joined }
+        }
         report.refusedByCode = driver.refusedByCode
         report.refused = driver.refusedByCode.values.reduce(0, +)
         report.connectionsLost = driver.connectionsLost
         report.ackedActions = driver.ackedSequences.count
-        server.stop()
+        deployment.stop()
         report.missingFromStore = try Self.missing(driver.ackedSequences, code: server.code, database: server.database)
         return report
     }
@@ -169,7 +185,7 @@ public final class BenchRunner {
     }
 
     /// Runs the load for warmup + `seconds` and measures the last `seconds`.
-    private func load(_ driver: LoadDriver, _ server: ServerProcess, noteRate: Double, dotRate: Double, seconds: Double) throws -> Measured {
+    private func load(_ driver: LoadDriver, _ deployment: BenchDeployment, noteRate: Double, dotRate: Double, seconds: Double) throws -> Measured {
         let participants = Array(driver.participants)
         guard !participants.isEmpty else { throw BenchError("no participants") }
         let start = monotonicNanoseconds()
@@ -177,7 +193,7 @@ public final class BenchRunner {
         let end = measureFrom + Int64(seconds * 1e9)
         var notes = 0, dots = 0, agenda = 0, nextWriter = 0, nextVoter = 0
         var measuringStarted = false
-        var cpuAtStart = 0.0, benchCPUAtStart = 0.0
+        var cpuAtStart: [Double] = [], benchCPUAtStart = 0.0
         var flooderAtStart = (reconnects: 0, notes: 0, accepted: 0)
         var lastProgress = start
         var lastDelivered = 0, lastAccepted = 0
@@ -186,7 +202,7 @@ public final class BenchRunner {
             if now >= end { break }
             if !measuringStarted && now >= measureFrom {
                 driver.startWindow()
-                cpuAtStart = server.cpuSeconds()
+                cpuAtStart = deployment.cpuSeconds()
                 benchCPUAtStart = Self.ownCPUSeconds()
                 if let flooder = driver.flooder { flooderAtStart = (flooder.reconnects, flooder.notesSent, flooder.accepted) }
                 measuringStarted = true
@@ -220,10 +236,10 @@ public final class BenchRunner {
             if measuringStarted && now - lastProgress >= 1_000_000_000 {
                 let window = driver.window
                 let span = Double(now - lastProgress) / 1e9
-                let memory = server.residentKiB()
+                let memory = deployment.processes.reduce(0) { $0 + $1.process.residentKiB().now }
                 progress(String(format: "[%4.0fs] accepted %.0f/s, delivered %.0f/s, %d samples, server rss %d MiB",
                                 Double(now - start) / 1e9, Double(window.accepted - lastAccepted) / span,
-                                Double(window.delivered - lastDelivered) / span, window.latencies.count, memory.now / 1024))
+                                Double(window.delivered - lastDelivered) / span, window.latencies.count, memory / 1024))
                 lastProgress = now
                 lastDelivered = window.delivered
                 lastAccepted = window.accepted
@@ -233,10 +249,12 @@ public final class BenchRunner {
             try driver.flooder?.step(driver)
             driver.pump(milliseconds: 1)
         }
-        let cpu = server.cpuSeconds() - cpuAtStart
+        let cpuSpent = zip(deployment.cpuSeconds(), cpuAtStart).map { $0 - $1 }
         let benchCPU = Self.ownCPUSeconds() - benchCPUAtStart
         let window = driver.endWindow()
         let span = Double(end - window.started) / 1e9
+        processCPU = cpuSpent.map { $0 / span * 100 }
+        let cpu = cpuSpent.reduce(0, +)
         let latency = BenchReport.Latency(window.latencies)
         let ack = BenchReport.Latency(window.acks)
         progress(String(format: "measured %.0f notes/s: delivered %.0f/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms; ack p99 %.2f ms",

@@ -9,7 +9,8 @@ import CBenchSystem
 ///
 /// Confined to the thread that created it.
 public final class LoadDriver {
-    let port: Int
+    /// Where connections go, connection `i` to `ports[i % ports.count]` (the relays, in turn).
+    let ports: [Int]
     let code: String
     let moderatorKey: String
     private let epoll: Int32
@@ -38,6 +39,9 @@ public final class LoadDriver {
     private(set) var connectionsLost = 0
     /// `seq` of every acknowledged command (the last event it caused).
     private(set) var ackedSequences: [Int64] = []
+    /// Timed messages (the load's notes) acknowledged, and deliveries of such notes, over the whole run.
+    private(set) var timedAcked = 0
+    private(set) var noteDeliveries = 0
     /// Acks and errors received, to wait on.
     private var answers = 0
     /// Whether receivers remember the latest note they saw (for placing dots on it).
@@ -47,8 +51,8 @@ public final class LoadDriver {
     /// The participant reconnecting in a loop, when one runs (`startFlooder`).
     var flooder: Flooder?
 
-    public init(port: Int, code: String, moderatorKey: String) {
-        self.port = port
+    public init(ports: [Int], code: String, moderatorKey: String) {
+        self.ports = ports
         self.code = code
         self.moderatorKey = moderatorKey
         epoll = epoll_create1(0)
@@ -77,7 +81,7 @@ public final class LoadDriver {
 
     /// A new connection for slot `index`, read by the epoll loop.
     private func open(_ index: Int) throws -> LeanSocket {
-        guard let socket = LeanSocket.connect(port: port, path: "/ws", subprotocol: "atelier.v1", index: index) else {
+        guard let socket = LeanSocket.connect(port: ports[index % ports.count], path: "/ws", subprotocol: "atelier.v1", index: index) else {
             throw BenchError("connection \(index) to the server failed: \(String(cString: strerror(errno)))")
         }
         var event = epoll_event()
@@ -267,7 +271,7 @@ public final class LoadDriver {
                 start = next
             }
         case .ack:
-            answered(payload, socket, now, key: #"{"ack":"#)
+            if answered(payload, socket, now, key: #"{"ack":"#) { timedAcked += 1 }
             if FrameScanner.find(#""welcome""#, in: payload) != nil {
                 socket.stage = .joined
                 socket.participant = FrameScanner.string(after: #""participant":""#, in: payload)
@@ -288,28 +292,33 @@ public final class LoadDriver {
         }
     }
 
-    /// Counts an ack or error and, for a timed message, its post-to-answer time.
-    private func answered(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64, key: StaticString) {
+    /// Counts an ack or error and, for a timed message, its post-to-answer time; true when it
+    /// answered a timed message.
+    @discardableResult
+    private func answered(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64, key: StaticString) -> Bool {
         answers += 1
         socket.answers += 1
         guard !socket.sentAt.isEmpty, let id = FrameScanner.integer(after: key, in: payload),
-              let sent = socket.sentAt.removeValue(forKey: id) else { return }
+              let sent = socket.sentAt.removeValue(forKey: id) else { return false }
         if measuring { window.acks.append(now - sent) }
+        return true
     }
 
     private func event(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64) {
         if measuring { window.delivered += 1 }
         // An event message starts with its `seq`: {"seq":N,
         if let seq = FrameScanner.digits(in: payload, at: 7) { socket.lastSeq = max(socket.lastSeq, seq) }
-        if let at = FrameScanner.find(#""text":"bench "#, in: payload),
-           let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
-            window.latencies.append(now - sent)
-            let first = window.firstDelivery[sent, default: now]
-            if first == now {
-                window.firstDelivery[sent] = now
-                window.intake.append(now - sent)
+        if let at = FrameScanner.find(#""text":"bench "#, in: payload) {
+            noteDeliveries += 1
+            if let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
+                window.latencies.append(now - sent)
+                let first = window.firstDelivery[sent, default: now]
+                if first == now {
+                    window.firstDelivery[sent] = now
+                    window.intake.append(now - sent)
+                }
+                window.fanOut.append(now - first)
             }
-            window.fanOut.append(now - first)
         }
         if tracksNotes, let at = FrameScanner.find(#"{"noteAdded":{"#, in: payload) {
             socket.lastNote = FrameScanner.string(after: #""id":""#, in: UnsafeRawBufferPointer(rebasing: payload[at...]))

@@ -16,11 +16,12 @@ struct BenchCommand: ParsableCommand {
             2,000 at 50 notes/s; 4 idle connections up to 10,000 (memory per connection); 5 saturation \
             (rising note rate until p99 passes 100 ms); 6 50 writers' ack times without, then beside, a \
             participant who floods and reconnects with its token; 7 5,000 people joining at once (a plenary \
-            opening). Options override a scenario's figures. \
+            opening); 8 plenary of 10,000 at 10 notes/s served by an owner and 2 relays over a Redis the bench \
+            starts (redis-server must be installed). Options override a scenario's figures. \
             Measures, asserts nothing.
             """)
 
-    @Option(help: "Scenario 1 to 7.")
+    @Option(help: "Scenario 1 to 8.")
     var scenario: Int = 1
 
     @Option(help: "Participants (scenario 4: idle connections to reach; scenario 6: writers beside the flooder; scenario 7: people joining at once).")
@@ -44,6 +45,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Scenario 5: comma-separated note rates to try, in order.")
     var sweep: String?
 
+    @Option(help: "Relays in front of an owner over Redis (scenario 8: 2 by default; 0: one process).")
+    var relays: Int?
+
     @Option(help: "The atelier binary to serve with (default: this one).")
     var server: String?
 
@@ -54,7 +58,11 @@ struct BenchCommand: ParsableCommand {
     var keep = false
 
     func validate() throws {
-        guard BenchScenario.numbered(scenario) != nil else { throw ValidationError("--scenario must be 1 to 7.") }
+        guard BenchScenario.numbered(scenario) != nil else { throw ValidationError("--scenario must be 1 to 8.") }
+        if let relays, relays < 0 { throw ValidationError("--relays must be 0 or more.") }
+        if let relays, relays > 0, BenchScenario.numbered(scenario)?.kind != .load {
+            throw ValidationError("--relays applies to the load scenarios (1, 2, 3 and 8).")
+        }
     }
 
     func run() throws {
@@ -68,6 +76,7 @@ struct BenchCommand: ParsableCommand {
         if let dotRate { plan.dotRate = dotRate }
         if let seconds { plan.seconds = seconds }
         if let warmup { plan.warmup = warmup }
+        if let relays { plan.relays = relays }
         if let sweep { plan.sweep = sweep.split(separator: ",").compactMap { Double($0) } }
 
         let binary = server ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path

@@ -8,7 +8,7 @@ import Testing
     /// caught up, and nobody is dropped, though each join reaches everyone already in.
     @Test func twoThousandPeopleJoiningAtOnceAreAllWelcomedAndCaughtUp() throws {
         let server = try LiveServer()
-        let driver = LoadDriver(port: server.server.port, code: server.code, moderatorKey: server.moderatorKey)
+        let driver = LoadDriver(ports: [server.server.port], code: server.code, moderatorKey: server.moderatorKey)
         let storm = try driver.joinAtOnce(2_000, role: "citoyen", timeoutSeconds: 120)
         #expect(storm.welcomed == 2_000)
         #expect(storm.synced == 2_000)

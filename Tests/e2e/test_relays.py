@@ -269,8 +269,11 @@ def test_a_relay_says_it_is_a_relay_following_redis_and_the_owner_that_it_publis
 
 
 def test_redis_holds_the_sessions_record_without_its_moderator_key_nor_its_hash(redis, direct):
-    keys = subprocess.run(["redis-cli", "-p", str(redis.port), "--scan", "--pattern", "atelier:s:*:record"],
-                          capture_output=True, text=True).stdout.split()
+    # The owner publishes the record once it has connected to Redis, which may be just after it listens.
+    deadline = time.monotonic() + 10
+    while not (keys := subprocess.run(["redis-cli", "-p", str(redis.port), "--scan", "--pattern", "atelier:s:*:record"],
+                                      capture_output=True, text=True).stdout.split()) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert len(keys) == 1
     record = subprocess.run(["redis-cli", "-p", str(redis.port), "hgetall", keys[0]], capture_output=True, text=True).stdout
     assert direct.code in record and "key" not in record.lower() and "salt" not in record.lower()

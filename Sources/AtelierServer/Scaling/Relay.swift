@@ -185,22 +185,31 @@ final class Relay {
         reader.command(
             ["XREAD", "COUNT", "1000", "BLOCK", RedisLayout.blockMilliseconds, "STREAMS"] + streams + positions
         ) { [unowned self] reply in
-            guard current == generation else { return }
+            guard current == generation, let server = hub.server else { return }
             if case .error = reply { return }  // the connection is down; its next one reads again
             let streams = RedisLayout.entries(of: reply)
-            // Events first: answers read in the same reply then find the log they wait for.
-            for (stream, entries) in streams where stream != RedisLayout.replies(to: id) {
-                guard let session = followed.first(where: { RedisLayout.events(of: $0.key) == stream })?.key else { continue }
-                fold(entries, into: session)
-            }
-            for (stream, entries) in streams where stream == RedisLayout.replies(to: id) {
-                for entry in entries {
-                    self.repliesCursor = entry.id
-                    take(entry)
-                }
-            }
-            read()
+            // Taken once the loop's turn has returned, as the owner's commits are: the fan-out then
+            // goes out with the turn's own writes, not through a POLLOUT watcher per member
+            // (BENCHMARKS.md, "A relayed plenary").
+            server.post { [unowned hub] in hub.relay?.take(streams, followed: followed.map(\.key), generation: current) }
         }
+    }
+
+    /// What one read brought: each followed session's next events, then the owner's answers.
+    private func take(_ streams: [(stream: String, entries: [RedisLayout.Entry])], followed: [SessionID], generation reading: Int) {
+        guard reading == generation else { return }
+        // Events first: answers read in the same reply then find the log they wait for.
+        for (stream, entries) in streams where stream != RedisLayout.replies(to: id) {
+            guard let session = followed.first(where: { RedisLayout.events(of: $0) == stream }) else { continue }
+            fold(entries, into: session)
+        }
+        for (stream, entries) in streams where stream == RedisLayout.replies(to: id) {
+            for entry in entries {
+                repliesCursor = entry.id
+                take(entry)
+            }
+        }
+        read()
     }
 
     /// Follows a session from its first event on, once its record is read.
