@@ -1,6 +1,6 @@
 import AtelierCore
 import AtelierLWS
-import AtelierServer
+@testable import AtelierServer
 import AtelierTestSupport
 import AtelierWire
 import Foundation
@@ -114,5 +114,39 @@ import Testing
         // A copy of the log each would be 30 × 6 MB.
         #expect(grownMegabytes < 48, "grew by \(grownMegabytes) MB")
         print("30 stalled catch-ups of a 6 MB log: resident memory grew by \(grownMegabytes) MB at most")
+    }
+
+    /// A participant starting over is sent, in log order, every public event, its own join and
+    /// the moderator's, and none of the other participants' joins: the catch-up reads the public
+    /// events and the ones naming the participant, and skips a hall's joins unread.
+    @Test func aParticipantStartingOverGetsThePublicEventsAndItsOwnJoinInLogOrder() throws {
+        let plenary = try PlenarySession(joining: ["Anne", "Bob"])
+        let (server, moderator, bob) = (plenary.server, plenary.moderator, plenary.people[1])
+        try bob.accepted(.addNote(board: nil, prompt: "attentes", text: "Avant Chloé", colour: nil, anonymous: nil))
+        let chloe = try Peer(server)
+        try chloe.join(server, name: "Chloé")
+        try moderator.accepted(.announce(text: "Bienvenue", room: nil))
+        try bob.waitForEvent("announced")
+        let back = try Peer(server)
+        try back.rejoin(server, token: try #require(bob.token), after: nil)
+        #expect(back.eventNames == [
+            "sessionCreated", "participantJoined", "sessionStarted", "slotStarted", "participantJoined", "noteAdded", "announced",
+        ])
+        let joined = back.events.compactMap { if case let .participantJoined(id, _, _, _, _, _, _, _) = $0.event { id } else { nil } }
+        #expect(joined == ["p1", "p3"])
+        #expect(back.events.map(\.seq) == bob.events.map(\.seq))
+    }
+
+    /// Event messages of a kilobyte or more (the session's creation, with its workshop) go out as
+    /// the log's own frames, shared by every connection rather than copied for each; the smaller
+    /// ones between them are joined in `events` envelopes within the budget.
+    @Test func largeEventMessagesGoOutAsTheLogsOwnFramesAndSmallOnesJoined() {
+        let small = (1...3).map { OutboundFrame(text: #"{"seq":\#($0)}"#) }
+        let large = OutboundFrame(text: #"{"seq":4,"text":""# + String(repeating: "a", count: 2_000) + #""}"#)
+        let messages = OutboundFrame.events([small[0], small[1], large, small[2]], budget: 30 * 1024)
+        #expect(messages.map(\.text) == [#"{"events":[{"seq":1},{"seq":2}]}"#, large.text, small[2].text])
+        #expect(messages[1] === large)
+        #expect(messages[2] === small[2])
+        #expect(OutboundFrame.events(small, budget: 20).map(\.text) == [#"{"events":[{"seq":1},{"seq":2}]}"#, #"{"seq":3}"#])
     }
 }

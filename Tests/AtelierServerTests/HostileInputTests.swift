@@ -20,15 +20,8 @@ import Testing
 
     /// The server and two joined participants, Mallory and Bob, in the opening plenary.
     private func plenary() throws -> (server: LiveServer, moderator: Peer, mallory: Peer, bob: Peer) {
-        let server = try LiveServer()
-        let moderator = try Peer(server)
-        try moderator.moderate(server)
-        try moderator.accepted(.start)
-        let mallory = try Peer(server)
-        try mallory.join(server, name: "Mallory")
-        let bob = try Peer(server)
-        try bob.join(server, name: "Bob")
-        return (server, moderator, mallory, bob)
+        let plenary = try PlenarySession(joining: ["Mallory", "Bob"])
+        return (plenary.server, plenary.moderator, plenary.people[0], plenary.people[1])
     }
 
     /// An error frame without its message id and clock, with `item` replaced by a placeholder.

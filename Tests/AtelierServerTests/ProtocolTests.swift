@@ -37,16 +37,8 @@ import Testing
     }
 
     @Test func aParticipantIsSentTheOrganisersJoinsAndItsOwnButNotTheOtherParticipants() throws {
-        let server = try LiveServer()
-        let moderator = try Peer(server)
-        try moderator.moderate(server)
-        try moderator.accepted(.start)
-        let anne = try Peer(server)
-        try anne.join(server, name: "Anne")
-        let bob = try Peer(server)
-        try bob.join(server, name: "Bob")
-        let chloe = try Peer(server)
-        try chloe.join(server, name: "Chloé")
+        let plenary = try PlenarySession(joining: ["Anne", "Bob", "Chloé"])
+        let (moderator, anne, bob, chloe) = (plenary.moderator, plenary.people[0], plenary.people[1], plenary.people[2])
         try moderator.waitForEvent("participantJoined") { $0["id"]?.stringValue == "p4" }
         try bob.accepted(.addNote(board: nil, prompt: "attentes", text: "Bonjour", colour: nil, anonymous: nil))
         try anne.waitForEvent("noteAdded")
@@ -58,14 +50,8 @@ import Testing
     }
 
     @Test func aSignedNoteCarriesItsAuthorsNameAndAnAnonymousOneDoesNot() throws {
-        let server = try LiveServer()
-        let moderator = try Peer(server)
-        try moderator.moderate(server)
-        try moderator.accepted(.start)
-        let anne = try Peer(server)
-        try anne.join(server, name: "Anne")
-        let bob = try Peer(server)
-        try bob.join(server, name: "Bob")
+        let plenary = try PlenarySession(joining: ["Anne", "Bob"])
+        let (anne, bob) = (plenary.people[0], plenary.people[1])
         try bob.accepted(.addNote(board: nil, prompt: "attentes", text: "Signée", colour: nil, anonymous: nil))
         try bob.accepted(.addNote(board: nil, prompt: "attentes", text: "Anonyme", colour: nil, anonymous: true))
         let signed = try anne.wait(for: "the signed note") { $0["event"]?["noteAdded"]?["text"] == .string("Signée") }

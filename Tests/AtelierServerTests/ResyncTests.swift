@@ -7,12 +7,8 @@ import Testing
 /// Reconnecting loses nothing and repeats nothing; a restarted server resumes its sessions.
 @Suite(.serialized) struct ResyncTests {
     @Test func aDroppedConnectionGetsExactlyWhatItMissed() throws {
-        let server = try LiveServer()
-        let moderator = try Peer(server)
-        try moderator.moderate(server)
-        try moderator.accepted(.start)
-        let anne = try Peer(server)
-        try anne.join(server, name: "Anne")
+        let plenary = try PlenarySession(joining: ["Anne"])
+        let (server, moderator, anne) = (plenary.server, plenary.moderator, plenary.people[0])
         try anne.accepted(.addNote(board: nil, prompt: "attentes", text: "Avant", colour: nil, anonymous: nil))
         try anne.waitForEvent("noteAdded")
         let token = try #require(anne.token)
@@ -98,12 +94,8 @@ import Testing
     }
 
     @Test func anEndedSessionIsServedReadOnlyAfterARestart() throws {
-        let first = try LiveServer()
-        let moderator = try Peer(first)
-        try moderator.moderate(first)
-        try moderator.accepted(.start)
-        let anne = try Peer(first)
-        try anne.join(first, name: "Anne")
+        let plenary = try PlenarySession(joining: ["Anne"])
+        let (first, moderator, anne) = (plenary.server, plenary.moderator, plenary.people[0])
         try moderator.accepted(.end)
         let (token, database) = (try #require(anne.token), first.databasePath)
         first.stop()

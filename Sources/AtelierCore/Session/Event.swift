@@ -6,7 +6,7 @@
 public enum Event: Hashable, Sendable, Codable {
     // MARK: Lifecycle
     /// The session exists, with its own copy of the workshop.
-    case sessionCreated(id: SessionID, joinCode: String, workshop: WorkshopDefinition, at: Timestamp)
+    indirect case sessionCreated(id: SessionID, joinCode: String, workshop: WorkshopDefinition, at: Timestamp)
     /// The moderator started the session.
     case sessionStarted(at: Timestamp)
     /// The countdown froze with `remaining` milliseconds left on the slot (nil when no slot runs).

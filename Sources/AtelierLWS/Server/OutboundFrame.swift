@@ -68,6 +68,14 @@ public final class OutboundFrame: @unchecked Sendable {
         }
     }
 
+    /// Makes one message joining the payloads of `frames` in `grouping`, as the server joins the
+    /// groupable frames waiting on a connection.
+    public convenience init(joining frames: [OutboundFrame], in grouping: FrameGrouping) {
+        self.init(count: grouping.count(joining: frames)) { destination in
+            grouping.write(joining: frames, to: destination.baseAddress!)
+        }
+    }
+
     deinit {
         storage.deallocate()
     }

@@ -205,4 +205,24 @@ public struct FrameGrouping: Sendable, Hashable {
     public init(prefix: String, separator: String, suffix: String) {
         self.init(prefix: Array(prefix.utf8), separator: Array(separator.utf8), suffix: Array(suffix.utf8))
     }
+
+    /// Bytes of the one message joining `frames`.
+    func count(joining frames: some Collection<OutboundFrame>) -> Int {
+        prefix.count + frames.reduce(0) { $0 + $1.count } + separator.count * max(frames.count - 1, 0) + suffix.count
+    }
+
+    /// Writes the one message joining `frames` at `destination`, which has room for it.
+    func write(joining frames: some Sequence<OutboundFrame>, to destination: UnsafeMutableRawPointer) {
+        var offset = 0
+        func put(_ pointer: UnsafeRawPointer, _ count: Int) {
+            (destination + offset).copyMemory(from: pointer, byteCount: count)
+            offset += count
+        }
+        prefix.withUnsafeBytes { put($0.baseAddress!, $0.count) }
+        for (index, frame) in frames.enumerated() {
+            if index > 0 { separator.withUnsafeBytes { put($0.baseAddress!, $0.count) } }
+            put(frame.payload, frame.count)
+        }
+        suffix.withUnsafeBytes { put($0.baseAddress!, $0.count) }
+    }
 }

@@ -188,18 +188,7 @@ extension WebSocketServer {
         }
         guard taken > 1 else { return nil }
         let payload = scratch! + lwsPre
-        var offset = 0
-        func put(_ pointer: UnsafeRawPointer, _ count: Int) {
-            (payload + offset).copyMemory(from: pointer, byteCount: count)
-            offset += count
-        }
-        grouping.prefix.withUnsafeBytes { put($0.baseAddress!, $0.count) }
-        for index in 0..<taken {
-            if index > 0 { grouping.separator.withUnsafeBytes { put($0.baseAddress!, $0.count) } }
-            let frame = connection.queue[index]
-            put(frame.payload, frame.count)
-        }
-        grouping.suffix.withUnsafeBytes { put($0.baseAddress!, $0.count) }
+        grouping.write(joining: (0..<taken).lazy.map { connection.queue[$0] }, to: payload)
         let written = lws_write(wsi, payload.assumingMemoryBound(to: UInt8.self), size, LWS_WRITE_TEXT)
         if written < size { return false }
         for _ in 0..<taken { connection.queue.removeFirst() }

@@ -9,8 +9,10 @@ final class LoggedEvent {
     let at: Timestamp
     let event: Event
     let disclosures: [Disclosure]
-    /// The event message (`{"seq":…,"event":…}`) of each disclosure, in the same order.
-    let messages: [[UInt8]]
+    /// The event message (`{"seq":…,"event":…}`) of each disclosure, in the same order: frames
+    /// every connection they go to shares. Disclosures showing the same event (a participant's
+    /// join, to them and to the moderators) share one.
+    let frames: [OutboundFrame]
 
     init(seq: Int64, at: Timestamp, event: Event, disclosures: [Disclosure], after state: SessionState) {
         self.seq = seq
@@ -19,11 +21,17 @@ final class LoggedEvent {
         self.disclosures = disclosures
         var results: [RankedItem]?
         if case .voteRevealed(let id, _) = event, let round = state.votes[id] { results = state.results(of: round) }
-        messages = disclosures.map {
-            ServerMessage.EventMessage(
-                seq: seq, at: at, event: $0.event, results: results, authorName: state.authorName(of: $0.event)
-            ).serializedBytes()
+        var frames: [OutboundFrame] = []
+        for (index, disclosure) in disclosures.enumerated() {
+            if let same = disclosures[..<index].firstIndex(where: { $0.event == disclosure.event }) {
+                frames.append(frames[same])
+                continue
+            }
+            let message = ServerMessage.EventMessage(
+                seq: seq, at: at, event: disclosure.event, results: results, authorName: state.authorName(of: disclosure.event))
+            frames.append(OutboundFrame(bytes: message.serializedBytes(), groupable: true))
         }
+        self.frames = frames
     }
 
     /// The boards whose readers see this event, for sending it when a board becomes readable.
@@ -44,6 +52,11 @@ final class LiveSession {
     private(set) var log: [LoggedEvent] = []
     /// Indexes in `log` of the events shown to each board's readers.
     private var boardEvents: [BoardID: [Int]] = [:]
+    /// Indexes in `log` of the events for named people and the moderators alone (a participant's
+    /// join), by the people named; and of all the others. A participant's catch-up reads those two
+    /// lists and never looks at the rest of a hall's joins.
+    private var namedEvents: [ParticipantID: [Int]] = [:]
+    private var sharedEvents: [Int] = []
     /// Connections in the session and who they are: they receive each event as it is committed.
     var members: [ConnectionID: ParticipantID] = [:]
     /// Connections being sent a part of the log, a part each time they have read the previous one;
@@ -174,19 +187,33 @@ final class LiveSession {
 
     /// The next part of `backlog` for `viewer`, event messages of about `budget` bytes at most
     /// (one at least), and moves the backlog past it; empty when the backlog is done.
-    func nextPart(of backlog: inout Backlog, for viewer: ParticipantID, budget: Int) -> [[UInt8]] {
-        var part: [[UInt8]] = []
+    func nextPart(of backlog: inout Backlog, for viewer: ParticipantID, budget: Int) -> [OutboundFrame] {
+        let state = state
+        var part: [OutboundFrame] = []
         var bytes = 0
         func take(_ index: Int) -> Bool {
             let entry = log[index]
             guard let form = state.form(for: viewer, among: entry.disclosures) else { return true }
-            let message = entry.messages[form]
-            guard part.isEmpty || bytes + message.count <= budget else { return false }
-            part.append(message)
-            bytes += message.count + 1
+            let frame = entry.frames[form]
+            guard part.isEmpty || bytes + frame.count <= budget else { return false }
+            part.append(frame)
+            bytes += frame.count + 1
             return true
         }
         switch backlog {
+        case .catchUp(var next) where state.participants[viewer]?.isModerator == false:
+            let named = namedEvents[viewer] ?? []
+            var (shared, own) = (Self.position(of: next, in: sharedEvents), Self.position(of: next, in: named))
+            while true {
+                let index = min(sharedEvents.get(shared) ?? log.count, named.get(own) ?? log.count)
+                guard index < log.count, take(index) else {
+                    next = min(index, log.count)
+                    break
+                }
+                if sharedEvents.get(shared) == index { shared += 1 }
+                if named.get(own) == index { own += 1 }
+            }
+            backlog = .catchUp(next: next)
         case .catchUp(var next):
             while next < log.count, take(next) { next += 1 }
             backlog = .catchUp(next: next)
@@ -222,6 +249,28 @@ final class LiveSession {
 
     private func append(_ entry: LoggedEvent) {
         for board in entry.boards { boardEvents[board, default: []].append(log.count) }
+        if let named = state.namedAudience(among: entry.disclosures) {
+            for person in named { namedEvents[person, default: []].append(log.count) }
+        } else {
+            sharedEvents.append(log.count)
+        }
         log.append(entry)
+    }
+
+    /// Where the first of the ascending `indexes` not below `index` is.
+    private static func position(of index: Int, in indexes: [Int]) -> Int {
+        var (low, high) = (0, indexes.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if indexes[middle] < index { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
+
+extension Array {
+    /// The element at `index`, nil past the end.
+    fileprivate func get(_ index: Int) -> Element? {
+        index < count ? self[index] : nil
     }
 }

@@ -71,7 +71,7 @@ extension SessionHub {
             let part = session.nextPart(of: &backlog, for: stream.viewer, budget: Self.eventGroupBytes)
             if session.isAtEnd(backlog) {
                 stream.backlogs.removeFirst()
-                if !part.isEmpty { server.send(OutboundFrame(bytes: EventsEnvelope.join(part)), to: connection) }
+                for message in OutboundFrame.events(part, budget: Self.eventGroupBytes) { server.send(message, to: connection) }
                 session.members[connection] = stream.viewer
                 server.send(OutboundFrame(.synced(seq: session.committedSequence, now: clock())), to: connection)
                 if !part.isEmpty { break }
@@ -82,7 +82,7 @@ extension SessionHub {
                 continue
             }
             stream.backlogs[0] = backlog
-            server.send(OutboundFrame(bytes: EventsEnvelope.join(part)), to: connection)
+            for message in OutboundFrame.events(part, budget: Self.eventGroupBytes) { server.send(message, to: connection) }
             break
         }
         if stream.backlogs.isEmpty {

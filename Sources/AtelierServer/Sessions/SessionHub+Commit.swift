@@ -65,20 +65,23 @@ extension SessionHub {
     ///
     /// Public events (most of a plenary) go to every member without asking who each one is; the
     /// state is read once per batch, not copied per member (BENCHMARKS.md, "Where the time goes").
-    /// Public events of the same turn in a row go out as one shared `{"events":[…]}` frame: when
-    /// a hall joins at once, each member's queue grows by a frame a turn, not a frame a join.
+    /// Public events of the same turn in a row go out as one shared `{"events":[…]}` frame, and so
+    /// do a turn's joins to each moderator: when a hall joins at once, a member's queue grows by a
+    /// frame a turn, not a frame a join, and the moderators stay within the outbound limit.
     func fanOut(_ events: ArraySlice<LoggedEvent>, in session: LiveSession) {
         guard !session.members.isEmpty, let server else { return }
         let state = session.state
-        var everyone: [[UInt8]] = []
-        var everyoneBytes = 0
-        func sendEveryone() {
-            guard !everyone.isEmpty else { return }
-            let frame = everyone.count == 1
-                ? OutboundFrame(bytes: everyone[0], groupable: true) : OutboundFrame(bytes: EventsEnvelope.join(everyone))
-            server.send(frame, to: session.members.keys)
+        var everyone: [OutboundFrame] = []
+        var toFew: [ConnectionID: [OutboundFrame]] = [:]
+        func flush() {
+            for message in OutboundFrame.events(everyone, budget: Self.eventGroupBytes) {
+                server.send(message, to: session.members.keys)
+            }
+            for (connection, frames) in toFew {
+                for message in OutboundFrame.events(frames, budget: Self.eventGroupBytes) { server.send(message, to: connection) }
+            }
             everyone = []
-            everyoneBytes = 0
+            toFew = [:]
         }
         // Events for named people and the moderators alone (a hall's joins) go to those members,
         // found in one pass over the members per batch rather than one per event.
@@ -88,22 +91,23 @@ extension SessionHub {
             ? session.members.filter { wanted.contains($0.value) || state.includes(.moderators, $0.value) } : [:]
         for (entry, named) in zip(events, named) {
             if let form = state.formForEveryone(among: entry.disclosures) {
-                let message = entry.messages[form]
-                if everyoneBytes + message.count > Self.eventGroupBytes { sendEveryone() }
-                everyone.append(message)
-                everyoneBytes += message.count + 1
-                continue
-            }
-            sendEveryone()
-            var frames: [OutboundFrame?] = Array(repeating: nil, count: entry.messages.count)
-            for (connection, viewer) in named == nil ? session.members : few {
-                guard let form = state.form(for: viewer, among: entry.disclosures) else { continue }
-                let frame = frames[form] ?? OutboundFrame(bytes: entry.messages[form], groupable: true)
-                frames[form] = frame
-                server.send(frame, to: connection)
+                if !toFew.isEmpty { flush() }
+                everyone.append(entry.frames[form])
+            } else if named != nil {
+                if !everyone.isEmpty { flush() }
+                for (connection, viewer) in few {
+                    guard let form = state.form(for: viewer, among: entry.disclosures) else { continue }
+                    toFew[connection, default: []].append(entry.frames[form])
+                }
+            } else {
+                flush()
+                for (connection, viewer) in session.members {
+                    guard let form = state.form(for: viewer, among: entry.disclosures) else { continue }
+                    server.send(entry.frames[form], to: connection)
+                }
             }
         }
-        sendEveryone()
+        flush()
     }
 
     private func answer(_ reply: LiveSession.Reply, in session: LiveSession, now: Timestamp) {
