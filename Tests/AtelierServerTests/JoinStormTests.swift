@@ -27,7 +27,7 @@ import Testing
         let server = try LiveServer { configuration in
             configuration.outboundQueueLimit = OutboundQueueLimit(maxFrames: 64, maxBytes: 1 << 20, graceMilliseconds: 0)
         }
-        let driver = LoadDriver(port: server.server.port, code: server.code, moderatorKey: server.moderatorKey)
+        let driver = LoadDriver(ports: [server.server.port], code: server.code, moderatorKey: server.moderatorKey)
         try driver.enterAsModerator(setup: [])
         let storm = try driver.joinAtOnce(2_000, role: "citoyen", timeoutSeconds: 120)
         #expect(storm.synced == 2_000)
