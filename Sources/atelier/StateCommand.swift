@@ -76,10 +76,7 @@ private struct VisibleLog {
             let event = try row.event()
             let disclosures = self.state.disclosures(of: event)
             self.state.apply(event)
-            // A revealed round's totals go out beside its event, as the server sends them.
-            var results: [RankedItem]?
-            if case .voteRevealed(let id, _) = event, let round = self.state.votes[id] { results = self.state.results(of: round) }
-            entries.append((row.sequence, Timestamp(milliseconds: row.at), disclosures, results))
+            entries.append((row.sequence, Timestamp(milliseconds: row.at), disclosures, self.state.results(revealedBy: event)))
         }
     }
 

@@ -96,6 +96,13 @@ extension SessionState {
         return ranked
     }
 
+    /// The totals an event makes public, in this state right after it: a revealed round's ranking,
+    /// which goes out beside the `voteRevealed` event; nil for every other event.
+    public func results(revealedBy event: Event) -> [RankedItem]? {
+        guard case .voteRevealed(let id, _) = event, let round = votes[id] else { return nil }
+        return results(of: round)
+    }
+
     /// The most recent round that voted on recommendations and was revealed.
     public var finalRecommendationVote: VoteRound? {
         voteOrder.reversed().compactMap { votes[$0] }.first { $0.scope == .recommendations && $0.status == .revealed }

@@ -19,8 +19,7 @@ final class LoggedEvent {
         self.at = at
         self.event = event
         self.disclosures = disclosures
-        var results: [RankedItem]?
-        if case .voteRevealed(let id, _) = event, let round = state.votes[id] { results = state.results(of: round) }
+        let results = state.results(revealedBy: event)
         var frames: [OutboundFrame] = []
         for (index, disclosure) in disclosures.enumerated() {
             if let same = disclosures[..<index].firstIndex(where: { $0.event == disclosure.event }) {
