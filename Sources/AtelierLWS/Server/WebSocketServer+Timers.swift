@@ -13,6 +13,15 @@ extension WebSocketServer {
         return TimerToken(rawValue: token)
     }
 
+    /// Calls `body` every `milliseconds`, on the service thread, for as long as the server runs
+    /// (service thread): the housekeeping that lasts as long as the server does.
+    public func every(milliseconds: Int, _ body: @escaping () -> Void) {
+        _ = schedule(afterMilliseconds: milliseconds) { [weak self] in
+            body()
+            self?.every(milliseconds: milliseconds, body)
+        }
+    }
+
     /// Cancels a timer that has not fired yet (service thread).
     public func cancel(_ token: TimerToken) {
         assert(isOnServiceThread, "cancel(_:) must be called on the service thread")

@@ -200,8 +200,7 @@ final class Publisher {
 
     /// Checks once a second for relays silent past `relaySilenceMilliseconds`, and forgets them.
     private func forgetSilentRelays() {
-        guard let server = hub.server else { return }
-        _ = server.schedule(afterMilliseconds: Relay.heartbeatMilliseconds) { [weak self] in
+        hub.server?.every(milliseconds: Relay.heartbeatMilliseconds) { [weak self] in
             guard let self else { return }
             let now = monotonicMilliseconds()
             for (relay, known) in relays where now - known.heard > Self.relaySilenceMilliseconds {
@@ -209,7 +208,6 @@ final class Publisher {
                 relays[relay] = nil
                 forget(relay)
             }
-            forgetSilentRelays()
         }
     }
 

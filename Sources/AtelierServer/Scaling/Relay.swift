@@ -70,11 +70,9 @@ final class Relay {
 
     /// Says it is alive and looks at the streams' ends every `heartbeatMilliseconds`.
     private func beat() {
-        guard let server = hub.server else { return }
-        _ = server.schedule(afterMilliseconds: Self.heartbeatMilliseconds) { [weak self] in
-            guard let self else { return }
-            if writer.isConnected { heartbeat() }
-            beat()
+        hub.server?.every(milliseconds: Self.heartbeatMilliseconds) { [weak self] in
+            guard let self, writer.isConnected else { return }
+            heartbeat()
         }
     }
 

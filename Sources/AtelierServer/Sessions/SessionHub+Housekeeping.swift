@@ -10,21 +10,8 @@ extension SessionHub {
     /// Renews the leases every minute and asks for the retention purge every hour, from now on
     /// (service thread).
     func scheduleHousekeeping() {
-        guard let server else { return }
-        var sinceRetention = 0
-        func tick() {
-            _ = server.schedule(afterMilliseconds: Self.leaseRenewalMilliseconds) { [weak self] in
-                guard let self else { return }
-                renewLeases()
-                sinceRetention += Self.leaseRenewalMilliseconds
-                if sinceRetention >= Self.retentionMilliseconds {
-                    sinceRetention = 0
-                    retentionDue = true
-                }
-                tick()
-            }
-        }
-        tick()
+        server?.every(milliseconds: Self.leaseRenewalMilliseconds) { [weak self] in self?.renewLeases() }
+        server?.every(milliseconds: Self.retentionMilliseconds) { [weak self] in self?.retentionDue = true }
     }
 
     /// Renews this server's leases on every session it serves.
