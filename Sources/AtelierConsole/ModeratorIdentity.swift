@@ -39,7 +39,6 @@ public struct ModeratorIdentity: Sendable, Hashable {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { return }
         defer { close(fd) }
-        let bytes = Array((token + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        _ = writeAll(fd, Array((token + "\n").utf8))
     }
 }

@@ -71,17 +71,6 @@ public enum ProseEditor {
     /// A variable of this process's environment.
     public static func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
-    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return false }
-            offset += count
-        }
-        return true
-    }
-
     private static func readAll(_ path: String) throws(ConsoleError) -> String {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw ConsoleError("the editor left no file at \(path); nothing was sent") }

@@ -57,17 +57,21 @@ final class Terminal {
 
     /// Writes everything, retrying short writes.
     func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return
-            }
-            offset += written
-        }
+        _ = writeAll(STDOUT_FILENO, Array(text.utf8))
     }
+}
+
+/// Writes all of `bytes` to `descriptor`, retrying short and interrupted writes; false when the
+/// descriptor takes no more.
+func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+        if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+        guard count > 0 else { return false }
+        offset += count
+    }
+    return true
 }
 
 /// An error of the console itself (not of the server).
