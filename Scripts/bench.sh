@@ -49,6 +49,21 @@ baseline() {
   kill $pid; wait $pid 2>/dev/null || true
 }
 
+# baseline_by_bench MEMBERS PERIOD_MS SECONDS: the C broadcaster again, read this time by atelier's
+# own receiver (`atelier bench --baseline-room`), which also stamps each frame's arrival: the
+# same instrument on both servers.
+baseline_by_bench() {
+  local members=$1 period=$2 seconds=$3
+  rm -f "$out/baseline.db"*
+  "$out/lwsroom" $port "$members" "$period" NORMAL "$out/baseline.db" & local pid=$!
+  sleep 0.5
+  local before; before=$(ticks $pid)
+  "$bin" bench --baseline-room $port --participants "$members" --warmup 2 --seconds $((seconds - 2)) | sed 's/^/baseline by the bench: /'
+  local after; after=$(ticks $pid)
+  echo "baseline by the bench: server cpu $(( (after - before) / seconds ))% (whole run, connecting included)"
+  kill $pid; wait $pid 2>/dev/null || true
+}
+
 # baseline_idle CONNECTIONS: resident memory of the C server per idle connection.
 baseline_idle() {
   local count=$1
@@ -81,6 +96,8 @@ elif not r["steps"]:
     print(f"atelier: accepted {r['acceptedPerSecond']:.1f}/s, delivered {r['deliveredPerSecond']:.0f}/s, "
           f"p50 {l['p50']:.2f} ms, p99 {l['p99']:.2f} ms, max {l['max']:.1f} ms, server cpu {r['serverCPUPercent']:.0f}%, "
           f"bench cpu {r['benchCPUPercent']:.0f}%")
+    a = r["arrival"]
+    print(f"atelier at arrival (post to the kernel's stamp on the member's socket): p50 {a['p50']:.2f} ms, p99 {a['p99']:.2f} ms, max {a['max']:.1f} ms")
     f = r["fanOut"]
     print(f"atelier fan-out (from each note's first delivery): p50 {f['p50']:.2f} ms, p99 {f['p99']:.2f} ms, max {f['max']:.1f} ms")
     i = r["intake"]
@@ -125,6 +142,6 @@ PY
     5) for period in 80 40 27 20 13 10; do baseline 2000 $period 8; done ;;
     6) echo "baseline: no rate limit in the C broadcaster; scenario 6 compares atelier with itself" ;;
     7) echo "baseline: no joins in the C broadcaster; scenario 7 compares atelier builds" ;;
-    8) baseline 10000 100 22 ;;
+    8) baseline 10000 100 22; baseline_by_bench 10000 100 22 ;;
   esac
 done

@@ -75,6 +75,11 @@ public struct BenchReport: Codable, Sendable {
     public var acceptedPerSecond: Double = 0
     public var deliveredPerSecond: Double = 0
     public var latency: Latency = Latency([])
+    /// The same deliveries from the post to the kernel's arrival stamp on the member's socket,
+    /// without the load generator's own wait to read it (`ReceiveTime`).
+    public var arrival: Latency = Latency([])
+    /// Deliveries the kernel gave no arrival stamp for: counted at their read.
+    public var unstampedDeliveries = 0
     /// Each delivery against the note's first delivery: the fan-out alone, without the sender's
     /// message reaching the server, waiting for the loop, parsing and storing. The C baseline
     /// stamps its posts when its loop starts handling them, so this is the figure closest to its.
@@ -135,6 +140,8 @@ public struct BenchReport: Codable, Sendable {
         acceptedPerSecond = window.accepted
         deliveredPerSecond = window.delivered
         latency = window.latency
+        arrival = window.arrival
+        unstampedDeliveries = window.unstamped
         fanOut = window.fanOut
         intake = window.intake
         ack = window.ack
@@ -159,6 +166,7 @@ public struct BenchReport: Codable, Sendable {
             lines.append("accepted actions/s: \(f(acceptedPerSecond))")
             lines.append("events delivered/s: \(f(deliveredPerSecond, 0))")
             lines.append("latency ms: p50 \(f(latency.p50, 2))  p99 \(f(latency.p99, 2))  max \(f(latency.max, 2))  (\(latency.samples) samples)")
+            lines.append("at arrival ms (post to the kernel's stamp on the member's socket): p50 \(f(arrival.p50, 2))  p99 \(f(arrival.p99, 2))  max \(f(arrival.max, 2))")
             lines.append("fan-out ms (from the note's first delivery): p50 \(f(fanOut.p50, 2))  p99 \(f(fanOut.p99, 2))  max \(f(fanOut.max, 2))")
             lines.append("intake ms (post to the note's first delivery): p50 \(f(intake.p50, 2))  p99 \(f(intake.p99, 2))  max \(f(intake.max, 2))")
             lines.append("ack ms (post to the writer's ack): p50 \(f(ack.p50, 2))  p99 \(f(ack.p99, 2))  max \(f(ack.max, 2))")

@@ -152,6 +152,36 @@ public final class BenchRunner {
         return report
     }
 
+    /// Reads the C baseline room (`lwsroom PORT MEMBERS PERIOD_MS …`, started by the caller) with
+    /// this bench's receiver: `members` connections, `warmup` seconds, then `seconds` measured at
+    /// read and at arrival, as atelier's deliveries are. The room posts only once every member is in.
+    public static func baselineRoom(port: Int, members: Int, warmup: Double, seconds: Double,
+                                    progress: (String) -> Void) throws -> BenchReport {
+        let driver = LoadDriver(ports: [port], code: "", moderatorKey: "", speaks: .baselineRoom)
+        while driver.sockets.count < members {
+            try driver.connect(min(1000, members - driver.sockets.count))
+        }
+        progress("\(members) connections to the baseline room")
+        let cpuAtStart = ownCPUSeconds()
+        let started = monotonicNanoseconds()
+        func pump(until end: Int64) { while monotonicNanoseconds() < end { driver.pump(milliseconds: 10) } }
+        pump(until: started + Int64(warmup * 1e9))
+        driver.startWindow()
+        let measuring = monotonicNanoseconds()
+        pump(until: measuring + Int64(seconds * 1e9))
+        let window = driver.endWindow()
+        let span = Double(monotonicNanoseconds() - measuring) / 1e9
+        var report = BenchReport(scenario: 0, name: "the C baseline room, read by this bench's receiver", participants: members,
+                                 rooms: 0, noteRate: 0, dotRate: 0, seconds: seconds)
+        report.deliveredPerSecond = Double(window.delivered) / span
+        report.latency = BenchReport.Latency(window.latencies)
+        report.arrival = BenchReport.Latency(window.arrivals)
+        report.unstampedDeliveries = window.unstamped
+        report.benchCPUPercent = (ownCPUSeconds() - cpuAtStart) / (Double(monotonicNanoseconds() - started) / 1e9) * 100
+        report.connectionsLost = driver.connectionsLost
+        return report
+    }
+
     /// The moderator and the participants enter; in a rooms scenario each picks a room and a
     /// vote on the room boards opens.
     private func populate(_ driver: LoadDriver) throws {
@@ -175,6 +205,8 @@ public final class BenchRunner {
         var accepted: Double
         var delivered: Double
         var latency: BenchReport.Latency
+        var arrival: BenchReport.Latency
+        var unstamped: Int
         var fanOut: BenchReport.Latency
         var intake: BenchReport.Latency
         var ack: BenchReport.Latency
@@ -265,7 +297,7 @@ public final class BenchRunner {
              accepted: Double(flooder.accepted - flooderAtStart.accepted) / span)
         } ?? (0, 0, 0)
         return Measured(accepted: Double(window.accepted) / span, delivered: Double(window.delivered) / span,
-                        latency: latency, fanOut: BenchReport.Latency(window.fanOut),
+                        latency: latency, arrival: BenchReport.Latency(window.arrivals), unstamped: window.unstamped, fanOut: BenchReport.Latency(window.fanOut),
                         intake: BenchReport.Latency(window.intake), ack: ack, cpu: cpu / span * 100, benchCPU: benchCPU / span * 100,
                         flooder: flooder)
     }

@@ -46,6 +46,8 @@ final class LeanSocket {
         guard let fd = connectRaw(port: port) else { return nil }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        // The kernel stamps each segment as it reaches this socket (`Arrival`).
+        setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS_OLD, &one, socklen_t(MemoryLayout<Int32>.size))
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
             + "Sec-WebSocket-Protocol: \(subprotocol)\r\n\r\n"
@@ -112,6 +114,24 @@ final class LeanSocket {
         return true
     }
 
+    /// Reads what is waiting into `buffer` with the kernel's arrival stamp of the last segment read
+    /// (`control` holds its control message): the byte count (0 at the end, -1 with `errno`), and
+    /// the arrival on the monotonic clock, or nil when the kernel gave no stamp.
+    func receive(into buffer: UnsafeMutableRawBufferPointer, control: UnsafeMutableRawBufferPointer) -> (count: Int, arrival: Int64?) {
+        var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
+        return withUnsafeMutablePointer(to: &vector) { vector in
+            var header = msghdr(msg_name: nil, msg_namelen: 0, msg_iov: vector, msg_iovlen: 1,
+                                msg_control: control.baseAddress, msg_controllen: control.count, msg_flags: 0)
+            let count = recvmsg(fd, &header, 0)
+            let headerSize = MemoryLayout<cmsghdr>.size
+            guard count > 0, header.msg_controllen >= headerSize + MemoryLayout<timespec>.size else { return (count, nil) }
+            let message = control.load(as: cmsghdr.self)
+            guard message.cmsg_level == SOL_SOCKET, message.cmsg_type == SCM_TIMESTAMPNS else { return (count, nil) }
+            let stamp = control.loadUnaligned(fromByteOffset: headerSize, as: timespec.self)
+            return (count, Int64(stamp.tv_sec) * 1_000_000_000 + Int64(stamp.tv_nsec) - ReceiveTime.realtimeOffset)
+        }
+    }
+
     /// Ends the connection but keeps the descriptor until `deinit`, so a later connection
     /// cannot take its number while this object still writes to it.
     func shutDown() {
@@ -120,6 +140,28 @@ final class LeanSocket {
     }
 
     deinit { close(fd) }
+}
+
+/// When received bytes reached the member: `read`, when the load generator read them, and
+/// `arrival`, when the kernel put them in the socket's receive queue (`SO_TIMESTAMPNS`, taken as the
+/// sender's `send()` delivers them over loopback), both on the monotonic clock.
+///
+/// A single-threaded load generator reads 10,000 sockets one after the other, so at read the last
+/// of a fan-out also waits for the reader to get to it (BENCHMARKS.md, "A relayed plenary"): at
+/// arrival is what a member with a processor of its own would see.
+struct ReceiveTime {
+    var read: Int64
+    var arrival: Int64
+    /// Whether the kernel gave the arrival (when not, it is the read).
+    var stamped: Bool
+
+    /// CLOCK_REALTIME minus CLOCK_MONOTONIC, taken once: the kernel's stamps are on the first, the
+    /// bench's send times on the second (a clock step during a run would show as an outlier).
+    static let realtimeOffset: Int64 = {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec) - monotonicNanoseconds()
+    }()
 }
 
 /// The monotonic clock in nanoseconds, shared by senders and receivers of one process.

@@ -13,9 +13,22 @@ public final class LoadDriver {
     let ports: [Int]
     let code: String
     let moderatorKey: String
+    /// What the server sends: atelier's messages, or the C baseline room's frames (`baselineRoom`).
+    let speaks: Speaker
+
+    /// The server read. The C baseline room (`../shared/baseline/lwsroom.c`) takes no message and sends
+    /// frames whose first 8 bytes are the post time on the monotonic clock (this machine's, in
+    /// host order), so the same receiver measures it and atelier alike.
+    public enum Speaker: Sendable {
+        case atelier, baselineRoom
+
+        var path: String { self == .atelier ? "/ws" : "/" }
+        var subprotocol: String { self == .atelier ? "atelier.v1" : "ws" }
+    }
     private let epoll: Int32
     private(set) var sockets: [LeanSocket] = []
     private var scratch = [UInt8](repeating: 0, count: 1 << 16)
+    private var control = [UInt8](repeating: 0, count: 64)
 
     /// Counters of the current measuring window (reset by `startWindow`).
     struct Window {
@@ -23,6 +36,10 @@ public final class LoadDriver {
         var accepted = 0
         var delivered = 0
         var latencies: [Int64] = []
+        /// The same deliveries from the post to their arrival in the member's socket (`ReceiveTime`).
+        var arrivals: [Int64] = []
+        /// Deliveries the kernel gave no arrival stamp for (their arrival is then their read).
+        var unstamped = 0
         /// Each delivery against the first delivery of the same note (the fan-out alone).
         var fanOut: [Int64] = []
         /// When each note (by its sending time) first reached a receiver.
@@ -51,10 +68,11 @@ public final class LoadDriver {
     /// The participant reconnecting in a loop, when one runs (`startFlooder`).
     var flooder: Flooder?
 
-    public init(ports: [Int], code: String, moderatorKey: String) {
+    public init(ports: [Int], code: String, moderatorKey: String, speaks: Speaker = .atelier) {
         self.ports = ports
         self.code = code
         self.moderatorKey = moderatorKey
+        self.speaks = speaks
         epoll = epoll_create1(0)
     }
 
@@ -81,7 +99,7 @@ public final class LoadDriver {
 
     /// A new connection for slot `index`, read by the epoll loop.
     private func open(_ index: Int) throws -> LeanSocket {
-        guard let socket = LeanSocket.connect(port: ports[index % ports.count], path: "/ws", subprotocol: "atelier.v1", index: index) else {
+        guard let socket = LeanSocket.connect(port: ports[index % ports.count], path: speaks.path, subprotocol: speaks.subprotocol, index: index) else {
             throw BenchError("connection \(index) to the server failed: \(String(cString: strerror(errno)))")
         }
         var event = epoll_event()
@@ -214,28 +232,35 @@ public final class LoadDriver {
 
     // MARK: Receiving
 
+    /// Reads what the socket holds. One read a readiness unless it filled the buffer: epoll is
+    /// level-triggered, so what is left is reported again, and a second read that finds nothing
+    /// would cost a system call per delivery.
     private func readAll(_ socket: LeanSocket) {
         while socket.stage != .closed {
-            let count = scratch.withUnsafeMutableBytes { read(socket.fd, $0.baseAddress, $0.count) }
+            let (count, arrival) = scratch.withUnsafeMutableBytes { buffer in
+                control.withUnsafeMutableBytes { socket.receive(into: buffer, control: $0) }
+            }
             if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) {
                 lose(socket)
                 return
             }
             if count < 0 { return }
             let now = monotonicNanoseconds()
+            let time = ReceiveTime(read: now, arrival: arrival ?? now, stamped: arrival != nil)
             if socket.pending.isEmpty {
-                let used = scratch.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[0..<count]), socket, now) }
+                let used = scratch.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[0..<count]), socket, time) }
                 if used < count { socket.pending.append(contentsOf: scratch[used..<count]) }
             } else {
                 socket.pending.append(contentsOf: scratch[0..<count])
-                let used = socket.pending.withUnsafeBytes { consume($0, socket, now) }
+                let used = socket.pending.withUnsafeBytes { consume($0, socket, time) }
                 socket.pending.removeFirst(used)
             }
+            if count < scratch.count { return }
         }
     }
 
     /// Handles the handshake answer and every whole frame; returns the bytes used.
-    private func consume(_ bytes: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64) -> Int {
+    private func consume(_ bytes: UnsafeRawBufferPointer, _ socket: LeanSocket, _ time: ReceiveTime) -> Int {
         var offset = 0
         if socket.stage == .connecting {
             guard let end = FrameScanner.find("\r\n\r\n", in: bytes) else { return 0 }
@@ -249,7 +274,7 @@ public final class LoadDriver {
         let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
         let used = FrameScanner.frames(in: rest) { opcode, payload in
             switch opcode {
-            case 1: message(payload, socket, now)
+            case 1: message(payload, socket, time)
             case 8: lose(socket)
             default: break
             }
@@ -257,17 +282,19 @@ public final class LoadDriver {
         return offset + used
     }
 
-    private func message(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64) {
+    private func message(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ time: ReceiveTime) {
+        let now = time.read
         framesReceived += 1
+        if speaks == .baselineRoom { return baselinePost(payload, time) }
         switch FrameScanner.kind(of: payload) {
         case .event:
-            event(payload, socket, now)
+            event(payload, socket, time)
         case .events:
             // A connection that fell behind gets its waiting events in one group: each starts `{"seq":`.
             var start = FrameScanner.find(#"{"seq":"#, in: payload)
             while let from = start {
                 let next = FrameScanner.find(#"{"seq":"#, in: payload, from: from + 1)
-                event(UnsafeRawBufferPointer(rebasing: payload[from..<(next ?? payload.count)]), socket, now)
+                event(UnsafeRawBufferPointer(rebasing: payload[from..<(next ?? payload.count)]), socket, time)
                 start = next
             }
         case .ack:
@@ -304,7 +331,8 @@ public final class LoadDriver {
         return true
     }
 
-    private func event(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ now: Int64) {
+    private func event(_ payload: UnsafeRawBufferPointer, _ socket: LeanSocket, _ time: ReceiveTime) {
+        let now = time.read
         if measuring { window.delivered += 1 }
         // An event message starts with its `seq`: {"seq":N,
         if let seq = FrameScanner.digits(in: payload, at: 7) { socket.lastSeq = max(socket.lastSeq, seq) }
@@ -312,6 +340,8 @@ public final class LoadDriver {
             noteDeliveries += 1
             if let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
                 window.latencies.append(now - sent)
+                window.arrivals.append(time.arrival - sent)
+                if !time.stamped { window.unstamped += 1 }
                 let first = window.firstDelivery[sent, default: now]
                 if first == now {
                     window.firstDelivery[sent] = now
@@ -323,6 +353,17 @@ public final class LoadDriver {
         if tracksNotes, let at = FrameScanner.find(#"{"noteAdded":{"#, in: payload) {
             socket.lastNote = FrameScanner.string(after: #""id":""#, in: UnsafeRawBufferPointer(rebasing: payload[at...]))
         }
+    }
+
+    /// A frame of the C baseline room: its post time, then filler.
+    private func baselinePost(_ payload: UnsafeRawBufferPointer, _ time: ReceiveTime) {
+        guard payload.count >= 8, measuring else { return }
+        let posted = payload.loadUnaligned(as: Int64.self)
+        guard posted >= window.started else { return }
+        window.delivered += 1
+        window.latencies.append(time.read - posted)
+        window.arrivals.append(time.arrival - posted)
+        if !time.stamped { window.unstamped += 1 }
     }
 
     private func lose(_ socket: LeanSocket) {

@@ -48,6 +48,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Relays in front of an owner over Redis (scenario 8: 2 by default; 0: one process).")
     var relays: Int?
 
+    @Option(help: ArgumentHelp(
+        "Serve nothing: read the C baseline room (lwsroom) already listening on this port with this bench's receiver.",
+        discussion: "Uses --participants (its members), --warmup and --seconds; reports latency at read and at arrival."))
+    var baselineRoom: Int?
+
     @Option(help: "The atelier binary to serve with (default: this one).")
     var server: String?
 
@@ -60,12 +65,14 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard BenchScenario.numbered(scenario) != nil else { throw ValidationError("--scenario must be 1 to 8.") }
         if let relays, relays < 0 { throw ValidationError("--relays must be 0 or more.") }
+        if let baselineRoom, !(1...65535).contains(baselineRoom) { throw ValidationError("--baseline-room must be a port, 1 to 65535.") }
         if let relays, relays > 0, BenchScenario.numbered(scenario)?.kind != .load {
             throw ValidationError("--relays applies to the load scenarios (1, 2, 3 and 8).")
         }
     }
 
     func run() throws {
+        if let baselineRoom { return try readBaselineRoom(port: baselineRoom) }
         var plan = BenchScenario.numbered(scenario)!
         if let participants {
             if plan.kind == .idle { plan.idleTarget = participants; plan.idleStep = max(participants / 5, 1) }
@@ -93,10 +100,35 @@ struct BenchCommand: ParsableCommand {
             printError("bench failed: \(error)")
             throw ExitCode.failure
         }
+        try show(report)
+    }
+
+    private func show(_ report: BenchReport) throws {
         if json {
             print(try WireEncoder().encodeJSON(report, pretty: true))
         } else {
             print(report.text)
         }
+    }
+
+    private func readBaselineRoom(port: Int) throws {
+        let report: BenchReport
+        do {
+            report = try BenchRunner.baselineRoom(
+                port: port, members: participants ?? 1000, warmup: warmup ?? 2, seconds: seconds ?? 20
+            ) { FileHandle.standardError.write(Data(("bench: " + $0 + "\n").utf8)) }
+        } catch {
+            printError("bench failed: \(error)")
+            throw ExitCode.failure
+        }
+        guard !json else { return try show(report) }
+        func figures(_ latency: BenchReport.Latency) -> String {
+            String(format: "p50 %.2f  p99 %.2f  max %.2f", latency.p50, latency.p99, latency.max)
+        }
+        print(report.name)
+        print(String(format: "members %d, delivered %.0f/s over %.1f s", report.participants, report.deliveredPerSecond, report.seconds))
+        print("latency ms: \(figures(report.latency))  (\(report.latency.samples) samples)")
+        print("at arrival ms (post to the kernel's stamp on the member's socket): \(figures(report.arrival))")
+        print(String(format: "receiver cpu: %.0f%% of one core; connections lost: %d", report.benchCPUPercent, report.connectionsLost))
     }
 }

@@ -3,8 +3,12 @@
 Nothing here asserts a timing: the bench measures, BENCHMARKS.md records, tests only check that
 the machinery works and that it fails loudly when it cannot run."""
 import json
+import socket
+import struct
+import threading
+import time
 
-FIELDS = ["acceptedPerSecond", "deliveredPerSecond", "latency", "fanOut", "intake", "ack", "serverCPUPercent",
+FIELDS = ["acceptedPerSecond", "deliveredPerSecond", "latency", "arrival", "fanOut", "intake", "ack", "serverCPUPercent",
           "serverRSSKiB", "refused", "connectionsLost", "queueDrops", "ackedActions", "missingFromStore"]
 
 
@@ -29,6 +33,10 @@ def test_plenary_bench_reports_every_figure_and_finds_every_acked_note_in_sqlite
     # Intake is one sample per note (its first delivery), and no longer than post to delivery.
     assert 0 < report["intake"]["samples"] < report["latency"]["samples"]
     assert report["intake"]["max"] <= report["latency"]["max"]
+    # Every delivery also has the kernel's arrival stamp, which comes before its read.
+    assert report["unstampedDeliveries"] == 0
+    assert report["arrival"]["samples"] == report["latency"]["samples"]
+    assert report["arrival"]["p50"] <= report["latency"]["p50"] and report["arrival"]["max"] <= report["latency"]["max"]
     # Every note is acked to its writer, and that is timed.
     assert report["ack"]["samples"] > 0
     assert report["deliveredPerSecond"] > 0
@@ -70,3 +78,54 @@ def test_bench_fails_clearly_when_the_server_does_not_start(atelier, tmp_path):
     result = atelier("bench", "--scenario", "1", "--participants", "2", "--seconds", "1", "--server", str(broken))
     assert result.returncode != 0
     assert "bench failed" in result.stderr and "banner" in result.stderr
+
+
+def serve_baseline_room(members, posts, period):
+    """A room speaking the C baseline's frames (lwsroom.c): once `members` websockets are in, every
+    `period` seconds one text frame to each, its first 8 bytes the post time on CLOCK_MONOTONIC,
+    until `posts` were sent or the bench leaves."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def run():
+        connections = []
+        for _ in range(members):
+            connection, _ = listener.accept()
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += connection.recv(4096)
+            connection.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                               b"Sec-WebSocket-Protocol: ws\r\n\r\n")
+            connections.append(connection)
+        try:
+            for _ in range(posts):
+                frame = struct.pack("<q", time.clock_gettime_ns(time.CLOCK_MONOTONIC)) + b"a" * 122
+                for connection in connections:
+                    connection.sendall(bytes([0x81, len(frame)]) + frame)
+                time.sleep(period)
+        except OSError:
+            pass  # the bench has measured and left
+        for connection in connections:
+            connection.close()
+        listener.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return port, thread
+
+
+def test_the_bench_reads_the_c_baseline_room_at_read_and_at_arrival(atelier):
+    port, room = serve_baseline_room(members=20, posts=40, period=0.05)
+    report, progress = bench(atelier, "--baseline-room", port, "--participants", "20", "--warmup", "0.3", "--seconds", "1")
+    room.join()
+    assert "20 connections to the baseline room" in progress
+    assert report["participants"] == 20
+    # Every member receives every post: whole rounds of 20 deliveries in the measured second.
+    assert report["latency"]["samples"] > 0 and report["latency"]["samples"] % 20 == 0
+    assert report["arrival"]["samples"] == report["latency"]["samples"] and report["unstampedDeliveries"] == 0
+    assert report["arrival"]["max"] <= report["latency"]["max"]
+
+
+def test_the_baseline_room_must_be_a_port(atelier):
+    result = atelier("bench", "--baseline-room", "70000")
+    assert result.returncode != 0 and "--baseline-room must be a port" in result.stderr
