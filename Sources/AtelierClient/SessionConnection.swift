@@ -345,7 +345,7 @@ public final class SessionConnection: Sendable {
         for (id, command) in outcome.lost { onUpdate(.unanswered(id: id, command: command)) }
         for id in outcome.transcripts {
             let error = ServerMessage.ServerError(
-                id: id, code: "connection.lost", message: "The connection dropped before the transcript arrived; ask again.")
+                id: id, code: .protocol(.connectionLost), message: "The connection dropped before the transcript arrived; ask again.")
             onUpdate(.transcript(id: id, .failure(error)))
         }
         onUpdate(.status(outcome.next))
@@ -439,13 +439,13 @@ public final class SessionConnection: Sendable {
             state.mirror.receive(message, localNow: local)
             if let id = error.id, id == state.entryID {
                 state.entryID = nil
-                if state.resuming, !state.entered, error.code != "session.unknownCode" {
+                if state.resuming, !state.entered, error.code != .protocol(.sessionUnknownCode) {
                     // The earlier run's token is not welcome (unknown, or that participant left):
                     // enter as configured.
                     state.resuming = false
                     return .rejoinAgain
                 }
-                if error.code == "auth.unknownToken", state.entered, case .moderate = configuration.entry {
+                if error.code == .refusal(.authUnknownToken), state.entered, case .moderate = configuration.entry {
                     // The server no longer knows our token (a new database?): enter afresh with the key.
                     state.entered = false
                     return .rejoinAgain
@@ -474,7 +474,7 @@ public final class SessionConnection: Sendable {
     ) -> Result<[ServerMessage.TranscriptFile], ServerMessage.ServerError> {
         if let files = ServerMessage.TranscriptPart.files(from: parts, expected: ack.transcriptParts ?? 0) { return .success(files) }
         return .failure(ServerMessage.ServerError(
-            id: ack.id, code: "transcript.incomplete",
+            id: ack.id, code: .protocol(.transcriptIncomplete),
             message: "The transcript came incomplete (\(parts.count) of \(ack.transcriptParts ?? 0) parts); ask again."))
     }
 

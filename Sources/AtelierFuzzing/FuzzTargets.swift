@@ -15,7 +15,7 @@ public enum FuzzTargets {
         precondition(reparsed == value, "JSON does not survive serialization: \(value.serialized())")
         let message: ClientMessage
         do { message = try ClientMessage.read(value) } catch {
-            precondition(!error.code.isEmpty && !error.message.isEmpty, "a refusal without a code or sentence")
+            precondition(!error.code.rawValue.isEmpty && !error.message.isEmpty, "a refusal without a code or sentence")
             return
         }
         let written: JSONValue

@@ -35,11 +35,11 @@ public struct ClientMessage: Hashable, Sendable {
     /// message id when it was found.
     public struct ReadError: Error, Hashable, Sendable {
         public var id: Int64?
-        public var code: String
+        public var code: ServerMessage.ServerError.Code
         public var path: String
         public var message: String
 
-        init(id: Int64?, code: String, path: String, message: String) {
+        init(id: Int64?, code: ServerMessage.ServerError.Code, path: String, message: String) {
             self.id = id
             self.code = code
             self.path = path
@@ -48,25 +48,25 @@ public struct ClientMessage: Hashable, Sendable {
 
         /// The refusal of message `id` for a wire error, reported at `path`.
         init(id: Int64, _ error: WireError, path: String) {
-            self.init(id: id, code: error.code.rawValue, path: path, message: error.message)
+            self.init(id: id, code: .wire(error.code), path: path, message: error.message)
         }
     }
 
     /// Reads a parsed frame. Unknown members anywhere are refused, so misspelt fields are reported.
     public static func read(_ value: JSONValue) throws(ReadError) -> ClientMessage {
         guard case .object(let object) = value else {
-            throw ReadError(id: nil, code: "protocol.badMessage", path: "", message: "A message is a JSON object with an id.")
+            throw ReadError(id: nil, code: .protocol(.protocolBadMessage), path: "", message: "A message is a JSON object with an id.")
         }
         guard let id = object["id"]?.int64Value, (1...maximumID).contains(id) else {
             throw ReadError(
-                id: nil, code: "protocol.badMessage", path: "id",
+                id: nil, code: .protocol(.protocolBadMessage), path: "id",
                 message: "A message needs an \"id\": an integer from 1 to 2^53 - 1.")
         }
         let others = object.keys.filter { $0 != "id" }
         let named = others.filter(kinds.contains)
         guard named.count == 1, let kind = named.first, let payload = object[kind] else {
             throw ReadError(
-                id: id, code: "protocol.badMessage", path: named.isEmpty ? others.first ?? "" : "",
+                id: id, code: .protocol(.protocolBadMessage), path: named.isEmpty ? others.first ?? "" : "",
                 message: "A message has an \"id\" and exactly one of: \(kinds.joined(separator: ", ")).")
         }
         // Beside a known kind, any other member is a misspelt or unsupported field.

@@ -34,7 +34,7 @@ extension ServerMessage {
         if let errorValue = object["error"] {
             guard let code = object["code"]?.stringValue else { throw ReadError(message: "error: missing code") }
             return .error(ServerError(
-                id: errorValue.int64Value, code: code, message: object["message"]?.stringValue ?? code,
+                id: errorValue.int64Value, code: ServerError.Code(rawValue: code), message: object["message"]?.stringValue ?? code,
                 path: object["path"]?.stringValue, now: now))
         }
         if let synced = object["synced"] {

@@ -15,7 +15,7 @@ extension ServerMessage {
             object["transcript"] = ack.transcriptParts.map { .object(["parts": .int(Int64($0))]) }
         case .error(let error):
             object["error"] = error.id.map(JSONValue.int) ?? .null
-            object["code"] = .string(error.code)
+            object["code"] = .string(error.code.rawValue)
             object["message"] = .string(error.message)
             if let path = error.path, !path.isEmpty { object["path"] = .string(path) }
             object["now"] = error.now.map { .int($0.milliseconds) }

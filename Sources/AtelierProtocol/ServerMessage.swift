@@ -106,14 +106,14 @@ public enum ServerMessage: Hashable, Sendable {
         /// The refused message's id; nil when the server could not read one.
         public var id: Int64?
         /// Stable code, e.g. `vote.budgetExhausted`.
-        public var code: String
+        public var code: Code
         /// A sentence for people.
         public var message: String
         /// Where a wire error was found, e.g. `command.addNote.text`.
         public var path: String?
         public var now: Timestamp?
 
-        public init(id: Int64?, code: String, message: String, path: String? = nil, now: Timestamp? = nil) {
+        public init(id: Int64?, code: Code, message: String, path: String? = nil, now: Timestamp? = nil) {
             self.id = id; self.code = code; self.message = message; self.path = path; self.now = now
         }
 

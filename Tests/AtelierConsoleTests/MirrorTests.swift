@@ -90,9 +90,9 @@ struct MirrorTests {
         #expect(try ServerMessage.parse(#"{"ack":2,"now":5,"seq":58,"later":true}"#)
                 == .ack(.init(id: 2, now: Timestamp(milliseconds: 5), seq: 58)))
         #expect(try ServerMessage.parse(#"{"error":null,"code":"json.syntax","message":"Bad JSON.","now":7}"#)
-                == .error(.init(id: nil, code: "json.syntax", message: "Bad JSON.", now: Timestamp(milliseconds: 7))))
+                == .error(.init(id: nil, code: .wire(.syntax), message: "Bad JSON.", now: Timestamp(milliseconds: 7))))
         #expect(try ServerMessage.parse(#"{"error":3,"code":"field.missing","message":"m","path":"command.addNote.text"}"#)
-                == .error(.init(id: 3, code: "field.missing", message: "m", path: "command.addNote.text")))
+                == .error(.init(id: 3, code: .wire(.missingField), message: "m", path: "command.addNote.text")))
         #expect(try ServerMessage.parse(#"{"synced":58,"now":9}"#) == .synced(seq: 58, now: Timestamp(milliseconds: 9)))
         #expect(throws: ServerMessage.ReadError.self) { try ServerMessage.parse(#"{"hello":1}"#) }
         #expect(throws: ServerMessage.ReadError.self) { try ServerMessage.parse(#"{"seq":1,"at":2,"event":{"noSuchEvent":{}}}"#) }

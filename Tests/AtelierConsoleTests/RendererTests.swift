@@ -126,7 +126,7 @@ struct RendererTests {
         model.confirmation = nil
         model.pending[4] = "prev"
         model.record(.refused(id: 4, command: .previousSlot,
-                              error: .init(id: 4, code: "agenda.noPreviousSlot", message: "This is the first slot of the agenda.")))
+                              error: .init(id: 4, code: .refusal(.agendaNoPreviousSlot), message: "This is the first slot of the agenda.")))
         #expect(text(model)[21].contains("✗ prev: This is the first slot of the agenda. [agenda.noPreviousSlot]"))
     }
 

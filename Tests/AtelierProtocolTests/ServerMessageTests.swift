@@ -31,9 +31,12 @@ enum ServerMessageSamples {
                 session: "s4k7m2qxabcde", code: "K7M2QX", participant: "p4", moderator: true, reset: false)))),
             ("preview's ack", .ack(.init(id: 5, now: now, preview: try preview()))),
             ("transcript's ack", .ack(.init(id: 6, now: now, transcriptParts: 12))),
-            ("error", .error(.init(id: 7, code: "vote.budgetExhausted", message: "You have no dots left in this round.", now: now))),
-            ("error with a path", .error(.init(id: 8, code: "field.missing", message: "missing", path: "command.addNote.text", now: now))),
-            ("error of an unreadable message", .error(.init(id: nil, code: "json.syntax", message: "Bad JSON.", now: now))),
+            ("refusal of the rules", .error(.init(
+                id: 7, code: .refusal(.voteBudgetExhausted), message: "You have no dots left in this round.", now: now))),
+            ("error of the protocol", .error(.init(
+                id: 9, code: .protocol(.rateLimited), message: "Too many messages; slow down and send this again.", now: now))),
+            ("error with a path", .error(.init(id: 8, code: .wire(.missingField), message: "missing", path: "command.addNote.text", now: now))),
+            ("error of an unreadable message", .error(.init(id: nil, code: .wire(.syntax), message: "Bad JSON.", now: now))),
             ("event", .event(noteAdded)),
             ("event with results", .event(revealed)),
             ("events", .events([noteAdded, revealed])),

@@ -115,7 +115,7 @@ extension SessionHub {
         case let .ack(connection, id, seq):
             deliver(.ack(.init(id: id, now: now, seq: seq)), to: connection)
         case let .refusal(connection, id, refusal):
-            deliver(.error(.init(id: id, code: refusal.code.rawValue, message: refusal.message, now: now)), to: connection)
+            deliver(.error(.init(id: id, code: .refusal(refusal.code), message: refusal.message, now: now)), to: connection)
         case let .welcome(connection, id, participant, token, after):
             guard let client = clients[connection] else { return }
             client.entering = false
@@ -173,8 +173,8 @@ extension SessionHub {
             switch reply {
             case let .ack(connection, id, _), let .welcome(connection, id, _, _, _):
                 clients[connection]?.entering = false
-                metrics.refused("server.storeFailed")
-                deliver(.error(.init(id: id, code: "server.storeFailed", message: message, now: now)), to: connection)
+                metrics.refused(ErrorCode.serverStoreFailed.rawValue)
+                deliver(.error(.init(id: id, code: .protocol(.serverStoreFailed), message: message, now: now)), to: connection)
             case .refusal, .transcript:
                 answer(reply, in: session, now: now)
             }

@@ -228,11 +228,11 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             let value = try JSONValue.parse(message)
             parsed = try ClientMessage.read(value)
         } catch let error as WireError {
-            return unreadable(client, id: nil, code: error.code.rawValue, path: error.path, message: error.message, allowed: allowed, now: now)
+            return unreadable(client, id: nil, code: .wire(error.code), path: error.path, message: error.message, allowed: allowed, now: now)
         } catch let error as ClientMessage.ReadError {
             return unreadable(client, id: error.id, code: error.code, path: error.path, message: error.message, allowed: allowed, now: now)
         } catch {
-            return unreadable(client, id: nil, code: "protocol.badMessage", path: "", message: "\(error)", allowed: allowed, now: now)
+            return unreadable(client, id: nil, code: .protocol(.protocolBadMessage), path: "", message: "\(error)", allowed: allowed, now: now)
         }
         guard allowed else { return rateLimited(client, id: parsed.id, now: now) }
         // A message read forgives one unreadable message, not all: junk between valid messages still adds up.
@@ -259,27 +259,27 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// Answers a message that could not be read; too many close the connection, also when they
     /// came past the rate limit.
     private func unreadable(
-        _ client: Client, id: Int64?, code: String, path: String, message: String, allowed: Bool, now: Timestamp
+        _ client: Client, id: Int64?, code: ServerMessage.ServerError.Code, path: String, message: String, allowed: Bool, now: Timestamp
     ) {
         client.badMessages += 1
         if client.badMessages >= options.badMessagesBeforeClose {
-            metrics.refused(code)
+            metrics.refused(code.rawValue)
             disconnect(client.id, code: 1008, reason: "too many unreadable messages")
             return
         }
         guard allowed else { return rateLimited(client, id: id, now: now) }
-        metrics.refused(code)
+        metrics.refused(code.rawValue)
         send(.error(.init(id: id, code: code, message: message, path: path, now: now)), to: client)
     }
 
     /// Refuses a message past the rate limit; too many such refusals close the connection.
     private func rateLimited(_ client: Client, id: Int64?, now: Timestamp) {
         client.rateRefusals += 1
-        metrics.refused("rate.limited")
+        metrics.refused(ErrorCode.rateLimited.rawValue)
         if client.rateRefusals >= options.rateRefusalsBeforeClose {
             disconnect(client.id, code: 1008, reason: "too many messages")
         } else {
-            send(.error(.init(id: id, code: "rate.limited", message: "Too many messages; slow down and send this again.", now: now)), to: client)
+            send(.error(.init(id: id, code: .protocol(.rateLimited), message: "Too many messages; slow down and send this again.", now: now)), to: client)
         }
     }
 
@@ -309,12 +309,12 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         guard let session = entry(request.code, id: id, client: client, now: now) else { return }
         guard Secrets.isModeratorKey(request.key, of: session.record) else {
             client.badKeys += 1
-            metrics.refused("auth.badKey")
+            metrics.refused(ErrorCode.authBadKey.rawValue)
             logger.notice("wrong moderator key", metadata: ["session": "\(session.record.joinCode)", "peer": "\(client.peer)"])
             if client.badKeys >= options.badKeysBeforeClose {
                 disconnect(client.id, code: 1008, reason: "too many wrong keys")
             } else {
-                send(.error(.init(id: id, code: "auth.badKey", message: "This is not the moderator key of this session.", now: now)), to: client)
+                send(.error(.init(id: id, code: .protocol(.authBadKey), message: "This is not the moderator key of this session.", now: now)), to: client)
             }
             return
         }
@@ -340,7 +340,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// The session a join, moderate or rejoin message names, if the connection may enter it.
     private func entry(_ code: String, id: Int64, client: Client, now: Timestamp) -> LiveSession? {
         if client.session != nil || client.entering {
-            refuse(id, code: "protocol.alreadyJoined", "This connection is already in a session; open another to join again.", client, now)
+            refuse(id, code: .protocol(.protocolAlreadyJoined), "This connection is already in a session; open another to join again.", client, now)
             return nil
         }
         return session(code: code, id: id, client: client, now: now)
@@ -349,7 +349,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// The session of a join code, or a `session.unknownCode` refusal.
     private func session(code: String, id: Int64, client: Client, now: Timestamp) -> LiveSession? {
         guard let session = served(code: code) else {
-            refuse(id, code: "session.unknownCode", "No session has the join code \"\(code)\"; check the code.", client, now)
+            refuse(id, code: .protocol(.sessionUnknownCode), "No session has the join code \"\(code)\"; check the code.", client, now)
             return nil
         }
         return session
@@ -390,7 +390,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         do {
             events = try decide(command, by: .guest, in: session, now: now)
         } catch {
-            return refuse(id, code: error.code.rawValue, error.message, client, now)
+            return refuse(id, code: .refusal(error.code), error.message, client, now)
         }
         let participant: ParticipantID
         if case .participantJoined(let joined, _, _, _, _, _, _, _) = events.first {
@@ -419,10 +419,10 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     private func transcript(_ request: TranscriptRequest, id: Int64, from client: Client, now: Timestamp) {
         guard let (session, participant) = member(client, id: id, now: now) else { return }
         guard session.state.participants[participant]?.isModerator == true else {
-            return refuse(id, code: "auth.moderatorOnly", "Only a moderator can take the transcript.", client, now)
+            return refuse(id, code: .refusal(.authModeratorOnly), "Only a moderator can take the transcript.", client, now)
         }
         guard transcripts.formats.contains(request.format) else {
-            return refuse(id, code: "transcript.unknownFormat", unknownFormat(request.format), client, now)
+            return refuse(id, code: .protocol(.transcriptUnknownFormat), unknownFormat(request.format), client, now)
         }
         session.replies.append(.transcript(client.id, id: id, format: request.format))
         dirty.insert(session.record.id)
@@ -431,7 +431,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     /// The session the connection is in and who it is there, or a `protocol.notJoined` refusal.
     private func member(_ client: Client, id: Int64, now: Timestamp) -> (LiveSession, ParticipantID)? {
         guard let sessionID = client.session, let participant = client.participant, let session = sessions[sessionID] else {
-            refuse(id, code: "protocol.notJoined", "Join a session first (join, moderate or rejoin).", client, now)
+            refuse(id, code: .protocol(.protocolNotJoined), "Join a session first (join, moderate or rejoin).", client, now)
             return nil
         }
         return (session, participant)
@@ -441,7 +441,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         guard let (session, participant) = member(client, id: id, now: now) else { return }
         switch command {
         case .join, .joinAsModerator, .rejoin, .expireSlot:
-            return refuse(id, code: "protocol.reservedCommand",
+            return refuse(id, code: .protocol(.protocolReservedCommand),
                           "This is not a command a client sends; use the join, moderate and rejoin messages.", client, now)
         default:
             break
@@ -477,8 +477,8 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         return try SessionEngine.decide(command, by: actor, in: session.state, context: &context)
     }
 
-    private func refuse(_ id: Int64, code: String, _ message: String, _ client: Client, _ now: Timestamp) {
-        metrics.refused(code)
+    private func refuse(_ id: Int64, code: ServerMessage.ServerError.Code, _ message: String, _ client: Client, _ now: Timestamp) {
+        metrics.refused(code.rawValue)
         send(.error(.init(id: id, code: code, message: message, now: now)), to: client)
     }
 
