@@ -109,6 +109,8 @@ public struct BenchReport: Codable, Sendable {
     public var joinStorm: JoinStorm?
     /// Relays in front of the owner (0: one process served everything).
     public var relays: Int = 0
+    /// Whether the load generator ran at the least priority (nice 19), the servers at theirs.
+    public var loadGeneratorYields = false
     /// Seconds from the first participant's connection to the last join's delivery to everyone.
     public var joinSeconds: Double?
     /// In a plenary: deliveries of the load's notes over the whole run, and how many there should be
@@ -157,7 +159,7 @@ public struct BenchReport: Codable, Sendable {
         }
         var lines = ["scenario \(scenario): \(name)"]
         lines.append("participants \(participants), rooms \(rooms), notes \(f(noteRate))/s, dots \(f(dotRate))/s, \(f(seconds)) s measured"
-            + (relays > 0 ? ", \(relays) relays" : ""))
+            + (relays > 0 ? ", \(relays) relays" : "") + (loadGeneratorYields ? ", the load generator at nice 19" : ""))
         if let joinSeconds { lines.append("joining took \(f(joinSeconds, 2)) s (batches of 100, each delivered before the next)") }
         if let storm = joinStorm {
             lines.append("joined at once: \(storm.welcomed) welcomed, \(storm.synced) caught up, \(storm.lost) lost, "

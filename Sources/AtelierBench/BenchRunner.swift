@@ -33,6 +33,8 @@ public struct BenchScenario: Sendable {
     public var floodBatch: Int = 60
     /// Relays serving the participants for an owner over Redis (0: one `atelier serve` does all).
     public var relays: Int = 0
+    /// Whether the load generator yields the processor to the servers (`yieldToServers`).
+    public var yields = false
 
     /// The scenarios of the benchmark.
     public static func numbered(_ number: Int) -> BenchScenario? {
@@ -83,11 +85,13 @@ public final class BenchRunner {
         defer { deployment.stop() }
         let server = deployment.owner
         for (name, process) in deployment.processes { progress("\(name) pid \(process.pid)") }
+        if scenario.yields { try Self.yieldToServers() }
         progress("serving on port \(deployment.ports.map(String.init).joined(separator: ", ")), session \(server.code)")
         var report = BenchReport(
             scenario: scenario.number, name: scenario.name, participants: scenario.participants, rooms: scenario.rooms,
             noteRate: scenario.noteRate, dotRate: scenario.dotRate, seconds: scenario.seconds)
         report.relays = scenario.relays
+        report.loadGeneratorYields = scenario.yields
         let driver = LoadDriver(ports: deployment.ports, code: server.code, moderatorKey: server.moderatorKey)
         driver.tracksNotes = scenario.dotRate > 0
 
@@ -155,8 +159,9 @@ public final class BenchRunner {
     /// Reads the C baseline room (`lwsroom PORT MEMBERS PERIOD_MS …`, started by the caller) with
     /// this bench's receiver: `members` connections, `warmup` seconds, then `seconds` measured at
     /// read and at arrival, as atelier's deliveries are. The room posts only once every member is in.
-    public static func baselineRoom(port: Int, members: Int, warmup: Double, seconds: Double,
+    public static func baselineRoom(port: Int, members: Int, warmup: Double, seconds: Double, yields: Bool,
                                     progress: (String) -> Void) throws -> BenchReport {
+        if yields { try yieldToServers() }
         let driver = LoadDriver(ports: [port], code: "", moderatorKey: "", speaks: .baselineRoom)
         while driver.sockets.count < members {
             try driver.connect(min(1000, members - driver.sockets.count))
@@ -173,6 +178,7 @@ public final class BenchRunner {
         let span = Double(monotonicNanoseconds() - measuring) / 1e9
         var report = BenchReport(scenario: 0, name: "the C baseline room, read by this bench's receiver", participants: members,
                                  rooms: 0, noteRate: 0, dotRate: 0, seconds: seconds)
+        report.loadGeneratorYields = yields
         report.deliveredPerSecond = Double(window.delivered) / span
         report.latency = BenchReport.Latency(window.latencies)
         report.arrival = BenchReport.Latency(window.arrivals)
@@ -326,6 +332,16 @@ public final class BenchRunner {
     private func settle(_ driver: LoadDriver, seconds: Double) {
         let until = monotonicNanoseconds() + Int64(seconds * 1e9)
         while monotonicNanoseconds() < until { driver.pump(milliseconds: 20) }
+    }
+
+    /// Lowers the load generator's priority to the least (nice 19), once the servers it started run
+    /// at theirs. Members stand in for phones, each with a processor of its own: sharing the servers'
+    /// two cores at equal priority, the receivers' reading takes turns with the relays' fan-out,
+    /// which phones never do. Only this thread yields; the servers keep the priority they started with.
+    static func yieldToServers() throws {
+        guard setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19) == 0 else {
+            throw BenchError("the load generator cannot lower its priority: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// CPU seconds this process (the load generator and receivers) has used.

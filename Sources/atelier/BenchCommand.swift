@@ -48,6 +48,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Relays in front of an owner over Redis (scenario 8: 2 by default; 0: one process).")
     var relays: Int?
 
+    @Flag(help: ArgumentHelp(
+        "The load generator runs at the least priority (nice 19) once the servers have started.",
+        discussion: "Its members stand in for phones with processors of their own; see BENCHMARKS.md."))
+    var yield = false
+
     @Option(help: ArgumentHelp(
         "Serve nothing: read the C baseline room (lwsroom) already listening on this port with this bench's receiver.",
         discussion: "Uses --participants (its members), --warmup and --seconds; reports latency at read and at arrival."))
@@ -84,6 +89,7 @@ struct BenchCommand: ParsableCommand {
         if let seconds { plan.seconds = seconds }
         if let warmup { plan.warmup = warmup }
         if let relays { plan.relays = relays }
+        plan.yields = yield
         if let sweep { plan.sweep = sweep.split(separator: ",").compactMap { Double($0) } }
 
         let binary = server ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
@@ -115,7 +121,7 @@ struct BenchCommand: ParsableCommand {
         let report: BenchReport
         do {
             report = try BenchRunner.baselineRoom(
-                port: port, members: participants ?? 1000, warmup: warmup ?? 2, seconds: seconds ?? 20
+                port: port, members: participants ?? 1000, warmup: warmup ?? 2, seconds: seconds ?? 20, yields: yield
             ) { FileHandle.standardError.write(Data(("bench: " + $0 + "\n").utf8)) }
         } catch {
             printError("bench failed: \(error)")
@@ -126,7 +132,8 @@ struct BenchCommand: ParsableCommand {
             String(format: "p50 %.2f  p99 %.2f  max %.2f", latency.p50, latency.p99, latency.max)
         }
         print(report.name)
-        print(String(format: "members %d, delivered %.0f/s over %.1f s", report.participants, report.deliveredPerSecond, report.seconds))
+        print(String(format: "members %d, delivered %.0f/s over %.1f s", report.participants, report.deliveredPerSecond, report.seconds)
+            + (yield ? ", the load generator at nice 19" : ""))
         print("latency ms: \(figures(report.latency))  (\(report.latency.samples) samples)")
         print("at arrival ms (post to the kernel's stamp on the member's socket): \(figures(report.arrival))")
         print(String(format: "receiver cpu: %.0f%% of one core; connections lost: %d", report.benchCPUPercent, report.connectionsLost))
