@@ -330,6 +330,21 @@ def test_a_hidden_vote_shows_members_of_another_relay_that_someone_voted_never_o
     assert item not in json.dumps([e for e in bram.events if "dotPlaced" in e["event"]])
 
 
+def test_a_member_entering_a_session_its_relay_does_not_follow_is_welcomed_caught_up_and_sent_what_follows(direct):
+    a, b = direct.relays
+    moderator = moderator_on(a, direct)
+    moderator.command({"start": {}})
+    # The relay follows no session: its read waits on its replies stream alone, until it is woken.
+    assert "atelier_relay_followed_seq{" not in b.metrics()
+
+    bram = participant_on(b, direct, "Bram")
+    bram.wait_for(lambda e: "sessionStarted" in e["event"], "the start, in the catch-up")
+    assert "ack" in moderator.command({"announce": {"text": "Welcome, Bram"}})
+    bram.wait_for(announced("Welcome, Bram"), "the announcement made after the welcome")
+    assert [e for e in bram.events if announced("Welcome, Bram")(e)] == [bram.events[-1]]
+    assert bram.seqs() == sorted(set(bram.seqs()))
+
+
 def test_a_member_rejoins_on_the_other_relay_and_gets_what_it_missed_once(direct):
     a, b = direct.relays
     moderator = moderator_on(a, direct)
