@@ -226,11 +226,9 @@ extension ServeCommand {
     }
 
     /// A relay: the page and the websocket, with every session followed from Redis. Its hub needs a
-    /// database to open, never written: a scratch file of its own, removed when it stops.
+    /// store to open, never written: one in memory, so nothing is left on disk.
     func runRelay(_ redis: RedisEndpoint, logger: Logger) throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("atelier-relay-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let store = try EventStore(path: scratch.appendingPathComponent("relay.db").path)
+        let store = try EventStore.inMemory()
         let hub = SessionHub(store: store, logger: logger, transcripts: .export)
         hub.publicURL = publicURL
         let signals = blockStopSignals()

@@ -4,6 +4,7 @@ of one session spread over both relays. The tests that hold for any deployment r
 entering each relay directly, and through HAProxy with the shipped configuration, as people reach
 them (`cluster_support`)."""
 import json
+import os
 import re
 import signal
 import socket
@@ -100,10 +101,11 @@ def eventually(condition, what, seconds=30):
 class Relay:
     """A relay started here, on `port` (0: a free one)."""
 
-    def __init__(self, redis_url, port=0):
+    def __init__(self, redis_url, port=0, env=None):
         args = [binary_path(), "serve", "--redis", redis_url, "--relay", "--host", "127.0.0.1", "--port", str(port),
                 "--web", str(ROOT / "Web")]
-        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                        env={**os.environ, **(env or {})})
         line = self.process.stdout.readline()
         assert line.startswith("atelier relay serving on "), line
         self.url = line.split()[4].rstrip("/")
@@ -343,6 +345,22 @@ def test_a_member_entering_a_session_its_relay_does_not_follow_is_welcomed_caugh
     bram.wait_for(announced("Welcome, Bram"), "the announcement made after the welcome")
     assert [e for e in bram.events if announced("Welcome, Bram")(e)] == [bram.events[-1]]
     assert bram.seqs() == sorted(set(bram.seqs()))
+
+
+def test_a_relay_writes_nothing_to_disk_while_it_serves(redis, direct, tmp_path):
+    scratch = tmp_path / "relay-tmp"
+    scratch.mkdir()
+    relay = Relay(redis.url, env={"TMPDIR": str(scratch)})
+    try:
+        moderator = moderator_on(relay, direct)
+        anne = participant_on(relay, direct, "Anne")
+        moderator.command({"start": {}})
+        assert "ack" in moderator.command({"announce": {"text": "Served from memory"}})
+        anne.wait_for(announced("Served from memory"), "the announcement")
+
+        assert os.listdir(scratch) == []
+    finally:
+        relay.stop()
 
 
 def test_a_member_rejoins_on_the_other_relay_and_gets_what_it_missed_once(direct):
