@@ -548,6 +548,40 @@ def test_the_owner_forgets_the_connections_of_a_relay_silent_past_its_bound(dire
     assert relay_connections(direct, b.health()["relay"]) == 0
 
 
+@pytest.mark.parametrize("options, refusal", [
+    (["--redis", "redis://127.0.0.1:6379", "--relay-silence", "2"], "--relay-silence 2: give at least 3 seconds"),
+    (["--relay-silence", "10"], "--relay-silence is the owner's: give it with --redis, without --relay."),
+    (["--redis", "redis://127.0.0.1:6379", "--relay", "--relay-silence", "10"],
+     "--relay-silence is the owner's: give it with --redis, without --relay."),
+])
+def test_the_relay_silence_is_the_owners_and_at_least_three_heartbeats(atelier, tmp_path, options, refusal):
+    result = atelier("serve", "--db", tmp_path / "a.db", "--port", "0", *options)
+    assert result.returncode != 0 and refusal in result.stderr
+
+
+def test_the_owner_forgets_a_relay_silent_past_the_bound_it_was_given_and_its_members_carry_on(redis, tmp_path):
+    owner = start_server(tmp_path / "owner.db", DEMO, ["--new-session", "--redis", redis.url, "--relay-silence", "3"])
+    deployment = Deployment(owner.code, owner.key, owner, [])
+    relay = Relay(redis.url)
+    try:
+        relay_id = relay.health()["relay"]
+        moderator = moderator_on(relay, deployment)
+        moderator.command({"start": {}})
+        assert relay_connections(deployment, relay_id) == 1
+        relay.process.send_signal(signal.SIGSTOP)
+        try:
+            eventually(lambda: relay_connections(deployment, relay_id) == 0, "forgot the stopped relay's connections")
+        finally:
+            relay.process.send_signal(signal.SIGCONT)
+        # The owner takes the connection as the member its relay says it is, without a rejoin.
+        assert "ack" in command_until_acked(moderator, {"announce": {"text": "Carrying on"}})
+        moderator.wait_for(announced("Carrying on"), "the announcement after the relay resumed")
+    finally:
+        relay.stop()
+        _, log = owner.stop()
+    assert "relay silent past 3000 ms; its connections forgotten" in log and relay_id in log
+
+
 def test_a_relay_restarted_with_the_same_id_starts_clean(redis, direct):
     a, _ = direct.relays
     moderator = moderator_on(a, direct)

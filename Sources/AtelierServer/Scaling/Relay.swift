@@ -46,8 +46,8 @@ final class Relay {
 
     /// How long a forwarded message waits for the owner's answer before `server.unavailable`.
     static let answerPatienceMilliseconds: Int64 = 5_000
-    /// How often the relay tells the owner it is alive (`Publisher.relaySilenceMilliseconds`) and
-    /// looks at the end of the streams it follows.
+    /// How often the relay tells the owner it is alive (the owner forgets a relay silent past its
+    /// `--relay-silence`) and looks at the end of the streams it follows.
     static let heartbeatMilliseconds = 1_000
 
     struct Answer {
