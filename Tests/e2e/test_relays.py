@@ -428,6 +428,39 @@ def command_until_acked(member, command, seconds=30):
         assert answer["code"] == "server.unavailable" and time.monotonic() < deadline, answer
 
 
+def test_through_haproxy_after_redis_restarts_empty_every_member_gets_the_next_note_once_and_nothing_acked_is_lost(
+        cluster_factory):  # noqa: F811 (the fixture)
+    cluster = cluster_factory(relays=2, workshop=DEMO)
+    deployment = Deployment(cluster.code, cluster.key, cluster.owner,
+                            [ProxiedRelay(cluster, relay) for relay in cluster.relays], cluster.ws_url)
+    a, b = deployment.relays
+    moderator = moderator_on(a, deployment)
+    anne, bram = participant_on(a, deployment, "Anne"), participant_on(b, deployment, "Bram")
+    breakout(moderator, [(anne, "night-economy"), (bram, "night-economy")])
+    acked = [anne.command({"addNote": {"prompt": "presence", "text": "Before the restart", "colour": "green"}})["seq"]]
+    bram.wait_for(lambda e: note_text(e) == "Before the restart", "the note written before the restart")
+
+    cluster.redis.restart(empty=True)
+    for relay in (a, b):
+        eventually(lambda: relay.health()["following"], "followed Redis again")
+    eventually(lambda: deployment.owner_health()["publishing"], "published to Redis again")
+
+    # The same connections, through HAProxy, neither rejoined nor reopened.
+    acked.append(command_until_acked(bram, {"addNote": {"prompt": "presence", "text": "After the restart",
+                                                        "colour": "yellow"}})["seq"])
+    for member in (moderator, anne, bram):
+        member.wait_for(lambda e: note_text(e) == "After the restart", "the note written after the restart")
+        assert [note_text(e) for e in member.events].count("After the restart") == 1
+        assert member.seqs() == sorted(set(member.seqs())), "an event repeated or out of order"
+        assert set(acked) <= set(member.seqs())
+    # The owner published the whole log again into the empty Redis.
+    session = next(m for m in anne.messages if "welcome" in m)["welcome"]["session"]
+    stream = f"atelier:s:{session}:events"
+    first = subprocess.run(["redis-cli", "-p", str(cluster.redis.port), "xrange", stream, "-", "+", "COUNT", "1"],
+                           capture_output=True, text=True).stdout.split()
+    assert first[0] == "1-0"
+
+
 def test_when_the_owner_is_killed_its_members_are_told_unavailable_and_carry_on_after_its_restart_losing_nothing(
         cluster_factory):  # noqa: F811 (the fixture)
     cluster = cluster_factory(relays=2, workshop=DEMO)
