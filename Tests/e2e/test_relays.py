@@ -170,10 +170,11 @@ class ProxiedRelay:
 class Deployment:
     """An owner with a new session of the English demo and two relays, `a` and `b`."""
 
-    def __init__(self, code, key, owner, relays, public_ws_url=None):
+    def __init__(self, code, key, owner, relays, public_ws_url=None, cluster=None):
         self.code, self.key, self.owner = code, key, owner
         self.relays = relays
         self.public_ws_url = public_ws_url
+        self.cluster = cluster
 
     def owner_health(self):
         return get_json(self.owner.url + "/healthz")
@@ -230,7 +231,7 @@ def proxied(cluster_factory):  # noqa: F811 (the fixture)
     """Members reach the relays through HAProxy's one public address."""
     cluster = cluster_factory(relays=2, workshop=DEMO)
     return Deployment(cluster.code, cluster.key, cluster.owner,
-                      [ProxiedRelay(cluster, relay) for relay in cluster.relays], cluster.ws_url)
+                      [ProxiedRelay(cluster, relay) for relay in cluster.relays], cluster.ws_url, cluster)
 
 
 @pytest.fixture(params=["direct", "through HAProxy"])
@@ -263,6 +264,15 @@ def breakout(moderator, rooms):
         assert "ack" in member.command({"chooseRoom": {"room": room}})
 
 
+def one_room_over_both_relays(deployment):
+    """A moderator and Anne on the first relay, Bram on the other, Anne and Bram in one room."""
+    a, b = deployment.relays
+    moderator = moderator_on(a, deployment)
+    anne, bram = participant_on(a, deployment, "Anne"), participant_on(b, deployment, "Bram")
+    breakout(moderator, [(anne, "night-economy"), (bram, "night-economy")])
+    return moderator, anne, bram
+
+
 def test_a_relay_says_it_is_a_relay_following_redis_and_the_owner_that_it_publishes(direct):
     a, _ = direct.relays
     assert a.health()["role"] == "relay" and a.health()["following"] is True
@@ -283,11 +293,7 @@ def test_redis_holds_the_sessions_record_without_its_moderator_key_nor_its_hash(
 
 
 def test_a_note_written_on_one_relay_reaches_members_on_the_other_exactly_once_and_after_its_ack(deployment):
-    a, b = deployment.relays
-    moderator = moderator_on(a, deployment)
-    anne = participant_on(a, deployment, "Anne")
-    bram = participant_on(b, deployment, "Bram")
-    breakout(moderator, [(anne, "night-economy"), (bram, "night-economy")])
+    _, anne, bram = one_room_over_both_relays(deployment)
 
     ack = anne.command({"addNote": {"prompt": "presence", "text": "Night mediators", "colour": "green"}})
     assert "ack" in ack
@@ -429,21 +435,15 @@ def command_until_acked(member, command, seconds=30):
 
 
 def test_through_haproxy_after_redis_restarts_empty_every_member_gets_the_next_note_once_and_nothing_acked_is_lost(
-        cluster_factory):  # noqa: F811 (the fixture)
-    cluster = cluster_factory(relays=2, workshop=DEMO)
-    deployment = Deployment(cluster.code, cluster.key, cluster.owner,
-                            [ProxiedRelay(cluster, relay) for relay in cluster.relays], cluster.ws_url)
-    a, b = deployment.relays
-    moderator = moderator_on(a, deployment)
-    anne, bram = participant_on(a, deployment, "Anne"), participant_on(b, deployment, "Bram")
-    breakout(moderator, [(anne, "night-economy"), (bram, "night-economy")])
+        proxied):
+    moderator, anne, bram = one_room_over_both_relays(proxied)
     acked = [anne.command({"addNote": {"prompt": "presence", "text": "Before the restart", "colour": "green"}})["seq"]]
     bram.wait_for(lambda e: note_text(e) == "Before the restart", "the note written before the restart")
 
-    cluster.redis.restart(empty=True)
-    for relay in (a, b):
+    proxied.cluster.redis.restart(empty=True)
+    for relay in proxied.relays:
         eventually(lambda: relay.health()["following"], "followed Redis again")
-    eventually(lambda: deployment.owner_health()["publishing"], "published to Redis again")
+    eventually(lambda: proxied.owner_health()["publishing"], "published to Redis again")
 
     # The same connections, through HAProxy, neither rejoined nor reopened.
     acked.append(command_until_acked(bram, {"addNote": {"prompt": "presence", "text": "After the restart",
@@ -456,27 +456,21 @@ def test_through_haproxy_after_redis_restarts_empty_every_member_gets_the_next_n
     # The owner published the whole log again into the empty Redis.
     session = next(m for m in anne.messages if "welcome" in m)["welcome"]["session"]
     stream = f"atelier:s:{session}:events"
-    first = subprocess.run(["redis-cli", "-p", str(cluster.redis.port), "xrange", stream, "-", "+", "COUNT", "1"],
+    first = subprocess.run(["redis-cli", "-p", str(proxied.cluster.redis.port), "xrange", stream, "-", "+", "COUNT", "1"],
                            capture_output=True, text=True).stdout.split()
     assert first[0] == "1-0"
 
 
 def test_when_the_owner_is_killed_its_members_are_told_unavailable_and_carry_on_after_its_restart_losing_nothing(
-        cluster_factory):  # noqa: F811 (the fixture)
-    cluster = cluster_factory(relays=2, workshop=DEMO)
-    deployment = Deployment(cluster.code, cluster.key, cluster.owner,
-                            [ProxiedRelay(cluster, relay) for relay in cluster.relays], cluster.ws_url)
-    a, b = deployment.relays
-    moderator = moderator_on(a, deployment)
-    anne, bram = participant_on(a, deployment, "Anne"), participant_on(b, deployment, "Bram")
-    breakout(moderator, [(anne, "night-economy"), (bram, "night-economy")])
+        proxied):
+    _, anne, bram = one_room_over_both_relays(proxied)
     acked = [anne.command({"addNote": {"prompt": "presence", "text": "Before the crash", "colour": "green"}})["seq"]]
 
-    cluster.kill_owner()
+    proxied.cluster.kill_owner()
     # Never silence: the relay answers for the owner that cannot.
     refused = anne.command({"addNote": {"prompt": "presence", "text": "While it is down", "colour": "green"}})
     assert refused["code"] == "server.unavailable"
-    cluster.start_owner()
+    proxied.cluster.start_owner()
 
     # The same connections, neither rejoined nor reopened: the owner knows them again from their relay.
     acked.append(command_until_acked(bram, {"addNote": {"prompt": "presence", "text": "After the restart",
