@@ -14,7 +14,7 @@ extension SessionHub {
         public static let defaultRelaySilenceMilliseconds: Int64 = 10_000
         /// How often a relay says it is alive; fixed, so that an owner's bound is counted in its beats.
         public static var relayHeartbeatMilliseconds: Int64 { Int64(Relay.heartbeatMilliseconds) }
-        /// The shortest bound an owner takes: three heartbeats, so a relay late by one or two is kept.
+        /// The shortest bound to give an owner: three heartbeats, so a relay late by one or two is kept.
         public static var shortestRelaySilenceMilliseconds: Int64 { 3 * relayHeartbeatMilliseconds }
     }
 
@@ -24,9 +24,8 @@ extension SessionHub {
         guard let server else { preconditionFailure("useRedis(_:as:) needs the server: call attach first") }
         switch role {
         case .owner(let relaySilenceMilliseconds):
-            precondition(relaySilenceMilliseconds >= Role.shortestRelaySilenceMilliseconds,
-                         "a relay silence shorter than three heartbeats forgets relays that are only late")
-            let publisher = Publisher(hub: self, endpoint: endpoint, server: server, relaySilenceMilliseconds: relaySilenceMilliseconds)
+            let publisher = Publisher(
+                hub: self, endpoint: endpoint, server: server, relaySilenceMilliseconds: relaySilenceMilliseconds)
             self.publisher = publisher
             server.post { [self] in self.publisher?.start() }
         case .relay:
