@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// Append-only event log and session registry in one SQLite file in WAL mode.
+/// Append-only event log and session registry in one SQLite file in WAL mode (or in memory, `inMemory()`).
 ///
 /// One thread owns the store (the server's service thread) and calls it synchronously; writes
 /// return only after COMMIT so the server may acknowledge clients right away. It is `Sendable`
@@ -17,7 +17,7 @@ public final class EventStore: Sendable {
     /// Opens the database at `path`, creating it and its parent folders if needed, and migrates the schema.
     ///
     /// `busyTimeout` is how long a write waits for a lock held elsewhere (an organiser's sqlite3 shell) before failing.
-    public init(path: String, durability: Durability = .normal, busyTimeout: TimeInterval = 5) throws(StoreError) {
+    public convenience init(path: String, durability: Durability = .normal, busyTimeout: TimeInterval = 5) throws(StoreError) {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -25,10 +25,7 @@ public final class EventStore: Sendable {
             throw StoreError(.open, "cannot create folder \(folder.path): \(error.localizedDescription)")
         }
 
-        var configuration = Configuration()
-        configuration.label = "atelier.store"
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(busyTimeout)
+        var configuration = Self.configuration(busyTimeout: busyTimeout)
         configuration.prepareDatabase { db in
             // Set here rather than through GRDB's journal mode option, which forces synchronous=NORMAL afterwards.
             let journalMode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
@@ -37,12 +34,30 @@ public final class EventStore: Sendable {
             }
             try db.execute(sql: durability.synchronousPragma)
         }
-
         let queue = try StoreError.check(.open) { try DatabaseQueue(path: path, configuration: configuration) }
+        try self.init(queue: queue, path: path, durability: durability)
+    }
+
+    /// A store in memory alone, with the same schema, gone when closed: for a server that must open a
+    /// store and keeps its sessions nowhere (a relay). Its `path` is SQLite's name for it, `:memory:`.
+    public static func inMemory() throws(StoreError) -> EventStore {
+        let queue = try StoreError.check(.open) { try DatabaseQueue(configuration: configuration(busyTimeout: 0)) }
+        return try EventStore(queue: queue, path: ":memory:", durability: .normal)
+    }
+
+    private init(queue: DatabaseQueue, path: String, durability: Durability) throws(StoreError) {
         try StoreError.check(.migration) { try Self.migrate(queue) }
         self.path = path
         self.durability = durability
         self.queue = queue
+    }
+
+    private static func configuration(busyTimeout: TimeInterval) -> Configuration {
+        var configuration = Configuration()
+        configuration.label = "atelier.store"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        return configuration
     }
 
     /// Sets how long a write waits for a lock held elsewhere from now on; a live server keeps it

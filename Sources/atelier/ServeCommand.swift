@@ -77,11 +77,29 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "With --redis: serve as a relay, which follows the owner's sessions through Redis and holds no database of its own.")
     var relay = false
 
+    @Option(help: ArgumentHelp(
+        "With --redis, on the owner: how long a relay may be silent before the owner forgets its connections (a relay "
+            + "says it is alive every \(SessionHub.Role.relayHeartbeatMilliseconds / 1_000) s); widen it on a shaky network. "
+            + "At least \(SessionHub.Role.shortestRelaySilenceMilliseconds / 1_000). "
+            + "Default: \(SessionHub.Role.defaultRelaySilenceMilliseconds / 1_000).",
+        valueName: "seconds"))
+    var relaySilence: Int?
+
     func validate() throws {
         if let redis, RedisEndpoint(url: redis) == nil {
             throw ValidationError("--redis \(redis): a Redis address is redis://host[:port], e.g. redis://127.0.0.1:6379.")
         }
         if relay && redis == nil { throw ValidationError("--relay needs --redis (the Redis the owner publishes to).") }
+        if let relaySilence {
+            if redis == nil || relay {
+                throw ValidationError("--relay-silence is the owner's: give it with --redis, without --relay.")
+            }
+            let shortest = SessionHub.Role.shortestRelaySilenceMilliseconds / 1_000
+            guard relaySilence >= shortest else {
+                throw ValidationError("--relay-silence \(relaySilence): give at least \(shortest) seconds, three of the "
+                    + "heartbeats a relay sends, so that a relay only late is not forgotten.")
+            }
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         switch (tlsCert, tlsKey) {
         case (nil, nil): break
@@ -151,7 +169,10 @@ struct ServeCommand: ParsableCommand {
 
         let server = WebSocketServer(configuration: configuration, delegate: hub, logger: logger)
         hub.attach(server)
-        if let redis = redis.flatMap(RedisEndpoint.init(url:)) { hub.useRedis(redis, as: .owner) }
+        if let redis = redis.flatMap(RedisEndpoint.init(url:)) {
+            let silence = relaySilence.map { Int64($0) * 1_000 } ?? SessionHub.Role.defaultRelaySilenceMilliseconds
+            hub.useRedis(redis, as: .owner(relaySilenceMilliseconds: silence))
+        }
         do { try server.start() } catch {
             printError("Cannot listen on \(host ?? "*"):\(port): \(error)")
             throw ExitCode.failure
@@ -226,11 +247,9 @@ extension ServeCommand {
     }
 
     /// A relay: the page and the websocket, with every session followed from Redis. Its hub needs a
-    /// database to open, never written: a scratch file of its own, removed when it stops.
+    /// store to open, never written: one in memory, so nothing is left on disk.
     func runRelay(_ redis: RedisEndpoint, logger: Logger) throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("atelier-relay-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let store = try EventStore(path: scratch.appendingPathComponent("relay.db").path)
+        let store = try EventStore.inMemory()
         let hub = SessionHub(store: store, logger: logger, transcripts: .export)
         hub.publicURL = publicURL
         let signals = blockStopSignals()

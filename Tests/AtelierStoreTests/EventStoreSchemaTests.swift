@@ -102,4 +102,23 @@ import Testing
             #expect(try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA busy_timeout") } == 2_500)
         }
     }
+
+    @Test func anInMemoryStoreHasTheSameSchemaAndKeepsWhatItIsGivenUntilClosed() throws {
+        let store = try EventStore.inMemory()
+        #expect(store.path == ":memory:")
+        try store.queue.read { db in
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2-organiser-views", "v3-recommendation-translations", "v4-session-leases"])
+            #expect(try db.viewExists("notes"))
+            #expect(try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") == true)
+            // SQLite names no file for a database in memory.
+            let file: String? = try Row.fetchOne(db, sql: "PRAGMA database_list")?["file"]
+            #expect(file == "")
+        }
+        try store.createSession(Fixture.session("s1"), firstEvents: Fixture.events("s1", 1...2))
+        try store.append(Fixture.events("s1", 3...3))
+        #expect(try store.events(of: "s1") == Fixture.events("s1", 1...3))
+        #expect(try EventStore.inMemory().sessions().isEmpty, "each in-memory store is its own")
+        try store.close()
+        #expect(throws: StoreError.self) { try store.sessions() }
+    }
 }

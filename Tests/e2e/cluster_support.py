@@ -6,6 +6,7 @@ the test.
 `relays=N` starts redis-server, the owner with `--redis` and N relays (`atelier serve --redis URL
 --relay --port P`), which needs a binary whose `serve` has `--relay`."""
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -88,8 +89,11 @@ class Redis(Process):
                 raise RuntimeError(f"redis-server did not start: {self.log()}")
             time.sleep(0.05)
 
-    def restart(self):
+    def restart(self, empty=False):
+        """Stops and starts it again on its port: with its streams, or `empty`, its append-only files lost."""
         self.stop()
+        if empty:
+            shutil.rmtree(self.folder / "appendonlydir", ignore_errors=True)
         self._start()
 
 

@@ -4,6 +4,7 @@ of one session spread over both relays. The tests that hold for any deployment r
 entering each relay directly, and through HAProxy with the shipped configuration, as people reach
 them (`cluster_support`)."""
 import json
+import os
 import re
 import signal
 import socket
@@ -100,10 +101,11 @@ def eventually(condition, what, seconds=30):
 class Relay:
     """A relay started here, on `port` (0: a free one)."""
 
-    def __init__(self, redis_url, port=0):
+    def __init__(self, redis_url, port=0, env=None):
         args = [binary_path(), "serve", "--redis", redis_url, "--relay", "--host", "127.0.0.1", "--port", str(port),
                 "--web", str(ROOT / "Web")]
-        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                        env={**os.environ, **(env or {})})
         line = self.process.stdout.readline()
         assert line.startswith("atelier relay serving on "), line
         self.url = line.split()[4].rstrip("/")
@@ -168,10 +170,11 @@ class ProxiedRelay:
 class Deployment:
     """An owner with a new session of the English demo and two relays, `a` and `b`."""
 
-    def __init__(self, code, key, owner, relays, public_ws_url=None):
+    def __init__(self, code, key, owner, relays, public_ws_url=None, cluster=None):
         self.code, self.key, self.owner = code, key, owner
         self.relays = relays
         self.public_ws_url = public_ws_url
+        self.cluster = cluster
 
     def owner_health(self):
         return get_json(self.owner.url + "/healthz")
@@ -228,7 +231,7 @@ def proxied(cluster_factory):  # noqa: F811 (the fixture)
     """Members reach the relays through HAProxy's one public address."""
     cluster = cluster_factory(relays=2, workshop=DEMO)
     return Deployment(cluster.code, cluster.key, cluster.owner,
-                      [ProxiedRelay(cluster, relay) for relay in cluster.relays], cluster.ws_url)
+                      [ProxiedRelay(cluster, relay) for relay in cluster.relays], cluster.ws_url, cluster)
 
 
 @pytest.fixture(params=["direct", "through HAProxy"])
@@ -261,6 +264,15 @@ def breakout(moderator, rooms):
         assert "ack" in member.command({"chooseRoom": {"room": room}})
 
 
+def one_room_over_both_relays(deployment):
+    """A moderator and Anne on the first relay, Bram on the other, Anne and Bram in one room."""
+    a, b = deployment.relays
+    moderator = moderator_on(a, deployment)
+    anne, bram = participant_on(a, deployment, "Anne"), participant_on(b, deployment, "Bram")
+    breakout(moderator, [(anne, "night-economy"), (bram, "night-economy")])
+    return moderator, anne, bram
+
+
 def test_a_relay_says_it_is_a_relay_following_redis_and_the_owner_that_it_publishes(direct):
     a, _ = direct.relays
     assert a.health()["role"] == "relay" and a.health()["following"] is True
@@ -281,11 +293,7 @@ def test_redis_holds_the_sessions_record_without_its_moderator_key_nor_its_hash(
 
 
 def test_a_note_written_on_one_relay_reaches_members_on_the_other_exactly_once_and_after_its_ack(deployment):
-    a, b = deployment.relays
-    moderator = moderator_on(a, deployment)
-    anne = participant_on(a, deployment, "Anne")
-    bram = participant_on(b, deployment, "Bram")
-    breakout(moderator, [(anne, "night-economy"), (bram, "night-economy")])
+    _, anne, bram = one_room_over_both_relays(deployment)
 
     ack = anne.command({"addNote": {"prompt": "presence", "text": "Night mediators", "colour": "green"}})
     assert "ack" in ack
@@ -328,6 +336,37 @@ def test_a_hidden_vote_shows_members_of_another_relay_that_someone_voted_never_o
     dot = bram.wait_for(lambda e: "dotPlaced" in e["event"], "the dot")
     assert dot["event"]["dotPlaced"]["item"] == ""
     assert item not in json.dumps([e for e in bram.events if "dotPlaced" in e["event"]])
+
+
+def test_a_member_entering_a_session_its_relay_does_not_follow_is_welcomed_caught_up_and_sent_what_follows(direct):
+    a, b = direct.relays
+    moderator = moderator_on(a, direct)
+    moderator.command({"start": {}})
+    # The relay follows no session: its read waits on its replies stream alone, until it is woken.
+    assert "atelier_relay_followed_seq{" not in b.metrics()
+
+    bram = participant_on(b, direct, "Bram")
+    bram.wait_for(lambda e: "sessionStarted" in e["event"], "the start, in the catch-up")
+    assert "ack" in moderator.command({"announce": {"text": "Welcome, Bram"}})
+    bram.wait_for(announced("Welcome, Bram"), "the announcement made after the welcome")
+    assert [e for e in bram.events if announced("Welcome, Bram")(e)] == [bram.events[-1]]
+    assert bram.seqs() == sorted(set(bram.seqs()))
+
+
+def test_a_relay_writes_nothing_to_disk_while_it_serves(redis, direct, tmp_path):
+    scratch = tmp_path / "relay-tmp"
+    scratch.mkdir()
+    relay = Relay(redis.url, env={"TMPDIR": str(scratch)})
+    try:
+        moderator = moderator_on(relay, direct)
+        anne = participant_on(relay, direct, "Anne")
+        moderator.command({"start": {}})
+        assert "ack" in moderator.command({"announce": {"text": "Served from memory"}})
+        anne.wait_for(announced("Served from memory"), "the announcement")
+
+        assert os.listdir(scratch) == []
+    finally:
+        relay.stop()
 
 
 def test_a_member_rejoins_on_the_other_relay_and_gets_what_it_missed_once(direct):
@@ -395,22 +434,43 @@ def command_until_acked(member, command, seconds=30):
         assert answer["code"] == "server.unavailable" and time.monotonic() < deadline, answer
 
 
+def test_through_haproxy_after_redis_restarts_empty_every_member_gets_the_next_note_once_and_nothing_acked_is_lost(
+        proxied):
+    moderator, anne, bram = one_room_over_both_relays(proxied)
+    acked = [anne.command({"addNote": {"prompt": "presence", "text": "Before the restart", "colour": "green"}})["seq"]]
+    bram.wait_for(lambda e: note_text(e) == "Before the restart", "the note written before the restart")
+
+    proxied.cluster.redis.restart(empty=True)
+    for relay in proxied.relays:
+        eventually(lambda: relay.health()["following"], "followed Redis again")
+    eventually(lambda: proxied.owner_health()["publishing"], "published to Redis again")
+
+    # The same connections, through HAProxy, neither rejoined nor reopened.
+    acked.append(command_until_acked(bram, {"addNote": {"prompt": "presence", "text": "After the restart",
+                                                        "colour": "yellow"}})["seq"])
+    for member in (moderator, anne, bram):
+        member.wait_for(lambda e: note_text(e) == "After the restart", "the note written after the restart")
+        assert [note_text(e) for e in member.events].count("After the restart") == 1
+        assert member.seqs() == sorted(set(member.seqs())), "an event repeated or out of order"
+        assert set(acked) <= set(member.seqs())
+    # The owner published the whole log again into the empty Redis.
+    session = next(m for m in anne.messages if "welcome" in m)["welcome"]["session"]
+    stream = f"atelier:s:{session}:events"
+    first = subprocess.run(["redis-cli", "-p", str(proxied.cluster.redis.port), "xrange", stream, "-", "+", "COUNT", "1"],
+                           capture_output=True, text=True).stdout.split()
+    assert first[0] == "1-0"
+
+
 def test_when_the_owner_is_killed_its_members_are_told_unavailable_and_carry_on_after_its_restart_losing_nothing(
-        cluster_factory):  # noqa: F811 (the fixture)
-    cluster = cluster_factory(relays=2, workshop=DEMO)
-    deployment = Deployment(cluster.code, cluster.key, cluster.owner,
-                            [ProxiedRelay(cluster, relay) for relay in cluster.relays], cluster.ws_url)
-    a, b = deployment.relays
-    moderator = moderator_on(a, deployment)
-    anne, bram = participant_on(a, deployment, "Anne"), participant_on(b, deployment, "Bram")
-    breakout(moderator, [(anne, "night-economy"), (bram, "night-economy")])
+        proxied):
+    _, anne, bram = one_room_over_both_relays(proxied)
     acked = [anne.command({"addNote": {"prompt": "presence", "text": "Before the crash", "colour": "green"}})["seq"]]
 
-    cluster.kill_owner()
+    proxied.cluster.kill_owner()
     # Never silence: the relay answers for the owner that cannot.
     refused = anne.command({"addNote": {"prompt": "presence", "text": "While it is down", "colour": "green"}})
     assert refused["code"] == "server.unavailable"
-    cluster.start_owner()
+    proxied.cluster.start_owner()
 
     # The same connections, neither rejoined nor reopened: the owner knows them again from their relay.
     acked.append(command_until_acked(bram, {"addNote": {"prompt": "presence", "text": "After the restart",
@@ -513,6 +573,40 @@ def test_the_owner_forgets_the_connections_of_a_relay_silent_past_its_bound(dire
 
     eventually(lambda: relay_connections(direct, dead) == 0, "forgot the dead relay's connections")
     assert relay_connections(direct, b.health()["relay"]) == 0
+
+
+@pytest.mark.parametrize("options, refusal", [
+    (["--redis", "redis://127.0.0.1:6379", "--relay-silence", "2"], "--relay-silence 2: give at least 3 seconds"),
+    (["--relay-silence", "10"], "--relay-silence is the owner's: give it with --redis, without --relay."),
+    (["--redis", "redis://127.0.0.1:6379", "--relay", "--relay-silence", "10"],
+     "--relay-silence is the owner's: give it with --redis, without --relay."),
+])
+def test_the_relay_silence_is_the_owners_and_at_least_three_heartbeats(atelier, tmp_path, options, refusal):
+    result = atelier("serve", "--db", tmp_path / "a.db", "--port", "0", *options)
+    assert result.returncode != 0 and refusal in result.stderr
+
+
+def test_the_owner_forgets_a_relay_silent_past_the_bound_it_was_given_and_its_members_carry_on(redis, tmp_path):
+    owner = start_server(tmp_path / "owner.db", DEMO, ["--new-session", "--redis", redis.url, "--relay-silence", "3"])
+    deployment = Deployment(owner.code, owner.key, owner, [])
+    relay = Relay(redis.url)
+    try:
+        relay_id = relay.health()["relay"]
+        moderator = moderator_on(relay, deployment)
+        moderator.command({"start": {}})
+        assert relay_connections(deployment, relay_id) == 1
+        relay.process.send_signal(signal.SIGSTOP)
+        try:
+            eventually(lambda: relay_connections(deployment, relay_id) == 0, "forgot the stopped relay's connections")
+        finally:
+            relay.process.send_signal(signal.SIGCONT)
+        # The owner takes the connection as the member its relay says it is, without a rejoin.
+        assert "ack" in command_until_acked(moderator, {"announce": {"text": "Carrying on"}})
+        moderator.wait_for(announced("Carrying on"), "the announcement after the relay resumed")
+    finally:
+        relay.stop()
+        _, log = owner.stop()
+    assert "relay silent past 3000 ms; its connections forgotten" in log and relay_id in log
 
 
 def test_a_relay_restarted_with_the_same_id_starts_clean(redis, direct):

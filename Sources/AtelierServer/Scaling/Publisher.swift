@@ -38,11 +38,12 @@ final class Publisher {
     }
 
     /// How long a relay may be silent (it says it is alive every `Relay.heartbeatMilliseconds`)
-    /// before the owner forgets its connections: it died, and its members reconnect elsewhere.
-    static let relaySilenceMilliseconds: Int64 = 10_000
+    /// before the owner forgets its connections (`atelier serve --relay-silence`).
+    private let relaySilenceMilliseconds: Int64
 
-    init(hub: SessionHub, endpoint: RedisEndpoint, server: WebSocketServer) {
+    init(hub: SessionHub, endpoint: RedisEndpoint, server: WebSocketServer, relaySilenceMilliseconds: Int64) {
         self.hub = hub
+        self.relaySilenceMilliseconds = relaySilenceMilliseconds
         writer = RedisClient(endpoint: endpoint, server: server, logger: hub.logger)
         reader = RedisClient(endpoint: endpoint, server: server, logger: hub.logger)
         writer.onConnect = { [unowned self] in republish() }
@@ -203,8 +204,9 @@ final class Publisher {
         hub.server?.every(milliseconds: Relay.heartbeatMilliseconds) { [weak self] in
             guard let self else { return }
             let now = monotonicMilliseconds()
-            for (relay, known) in relays where now - known.heard > Self.relaySilenceMilliseconds {
-                hub.logger.notice("relay silent; its connections forgotten", metadata: ["relay": "\(relay)"])
+            for (relay, known) in relays where now - known.heard > relaySilenceMilliseconds {
+                hub.logger.notice("relay silent past \(relaySilenceMilliseconds) ms; its connections forgotten",
+                                  metadata: ["relay": "\(relay)"])
                 relays[relay] = nil
                 forget(relay)
             }

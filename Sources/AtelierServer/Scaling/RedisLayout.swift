@@ -16,8 +16,10 @@ enum RedisLayout {
 
     /// How many entries the commands and replies streams keep: both are read within moments.
     static let streamLength = "100000"
-    /// How long a blocking read waits before it is issued again (with the streams a relay follows by then).
-    static let blockMilliseconds = "200"
+    /// How long a blocking read waits before it is issued again. Nothing needs it sooner: the owner's
+    /// read returns with the commands it waits for, and a relay wakes its own when it follows a new
+    /// session (`Relay.wake`); it bounds what a wake lost with the writer's connection costs.
+    static let blockMilliseconds = "10000"
 
     /// The stream entries of an XREAD reply, by stream name: id and fields.
     static func entries(of reply: RedisReply) -> [(stream: String, entries: [Entry])] {

@@ -25,6 +25,10 @@ final class Relay {
     private let writer: RedisClient
     /// One blocking read over the replies stream and every followed session's events.
     private let reader: RedisClient
+    /// The reader's id on its connection (`CLIENT ID`): the writer wakes its blocked read by it.
+    private var readerID: Int64?
+    /// The sessions the read in flight follows; nil while none is in flight.
+    private var reading: Set<SessionID>?
     private var generation = 0
     /// Where the replies stream was read to; nil until first known, so an earlier process's are not read.
     private var repliesCursor: String?
@@ -42,8 +46,8 @@ final class Relay {
 
     /// How long a forwarded message waits for the owner's answer before `server.unavailable`.
     static let answerPatienceMilliseconds: Int64 = 5_000
-    /// How often the relay tells the owner it is alive (`Publisher.relaySilenceMilliseconds`) and
-    /// looks at the end of the streams it follows.
+    /// How often the relay tells the owner it is alive (the owner forgets a relay silent past its
+    /// `--relay-silence`) and looks at the end of the streams it follows.
     static let heartbeatMilliseconds = 1_000
 
     struct Answer {
@@ -56,7 +60,14 @@ final class Relay {
         self.hub = hub
         writer = RedisClient(endpoint: endpoint, server: server, logger: hub.logger)
         reader = RedisClient(endpoint: endpoint, server: server, logger: hub.logger)
-        reader.onConnect = { [unowned self] in read() }
+        reader.onConnect = { [unowned self] in
+            readerID = nil
+            reader.command(["CLIENT", "ID"]) { [unowned self] reply in
+                guard case .integer(let id) = reply else { return }  // the connection is down; its next one asks again
+                readerID = id
+                read()
+            }
+        }
     }
 
     func start() {
@@ -180,10 +191,12 @@ final class Relay {
         let followed = cursors.sorted { $0.key < $1.key }
         let streams = [RedisLayout.replies(to: id)] + followed.map { RedisLayout.events(of: $0.key) }
         let positions = [repliesCursor] + followed.map { "\($0.value)-0" }
+        reading = Set(followed.map(\.key))
         reader.command(
             ["XREAD", "COUNT", "1000", "BLOCK", RedisLayout.blockMilliseconds, "STREAMS"] + streams + positions
         ) { [unowned self] reply in
             guard current == generation, let server = hub.server else { return }
+            reading = nil
             if case .error = reply { return }  // the connection is down; its next one reads again
             let streams = RedisLayout.entries(of: reply)
             // Taken once the loop's turn has returned, as the owner's commits are: the fan-out then
@@ -227,6 +240,18 @@ final class Relay {
                 id: session, joinCode: code, workshopID: workshop, title: title,
                 createdAt: values["createdAt"].flatMap { Int64($0) } ?? 0, moderatorKeyHash: "", moderatorKeySalt: "")
             cursors[session] = 0
+            wake()
+        }
+    }
+
+    /// Has the blocked read issued again at once, with the sessions followed since it was: `CLIENT
+    /// UNBLOCK` ends it as if its time had run out (an empty reply). Redis may not have taken the read
+    /// yet (it comes on the other connection), so while the read in flight lacks a session and
+    /// nothing was unblocked, it asks again.
+    private func wake() {
+        guard let readerID, let reading, !Set(cursors.keys).isSubset(of: reading) else { return }
+        writer.command(["CLIENT", "UNBLOCK", "\(readerID)"]) { [unowned self] reply in
+            if case .integer(0) = reply { wake() }
         }
     }
 

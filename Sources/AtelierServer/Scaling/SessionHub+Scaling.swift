@@ -4,10 +4,18 @@ import Foundation
 extension SessionHub {
     /// How a server takes part in a deployment over Redis (docs/SCALING.md).
     public enum Role: Sendable, Equatable {
-        /// Owns its sessions: publishes what it commits and decides relays' messages.
-        case owner
+        /// Owns its sessions: publishes what it commits and decides relays' messages. It forgets the
+        /// connections of a relay silent for longer than `relaySilenceMilliseconds`: it died, and its
+        /// members reconnect elsewhere.
+        case owner(relaySilenceMilliseconds: Int64 = Role.defaultRelaySilenceMilliseconds)
         /// Decides nothing: follows the owner's sessions and forwards its connections' messages.
         case relay
+
+        public static let defaultRelaySilenceMilliseconds: Int64 = 10_000
+        /// How often a relay says it is alive; fixed, so that an owner's bound is counted in its beats.
+        public static var relayHeartbeatMilliseconds: Int64 { Int64(Relay.heartbeatMilliseconds) }
+        /// The shortest bound to give an owner: three heartbeats, so a relay late by one or two is kept.
+        public static var shortestRelaySilenceMilliseconds: Int64 { 3 * relayHeartbeatMilliseconds }
     }
 
     /// Joins the deployment behind `endpoint` in `role`; call after `attach`, before the server starts.
@@ -15,8 +23,9 @@ extension SessionHub {
     public func useRedis(_ endpoint: RedisEndpoint, as role: Role) {
         guard let server else { preconditionFailure("useRedis(_:as:) needs the server: call attach first") }
         switch role {
-        case .owner:
-            let publisher = Publisher(hub: self, endpoint: endpoint, server: server)
+        case .owner(let relaySilenceMilliseconds):
+            let publisher = Publisher(
+                hub: self, endpoint: endpoint, server: server, relaySilenceMilliseconds: relaySilenceMilliseconds)
             self.publisher = publisher
             server.post { [self] in self.publisher?.start() }
         case .relay:
