@@ -140,7 +140,7 @@ final class Relay {
     }
 
     private func unavailable(_ id: Int64, _ connection: ConnectionID, now: Timestamp) {
-        hub.metrics.refused("server.unavailable")
+        hub.metrics.refused(.protocol(.serverUnavailable))
         hub.deliver(.error(.init(
             id: id, code: .protocol(.serverUnavailable),
             message: "The server that runs this session did not answer in time. If it did this after all, you will see it "

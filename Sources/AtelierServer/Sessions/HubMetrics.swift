@@ -1,4 +1,5 @@
 import AtelierLWS
+import AtelierProtocol
 /// Counters of the session layer, for `/metrics` (Prometheus text format) and `/healthz`.
 ///
 /// Updated and read on the service thread only.
@@ -12,7 +13,7 @@ struct HubMetrics {
     var appendBuckets: [(bound: Double, count: Int)] =
         [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1].map { ($0, 0) }
 
-    mutating func refused(_ code: String) { refusedByCode[code, default: 0] += 1 }
+    mutating func refused(_ code: ServerMessage.ServerError.Code) { refusedByCode[code.rawValue, default: 0] += 1 }
 
     mutating func appended(events: Int, seconds: Double) {
         eventsAppended += events

@@ -173,7 +173,7 @@ extension SessionHub {
             switch reply {
             case let .ack(connection, id, _), let .welcome(connection, id, _, _, _):
                 clients[connection]?.entering = false
-                metrics.refused(ErrorCode.serverStoreFailed.rawValue)
+                metrics.refused(.protocol(.serverStoreFailed))
                 deliver(.error(.init(id: id, code: .protocol(.serverStoreFailed), message: message, now: now)), to: connection)
             case .refusal, .transcript:
                 answer(reply, in: session, now: now)

@@ -35,7 +35,7 @@ extension SessionHub {
     private func export(_ request: HTTPRequest) -> HTTPResponse {
         let now = clock()
         if case .wait(let seconds) = exportKeys.admit(request.peerAddress, at: now) {
-            metrics.refused(ErrorCode.authTooManyKeys.rawValue)
+            metrics.refused(.protocol(.authTooManyKeys))
             return HTTPResponse(
                 status: 429, contentType: "text/plain; charset=utf-8",
                 body: Array("Too many wrong moderator keys; try again in \(seconds) s.\n".utf8),
@@ -45,7 +45,7 @@ extension SessionHub {
         let key = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst("Bearer ".count)) : ""
         let session = request.queryValue("code").flatMap { served(code: $0) }
         guard let session, Secrets.isModeratorKey(key, of: session.record) else {
-            metrics.refused(ErrorCode.authBadKey.rawValue)
+            metrics.refused(.protocol(.authBadKey))
             let paused = exportKeys.wrongKey(from: request.peerAddress, at: now)
             logger.notice("wrong moderator key", metadata: [
                 "session": "\(session?.record.joinCode ?? "unknown")", "peer": "\(request.peerAddress)", "over": "http",

@@ -263,19 +263,19 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     ) {
         client.badMessages += 1
         if client.badMessages >= options.badMessagesBeforeClose {
-            metrics.refused(code.rawValue)
+            metrics.refused(code)
             disconnect(client.id, code: 1008, reason: "too many unreadable messages")
             return
         }
         guard allowed else { return rateLimited(client, id: id, now: now) }
-        metrics.refused(code.rawValue)
+        metrics.refused(code)
         send(.error(.init(id: id, code: code, message: message, path: path, now: now)), to: client)
     }
 
     /// Refuses a message past the rate limit; too many such refusals close the connection.
     private func rateLimited(_ client: Client, id: Int64?, now: Timestamp) {
         client.rateRefusals += 1
-        metrics.refused(ErrorCode.rateLimited.rawValue)
+        metrics.refused(.protocol(.rateLimited))
         if client.rateRefusals >= options.rateRefusalsBeforeClose {
             disconnect(client.id, code: 1008, reason: "too many messages")
         } else {
@@ -309,7 +309,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         guard let session = entry(request.code, id: id, client: client, now: now) else { return }
         guard Secrets.isModeratorKey(request.key, of: session.record) else {
             client.badKeys += 1
-            metrics.refused(ErrorCode.authBadKey.rawValue)
+            metrics.refused(.protocol(.authBadKey))
             logger.notice("wrong moderator key", metadata: ["session": "\(session.record.joinCode)", "peer": "\(client.peer)"])
             if client.badKeys >= options.badKeysBeforeClose {
                 disconnect(client.id, code: 1008, reason: "too many wrong keys")
@@ -452,7 +452,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             session.replies.append(.ack(client.id, id: id, seq: seq))
             metrics.commandsAccepted += 1
         } catch {
-            metrics.refused(error.code.rawValue)
+            metrics.refused(.refusal(error.code))
             session.replies.append(.refusal(client.id, id: id, error))
         }
         dirty.insert(session.record.id)
@@ -478,7 +478,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     }
 
     private func refuse(_ id: Int64, code: ServerMessage.ServerError.Code, _ message: String, _ client: Client, _ now: Timestamp) {
-        metrics.refused(code.rawValue)
+        metrics.refused(code)
         send(.error(.init(id: id, code: code, message: message, now: now)), to: client)
     }
 
