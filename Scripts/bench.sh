@@ -49,16 +49,16 @@ baseline() {
   kill $pid; wait $pid 2>/dev/null || true
 }
 
-# baseline_by_bench MEMBERS PERIOD_MS SECONDS: the C broadcaster again, read this time by atelier's
+# baseline_by_bench MEMBERS PERIOD_MS SECONDS [--yield]: the C broadcaster again, read this time by atelier's
 # own receiver (`atelier bench --baseline-room`), which also stamps each frame's arrival: the
 # same instrument on both servers.
 baseline_by_bench() {
-  local members=$1 period=$2 seconds=$3
+  local members=$1 period=$2 seconds=$3 yield=${4:-}
   rm -f "$out/baseline.db"*
   "$out/lwsroom" $port "$members" "$period" NORMAL "$out/baseline.db" & local pid=$!
   sleep 0.5
   local before; before=$(ticks $pid)
-  "$bin" bench --baseline-room $port --participants "$members" --warmup 2 --seconds $((seconds - 2)) | sed 's/^/baseline by the bench: /'
+  "$bin" bench --baseline-room $port --participants "$members" --warmup 2 --seconds $((seconds - 2)) $yield | sed 's/^/baseline by the bench: /'
   local after; after=$(ticks $pid)
   echo "baseline by the bench: server cpu $(( (after - before) / seconds ))% (whole run, connecting included)"
   kill $pid; wait $pid 2>/dev/null || true
@@ -78,53 +78,69 @@ baseline_idle() {
   echo "baseline idle: $count connections, server rss $before -> $after KiB, $(( (after - before) * 1024 / count )) bytes per connection"
 }
 
-for scenario in $scenarios; do
-  echo "== scenario $scenario"
-  "$bin" bench --scenario "$scenario" --json > "$out/atelier-$scenario.json"
-  python3 - "$out/atelier-$scenario.json" <<'PY'
+# summarize REPORT.json [LABEL]: the lines of one atelier run.
+summarize() {
+  python3 - "$1" "${2:-atelier}" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(f"atelier: {r['name']}: {r['participants']} participants, {r['noteRate']:g} notes/s, {r['dotRate']:g} dots/s")
+label = sys.argv[2]
+print(f"{label}: {r['name']}: {r['participants']} participants, {r['noteRate']:g} notes/s, {r['dotRate']:g} dots/s")
 if r.get("joinStorm"):
     s = r["joinStorm"]
-    print(f"atelier join storm: {s['welcomed']} welcomed, {s['synced']} caught up, {s['lost']} lost; the last caught up "
+    print(f"{label} join storm: {s['welcomed']} welcomed, {s['synced']} caught up, {s['lost']} lost; the last caught up "
           f"after {s['seconds']:.2f} s; server peak rss {r['serverPeakRSSKiB'] // 1024} MiB")
 elif r["idle"]:
-    print(f"atelier idle: {r['idle'][-1]['connections']} connections, {r['bytesPerIdleConnection']:.0f} bytes per connection")
+    print(f"{label} idle: {r['idle'][-1]['connections']} connections, {r['bytesPerIdleConnection']:.0f} bytes per connection")
 elif not r["steps"]:
     l = r["latency"]
-    print(f"atelier: accepted {r['acceptedPerSecond']:.1f}/s, delivered {r['deliveredPerSecond']:.0f}/s, "
+    print(f"{label}: accepted {r['acceptedPerSecond']:.1f}/s, delivered {r['deliveredPerSecond']:.0f}/s, "
           f"p50 {l['p50']:.2f} ms, p99 {l['p99']:.2f} ms, max {l['max']:.1f} ms, server cpu {r['serverCPUPercent']:.0f}%, "
           f"bench cpu {r['benchCPUPercent']:.0f}%")
     a = r["arrival"]
-    print(f"atelier at arrival (post to the kernel's stamp on the member's socket): p50 {a['p50']:.2f} ms, p99 {a['p99']:.2f} ms, max {a['max']:.1f} ms")
+    print(f"{label} at arrival (post to the kernel's stamp on the member's socket): p50 {a['p50']:.2f} ms, p99 {a['p99']:.2f} ms, max {a['max']:.1f} ms")
     f = r["fanOut"]
-    print(f"atelier fan-out (from each note's first delivery): p50 {f['p50']:.2f} ms, p99 {f['p99']:.2f} ms, max {f['max']:.1f} ms")
+    print(f"{label} fan-out (from each note's first delivery): p50 {f['p50']:.2f} ms, p99 {f['p99']:.2f} ms, max {f['max']:.1f} ms")
     i = r["intake"]
-    print(f"atelier intake (post to each note's first delivery): p50 {i['p50']:.2f} ms, p99 {i['p99']:.2f} ms, max {i['max']:.1f} ms")
+    print(f"{label} intake (post to each note's first delivery): p50 {i['p50']:.2f} ms, p99 {i['p99']:.2f} ms, max {i['max']:.1f} ms")
     a = r["ack"]
-    print(f"atelier ack (post to the writer's ack): p50 {a['p50']:.2f} ms, p99 {a['p99']:.2f} ms, max {a['max']:.1f} ms")
+    print(f"{label} ack (post to the writer's ack): p50 {a['p50']:.2f} ms, p99 {a['p99']:.2f} ms, max {a['max']:.1f} ms")
 if r.get("flood"):
     f = r["flood"]
     q, b = f["quietAck"], f["floodedAck"]
-    print(f"atelier writers' ack without the flooder: p50 {q['p50']:.2f} ms, p99 {q['p99']:.2f} ms, max {q['max']:.1f} ms; "
+    print(f"{label} writers' ack without the flooder: p50 {q['p50']:.2f} ms, p99 {q['p99']:.2f} ms, max {q['max']:.1f} ms; "
           f"beside it: p50 {b['p50']:.2f} ms, p99 {b['p99']:.2f} ms, max {b['max']:.1f} ms; p99 ratio {f['p99Ratio']:.2f}")
     q = f["quietLatency"]
-    print(f"atelier post to delivery without the flooder: p50 {q['p50']:.2f} ms, p99 {q['p99']:.2f} ms, max {q['max']:.1f} ms; "
+    print(f"{label} post to delivery without the flooder: p50 {q['p50']:.2f} ms, p99 {q['p99']:.2f} ms, max {q['max']:.1f} ms; "
           f"p99 ratio beside it {f['latencyP99Ratio']:.2f}")
-    print(f"atelier flooder: {f['flooderReconnectsPerSecond']:.0f} reconnects/s, {f['flooderNotesPerSecond']:.0f} notes/s sent, "
+    print(f"{label} flooder: {f['flooderReconnectsPerSecond']:.0f} reconnects/s, {f['flooderNotesPerSecond']:.0f} notes/s sent, "
           f"{f['flooderAcceptedPerSecond']:.1f}/s accepted; server cpu {f['quietServerCPUPercent']:.0f}% without it, "
           f"{r['serverCPUPercent']:.0f}% beside it")
 for s in r["steps"]:
     l = s["latency"]
-    print(f"atelier step {s['noteRate']:g} notes/s: delivered {s['deliveredPerSecond']:.0f}/s, p50 {l['p50']:.2f} ms, "
+    print(f"{label} step {s['noteRate']:g} notes/s: delivered {s['deliveredPerSecond']:.0f}/s, p50 {l['p50']:.2f} ms, "
           f"p99 {l['p99']:.2f} ms (fan-out p99 {s['fanOut']['p99']:.2f} ms), server cpu {s['serverCPUPercent']:.0f}%, "
           f"bench cpu {s['benchCPUPercent']:.0f}%")
 if r.get("saturationDeliveredPerSecond"):
-    print(f"atelier saturation: {r['saturationDeliveredPerSecond']:.0f} delivered/s with p99 under 100 ms")
-print(f"atelier: server rss {r['serverRSSKiB']} KiB (peak {r['serverPeakRSSKiB']}), refused {r['refused']}, "
+    print(f"{label} saturation: {r['saturationDeliveredPerSecond']:.0f} delivered/s with p99 under 100 ms")
+if r.get("expectedNoteDeliveries"):
+    print(f"{label}: notes delivered {r['noteDeliveries']} of {r['expectedNoteDeliveries']} expected; joining took {r['joinSeconds']:.1f} s")
+for p in r.get("processes", []):
+    print(f"{label} {p['name']}: cpu {p['cpuPercent']:.0f}%, rss {p['rssKiB'] // 1024} MiB"
+          + (f", {p['connections']} connections" if p.get("connections") is not None else ""))
+print(f"{label}: server rss {r['serverRSSKiB']} KiB (peak {r['serverPeakRSSKiB']}), refused {r['refused']}, "
       f"lost {r['connectionsLost']}, queue drops {r['queueDrops']}, acked {r['ackedActions']}, missing {r['missingFromStore']}")
 PY
+}
+
+for scenario in $scenarios; do
+  echo "== scenario $scenario"
+  "$bin" bench --scenario "$scenario" --json > "$out/atelier-$scenario.json"
+  summarize "$out/atelier-$scenario.json"
+  if [ "$scenario" = 8 ]; then
+    # Again with the load generator yielding the processor to the servers (BENCHMARKS.md, "A relayed plenary").
+    "$bin" bench --scenario 8 --yield --json > "$out/atelier-8-yield.json"
+    summarize "$out/atelier-8-yield.json" "atelier, load generator yielding"
+  fi
   if [ -n "$have_peers" ]; then
     # The peers serve the C baseline's room (no rooms, no joins, no rate limit): scenarios 3 and 4.
     # compare.sh builds what it lacks (Hummingbird takes minutes the first time) and prints a row each.
@@ -142,6 +158,6 @@ PY
     5) for period in 80 40 27 20 13 10; do baseline 2000 $period 8; done ;;
     6) echo "baseline: no rate limit in the C broadcaster; scenario 6 compares atelier with itself" ;;
     7) echo "baseline: no joins in the C broadcaster; scenario 7 compares atelier builds" ;;
-    8) baseline 10000 100 22; baseline_by_bench 10000 100 22 ;;
+    8) baseline 10000 100 22; baseline_by_bench 10000 100 22; baseline_by_bench 10000 100 22 --yield ;;
   esac
 done
