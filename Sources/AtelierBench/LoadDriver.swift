@@ -16,9 +16,9 @@ public final class LoadDriver {
     /// What the server sends: atelier's messages, or the C baseline room's frames (`baselineRoom`).
     let speaks: Speaker
 
-    /// The server read. The C baseline room (`../shared/baseline/lwsroom.c`) takes no message and sends
-    /// frames whose first 8 bytes are the post time on the monotonic clock (this machine's, in
-    /// host order), so the same receiver measures it and atelier alike.
+    /// Which server the receivers read. The C baseline room (`lwsroom.c`, BENCHMARKS.md) takes no
+    /// message and sends frames whose first 8 bytes are the post time on the monotonic clock (this
+    /// machine's, in host order), so the same receiver measures it and atelier alike.
     public enum Speaker: Sendable {
         case atelier, baselineRoom
 
