@@ -104,7 +104,7 @@ let package = Package(
         .target(name: "AtelierTestSupport", path: "Tests/AtelierTestSupport"),
         .testTarget(
             name: "AtelierTransportTests",
-            dependencies: ["AtelierLWS", "AtelierTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AtelierLWS", "AtelierThreads", "AtelierTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AtelierServerTests",

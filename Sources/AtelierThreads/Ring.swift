@@ -1,17 +1,23 @@
 /// The FIFO both service loops keep their outbound messages in (and the server its connections
 /// waiting to be written): a growable ring that starts
 /// with no storage (an idle connection costs nothing) and gives its storage back when it drains
-/// after having grown large.
+/// after having grown large, unless made with `keepsStorage` (the server's connections waiting to
+/// be written fill it to the hall's size every fan-out: growing it again each time cost a copy,
+/// retain and release of every connection, most of a relay's own work per delivery).
 ///
 /// Inlinable, so the server's fan-out gets it specialized for its frames.
 public struct Ring<Element> {
     @usableFromInline var slots: [Element?] = []
     @usableFromInline var head = 0
     @usableFromInline var used = 0
+    @usableFromInline let keepsStorage: Bool
 
     @inlinable public var count: Int { used }
 
-    @inlinable public init() {}
+    /// The slots it holds now, used or not.
+    @inlinable public var capacity: Int { slots.count }
+
+    @inlinable public init(keepsStorage: Bool = false) { self.keepsStorage = keepsStorage }
 
     @inlinable public var isEmpty: Bool { used == 0 }
 
@@ -38,7 +44,7 @@ public struct Ring<Element> {
         used -= 1
         if used == 0 {
             head = 0
-            if slots.count > 64 { slots = [] }
+            if slots.count > 64 && !keepsStorage { slots = [] }
         }
         return element
     }

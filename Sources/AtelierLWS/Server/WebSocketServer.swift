@@ -85,7 +85,7 @@ public final class WebSocketServer: @unchecked Sendable {
     var eventLoop: OpaquePointer?
     /// Connections whose queue went from empty to not empty outside the loop's turn, in that
     /// order, not written yet.
-    var waitingWrite = Ring<ServerConnection>()
+    var waitingWrite = Ring<ServerConnection>(keepsStorage: true)
     /// Connections that asked to be told when drained, and since when (monotonic milliseconds):
     /// one that has not read its queue within `stalledReaderMilliseconds` is dropped.
     var drainWaiters: [ConnectionID: Int64] = [:]
