@@ -85,6 +85,13 @@ struct ServeCommand: ParsableCommand {
         valueName: "seconds"))
     var relaySilence: Int?
 
+    @Option(help: ArgumentHelp(
+        "How long an ended session nobody is connected to stays loaded before this server lets go of it and of its "
+            + "lease, so atelier synthesis can curate it; whoever comes back has it loaded again. 1 to 86400 (a day). "
+            + "Default: \(SessionHub.endedSessionHoldMilliseconds / 1_000).",
+        valueName: "seconds"))
+    var keepEnded: Int?
+
     func validate() throws {
         if let redis, RedisEndpoint(url: redis) == nil {
             throw ValidationError("--redis \(redis): a Redis address is redis://host[:port], e.g. redis://127.0.0.1:6379.")
@@ -98,6 +105,12 @@ struct ServeCommand: ParsableCommand {
             guard relaySilence >= shortest else {
                 throw ValidationError("--relay-silence \(relaySilence): give at least \(shortest) seconds, three of the "
                     + "heartbeats a relay sends, so that a relay only late is not forgotten.")
+            }
+        }
+        if let keepEnded {
+            if relay { throw ValidationError("--keep-ended is for a server with a database: a relay holds no session of its own.") }
+            guard (1...86_400).contains(keepEnded) else {
+                throw ValidationError("--keep-ended \(keepEnded): give between 1 second and 86400 (a day).")
             }
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
@@ -156,7 +169,9 @@ struct ServeCommand: ParsableCommand {
         let configuration = transportConfiguration()
 
         let store = try EventStore(path: db)
-        let hub = SessionHub(store: store, logger: logger, transcripts: .export)
+        var options = SessionHub.Options()
+        if let keepEnded { options.endedSessionHoldMilliseconds = Int64(keepEnded) * 1_000 }
+        let hub = SessionHub(store: store, options: options, logger: logger, transcripts: .export)
         hub.publicURL = publicURL
         // Names past their workshop's retention go before anything is served, then hourly.
         hub.applyRetention()

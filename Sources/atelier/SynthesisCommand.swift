@@ -18,7 +18,9 @@ struct SynthesisCommand: ParsableCommand {
             without a text, prose opens in $VISUAL or $EDITOR. show prints the current curation. \
             Each is decided by the session's rules and recorded as an event of a moderator named --name \
             (joined once, then reused). Refused while a server serves the session: curate it from \
-            atelier moderate then, or stop the server first.
+            atelier moderate then, or stop the server first. A server lets go of an ended session once \
+            nobody has been connected to it for \(SessionHub.endedSessionHoldMilliseconds / 60_000) minutes \
+            (atelier serve --keep-ended).
             """)
 
     @Option(help: "SQLite database (default: $ATELIER_DB or ~/.local/share/atelier/atelier.db).")
@@ -78,8 +80,9 @@ struct SynthesisCommand: ParsableCommand {
     private func curate(_ command: Command, store: EventStore, record: SessionRecord) throws {
         let log = try store.events(of: record.id)
         let now = SessionHub.wallClock()
+        let state = try store.replay(session: record.id)
         let events: [(event: Event, actor: ParticipantID)]
-        switch Self.decide(command, as: name, in: try store.replay(session: record.id), at: now) {
+        switch Self.decide(command, as: name, in: state, at: now) {
         case .success(let decided): events = decided
         case .failure(let refusal): return try fail("\(refusal.message) [\(refusal.code.rawValue)]")
         }
@@ -92,8 +95,13 @@ struct SynthesisCommand: ParsableCommand {
             switch error.code {
             case .sessionServed:
                 let holder = (try? store.lease(of: record.id, at: now))??.holder ?? "a server"
-                try fail("Session \(record.joinCode) is being served by \(holder): curate it from atelier moderate, "
-                    + "or stop the server first. Nothing was recorded.")
+                guard state.status == .ended else {
+                    return try fail("Session \(record.joinCode) is being served by \(holder): curate it from atelier moderate, "
+                        + "or stop the server first. Nothing was recorded.")
+                }
+                try fail("Session \(record.joinCode) has ended but is still served by \(holder), which lets it go once nobody "
+                    + "has been connected to it for \(SessionHub.endedSessionHoldMilliseconds / 60_000) minutes (unless "
+                    + "started with another --keep-ended): try again then, or curate it from atelier moderate. Nothing was recorded.")
             case .duplicateSequence:
                 try fail("Session \(record.joinCode) changed meanwhile; run the command again. Nothing was recorded.")
             default:

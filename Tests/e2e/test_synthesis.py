@@ -1,7 +1,9 @@
 """`atelier synthesis`: curating a session's synthesis in the database after it, without a server, by
 the session's own rules, and never beside a server that serves the session."""
+import json
 import os
 import sqlite3
+import time
 
 import pytest
 
@@ -100,7 +102,12 @@ def test_a_session_a_server_serves_is_refused_while_the_server_goes_on_storing_i
     # The ended session is served from its code's first use (its summary here), and leased then.
     assert synthesis(atelier, ended, "intro", "Avant").returncode == 0
     assert server.get("/summary?code=SYN001")[0] == 200
-    assert synthesis(atelier, ended, "intro", "Pendant").returncode == 1
+    during = synthesis(atelier, ended, "intro", "Pendant")
+    assert during.returncode == 1
+    assert during.stderr == (
+        f"atelier synthesis: Session SYN001 has ended but is still served by atelier serve, process {server.process.pid}, "
+        "which lets it go once nobody has been connected to it for 10 minutes (unless started with another "
+        "--keep-ended): try again then, or curate it from atelier moderate. Nothing was recorded.\n"), during.stderr
 
     result = run_script(server, ["intro Written live", "findings night The buses stop early."])
     assert result.returncode == 0, result.stdout + result.stderr
@@ -111,3 +118,28 @@ def test_a_session_a_server_serves_is_refused_while_the_server_goes_on_storing_i
     intros = rows(ended, "SELECT json_extract(payload, '$.text') FROM events WHERE type = 'synthesisTextWritten' "
                          "ORDER BY rowid")
     assert intros == [("Avant",), ("Written live",), ("Après",)]
+
+
+def served_sessions(server):
+    return json.loads(server.get("/healthz")[2])["sessions"]
+
+
+def test_a_server_lets_go_of_an_ended_session_nobody_is_connected_to_and_serves_it_again_with_the_offline_curation(
+        atelier, ended, live_server_factory):
+    server = live_server_factory(workshop=WORKSHOPS / "demo-en.json", database=ended, extra=["--keep-ended", "1"])
+    assert served_sessions(server) == 1
+    assert server.get("/summary?code=SYN001")[0] == 200
+
+    # Nobody connects to the ended session: a second later the server lets go of it and of its lease.
+    deadline = time.monotonic() + 30
+    while served_sessions(server) > 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert served_sessions(server) == 1
+    written = synthesis(atelier, ended, "intro", "Hors ligne, le lendemain")
+    assert written.returncode == 0, written.stderr
+
+    status, _, summary = server.get("/summary?code=SYN001&format=md")
+    assert status == 200 and "Hors ligne, le lendemain" in summary
+    code, log = server.stop()
+    assert code == 0 and "ended session unloaded, lease released" in log, log
+    assert "events not stored" not in log, log

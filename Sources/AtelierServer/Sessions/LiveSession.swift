@@ -78,6 +78,9 @@ final class LiveSession {
     /// Timers of the slot's end and the rooms' closing, with the time each is due.
     var slotTimer: (token: TimerToken, due: Timestamp)?
     var roomsTimer: (token: TimerToken, due: Timestamp)?
+    /// When someone was last known to be in it: when the hub loaded it, and each time one of its
+    /// connections left. An ended session is let go of once this is old enough (`releaseIdleSessions`).
+    var lastAttended: Timestamp?
 
     struct PendingEvent {
         var seq: Int64
@@ -122,6 +125,9 @@ final class LiveSession {
 
     /// Highest committed sequence number.
     var committedSequence: Int64 { Int64(log.count) }
+
+    /// Whether nothing of it waits for the database: no event, no answer, no retry of a locked commit.
+    var isSettled: Bool { pending.isEmpty && replies.isEmpty && commitRetry == nil }
 
     /// Takes decided events into the state; they are stored at the end of the turn.
     /// Returns the sequence number of the last one.

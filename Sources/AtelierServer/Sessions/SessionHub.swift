@@ -34,6 +34,9 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         /// (an organiser's sqlite3 shell) before they are refused with `server.storeFailed`;
         /// meanwhile the service goes on, and tries again a few times a second.
         public var lockPatienceMilliseconds = 30_000
+        /// How long an ended session nobody is connected to stays loaded before the server lets go
+        /// of it (`atelier serve --keep-ended`).
+        public var endedSessionHoldMilliseconds = SessionHub.endedSessionHoldMilliseconds
 
         public init(
             rateLimit: RateLimit = RateLimit(), guestRateLimit: RateLimit = .guest, rateRefusalsBeforeClose: Int = 200,
@@ -191,6 +194,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
     }
 
     func register(_ session: LiveSession) {
+        session.lastAttended = clock()
         sessions[session.record.id] = session
         sessionByCode[session.record.joinCode.uppercased()] = session.record.id
     }
@@ -211,6 +215,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         guard let client = clients.removeValue(forKey: connection) else { return }
         relay?.closed(connection)
         guard let id = client.session, let session = sessions[id] else { return }
+        session.lastAttended = clock()
         session.streams[connection] = nil
         session.transcripts[connection] = nil
         if let participant = session.members.removeValue(forKey: connection) {

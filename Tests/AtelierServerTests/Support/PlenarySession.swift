@@ -7,8 +7,8 @@ struct PlenarySession {
     let moderator: Peer
     let people: [Peer]
 
-    init(joining names: [String]) throws {
-        server = try LiveServer()
+    init(joining names: [String], clock: TestClock = TestClock()) throws {
+        server = try LiveServer(clock: clock)
         moderator = try Peer(server)
         try moderator.moderate(server)
         try moderator.accepted(.start)
