@@ -1,5 +1,5 @@
 /// The Lua filter pandoc runs while it makes the Word document from `TranscriptExporter.officeSource`, for what
-/// its GitHub Markdown reader leaves out: column widths.
+/// its GitHub Markdown reader leaves out: column widths, and the line breaks the Markdown writes as `<br>`.
 ///
 /// A filter rather than pandoc's own Markdown reader, which reads widths from a table's dashes: that reader takes
 /// `@name`, `$`, `^`, `~`, quotes and many more of people's characters for syntax, so their text would no
@@ -64,6 +64,13 @@ public enum OfficeFilter {
             table.colspecs[column] = {spec[1], width}
           end
           return table
+        end
+
+        -- A line break inside a text is the one piece of HTML the Markdown holds, which Word would drop.
+        function RawInline(raw)
+          if raw.format == "html" and raw.text:match("^<br%s*/?>$") then
+            return pandoc.LineBreak()
+          end
         end
         """#
 }

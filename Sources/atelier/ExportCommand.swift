@@ -113,7 +113,8 @@ struct ExportCommand: ParsableCommand {
 
     /// The transcript as a Word document: GitHub Markdown in (its tables become real tables, each column as wide
     /// as its text needs), headings as Word headings, each vote's chart a picture (SVG, with the PNG pandoc draws
-    /// beside it for LibreOffice and older Word), the document's language on its text.
+    /// beside it for LibreOffice and older Word), the document's language on its text. Emoji codes stay as typed
+    /// (`gfm-emoji`): the Markdown leaves them unescaped, and a `:fire:` someone wrote is their words.
     private static func convert(_ transcript: Transcript, with pandoc: URL, to file: URL) throws {
         let (markdown, charts) = TranscriptExporter.officeSource(transcript)
         let sources = FileManager.default.temporaryDirectory.appendingPathComponent("atelier-office-\(UUID().uuidString)")
@@ -124,7 +125,7 @@ struct ExportCommand: ParsableCommand {
         }
         let process = Process()
         process.executableURL = pandoc
-        process.arguments = ["--from", "gfm", "--to", "docx", "--metadata", "lang=\(transcript.language)",
+        process.arguments = ["--from", "gfm-emoji", "--to", "docx", "--metadata", "lang=\(transcript.language)",
                              "--lua-filter", sources.appendingPathComponent(OfficeFilter.file.fileName).path,
                              "--resource-path", sources.path, "--output", file.path]
         let input = Pipe()

@@ -16,6 +16,10 @@ from conftest import ROOT, WORKSHOPS
 ARTIFACTS = ROOT / "Tests" / "artifacts"
 FORMATS = {"md", "html", "csv", "json"}
 WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Every mark some Markdown reader would take for syntax: citations, math, sub- and superscript, emphasis, a
+# footnote, raw HTML, smart quotes and dashes, an emoji code, an example list's marker starting a line.
+MARKS = ('@alice et @bob : $5 puis $6, H~2~O et x^2^, *pas en italique*, une note[^1], <b>pas en gras</b>, '
+         '"guillemets" et l\'apostrophe -- deux tirets :fire:\n(@) une ligne qui commence par un exemple')
 
 
 def word_document(docx):
@@ -317,3 +321,25 @@ def test_docx_tables_give_each_column_the_width_its_text_needs(atelier, session,
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "8", str(pdf), str(ARTIFACTS / "transcript-docx-tables")],
                    check=True)
 
+
+def test_docx_shows_peoples_text_exactly_as_written(atelier, tmp_path):
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc comes with make test-deps")
+    workshop = json.loads((WORKSHOPS / "befus-25-ans.json").read_text())
+    workshop["description"] = {"fr": MARKS}
+    vote = next(slot for slot in workshop["agenda"] if slot["id"] == "vote-propositions")
+    vote["title"] = {"fr": MARKS.splitlines()[0]}
+    path = tmp_path / "marks.json"
+    path.write_text(json.dumps(workshop, ensure_ascii=False))
+    database = tmp_path / "atelier.db"
+    result = atelier("simulate", "--workshop", path, "--db", database, "--participants", "4", "--join-code", "MARKS1")
+    assert result.returncode == 0, result.stderr
+    result = atelier("export", "MARKS1", "--db", database, "--out", tmp_path, "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    document = word_document(tmp_path / "befus-25-ans-MARKS1.docx")
+    described = [paragraph for paragraph in document.iter(WORD + "p") if word_text(paragraph) == MARKS]
+    assert len(described) == 1, [word_text(paragraph) for paragraph in document.iter(WORD + "p")][:12]
+    assert MARKS.splitlines()[0] in [word_text(cell) for cell in document.iter(WORD + "tc")]
+    # Read as text throughout: no citation, math, footnote, sub- or superscript, bold or italics in it.
+    assert not {node.tag for node in described[0].iter()} & {WORD + "vertAlign", WORD + "b", WORD + "i", WORD + "footnoteReference"}
+    assert not [node for node in document.iter() if node.tag.endswith("}oMath") or node.tag == WORD + "footnoteReference"]
