@@ -111,19 +111,23 @@ struct ExportCommand: ParsableCommand {
         return pandoc
     }
 
-    /// The transcript as a Word document: GitHub Markdown in (its tables become real tables), headings as Word
-    /// headings, each vote's chart a picture (SVG, with the PNG pandoc draws beside it for LibreOffice and older
-    /// Word), the document's language on its text.
+    /// The transcript as a Word document: GitHub Markdown in (its tables become real tables, each column as wide
+    /// as its text needs), headings as Word headings, each vote's chart a picture (SVG, with the PNG pandoc draws
+    /// beside it for LibreOffice and older Word), the document's language on its text. Emoji codes stay as typed
+    /// (`gfm-emoji`): the Markdown leaves them unescaped, and a `:fire:` someone wrote is their words.
     private static func convert(_ transcript: Transcript, with pandoc: URL, to file: URL) throws {
         let (markdown, charts) = TranscriptExporter.officeSource(transcript)
-        let pictures = FileManager.default.temporaryDirectory.appendingPathComponent("atelier-charts-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: pictures, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: pictures) }
-        for chart in charts { try Data(chart.bytes).write(to: pictures.appendingPathComponent(chart.fileName)) }
+        let sources = FileManager.default.temporaryDirectory.appendingPathComponent("atelier-office-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: sources, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: sources) }
+        for source in charts + [OfficeFilter.file] {
+            try Data(source.bytes).write(to: sources.appendingPathComponent(source.fileName))
+        }
         let process = Process()
         process.executableURL = pandoc
-        process.arguments = ["--from", "gfm", "--to", "docx", "--metadata", "lang=\(transcript.language)",
-                             "--resource-path", pictures.path, "--output", file.path]
+        process.arguments = ["--from", "gfm-emoji", "--to", "docx", "--metadata", "lang=\(transcript.language)",
+                             "--lua-filter", sources.appendingPathComponent(OfficeFilter.file.fileName).path,
+                             "--resource-path", sources.path, "--output", file.path]
         let input = Pipe()
         process.standardInput = input
         try process.run()

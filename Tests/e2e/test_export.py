@@ -2,10 +2,12 @@
 import datetime
 import json
 import pathlib
+import re
 import shutil
 import sqlite3
 import subprocess
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 
@@ -13,6 +15,23 @@ from conftest import ROOT, WORKSHOPS
 
 ARTIFACTS = ROOT / "Tests" / "artifacts"
 FORMATS = {"md", "html", "csv", "json"}
+WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Every mark some Markdown reader would take for syntax: citations, math, sub- and superscript, emphasis, a
+# footnote, raw HTML, smart quotes and dashes, an emoji code, an example list's marker starting a line.
+MARKS = ('@alice et @bob : $5 puis $6, H~2~O et x^2^, *pas en italique*, une note[^1], <b>pas en gras</b>, '
+         '"guillemets" et l\'apostrophe -- deux tirets :fire:\n(@) une ligne qui commence par un exemple')
+
+
+def word_document(docx):
+    """The body of a .docx, as the XML Word reads."""
+    with zipfile.ZipFile(docx) as archive:
+        return ElementTree.fromstring(archive.read("word/document.xml"))
+
+
+def word_text(element):
+    """The text a reader sees in a paragraph or a table cell: its runs' text, a line break as a newline."""
+    return "".join("\n" if node.tag == WORD + "br" else node.text or ""
+                   for node in element.iter() if node.tag in (WORD + "t", WORD + "br"))
 
 
 def to_pdf(docx):
@@ -270,3 +289,57 @@ def test_docx_without_pandoc_says_how_to_install_it_and_writes_nothing(atelier, 
     assert result.returncode == 1
     assert "pandoc" in result.stderr and "apt-get install pandoc" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_docx_tables_give_each_column_the_width_its_text_needs(atelier, session, tmp_path):
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc comes with make test-deps")
+    database, _ = session
+    result = atelier("export", "E2E001", "--db", database, "--out", tmp_path, "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    tables = list(word_document(tmp_path / "befus-25-ans-E2E001.docx").iter(WORD + "tbl"))
+    votes = 0
+    for table in tables:
+        widths = [int(column.get(WORD + "w")) for column in table.iter(WORD + "gridCol")]
+        rows = [[word_text(cell) for cell in row.iter(WORD + "tc")] for row in table.iter(WORD + "tr")]
+        longest = [max(len(row[column]) for row in rows) for column in range(len(widths))]
+        # The column with the longest text is the widest, and a vote's text is wider than its figures together.
+        assert widths[longest.index(max(longest))] == max(widths), (rows[0], widths)
+        if rows[0][:2] == ["Rang", "Proposition"]:
+            votes += 1
+            figures = [column for column in range(len(widths)) if all(row[column].isdigit() for row in rows[1:])]
+            assert figures and widths[1] > sum(widths[column] for column in figures), (rows[0], widths)
+    assert votes >= 3
+    if shutil.which("libreoffice") is None or shutil.which("pdftotext") is None:
+        return
+    pdf = to_pdf(tmp_path / "befus-25-ans-E2E001.docx")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # A figure with its unit stays on one line: no delay's "min" is left for the next.
+    delays = [line for line in text.splitlines() if re.search(r"[+−]\d+ min\s*$", line)]
+    assert delays and not [line for line in text.splitlines() if re.search(r"[+−]\d+\s*$", line)]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "8", str(pdf), str(ARTIFACTS / "transcript-docx-tables")],
+                   check=True)
+
+
+def test_docx_shows_peoples_text_exactly_as_written(atelier, tmp_path):
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc comes with make test-deps")
+    workshop = json.loads((WORKSHOPS / "befus-25-ans.json").read_text())
+    workshop["description"] = {"fr": MARKS}
+    vote = next(slot for slot in workshop["agenda"] if slot["id"] == "vote-propositions")
+    vote["title"] = {"fr": MARKS.splitlines()[0]}
+    path = tmp_path / "marks.json"
+    path.write_text(json.dumps(workshop, ensure_ascii=False))
+    database = tmp_path / "atelier.db"
+    result = atelier("simulate", "--workshop", path, "--db", database, "--participants", "4", "--join-code", "MARKS1")
+    assert result.returncode == 0, result.stderr
+    result = atelier("export", "MARKS1", "--db", database, "--out", tmp_path, "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    document = word_document(tmp_path / "befus-25-ans-MARKS1.docx")
+    described = [paragraph for paragraph in document.iter(WORD + "p") if word_text(paragraph) == MARKS]
+    assert len(described) == 1, [word_text(paragraph) for paragraph in document.iter(WORD + "p")][:12]
+    assert MARKS.splitlines()[0] in [word_text(cell) for cell in document.iter(WORD + "tc")]
+    # Read as text throughout: no citation, math, footnote, sub- or superscript, bold or italics in it.
+    assert not {node.tag for node in described[0].iter()} & {WORD + "vertAlign", WORD + "b", WORD + "i", WORD + "footnoteReference"}
+    assert not [node for node in document.iter() if node.tag.endswith("}oMath") or node.tag == WORD + "footnoteReference"]
