@@ -434,6 +434,25 @@ def command_until_acked(member, command, seconds=30):
         assert answer["code"] == "server.unavailable" and time.monotonic() < deadline, answer
 
 
+def redis_connections(redis):
+    """The established connections to `redis`, as `ss` shows them with their timers."""
+    return subprocess.run(["ss", "-tnoH", "state", "established", "dport", "=", f":{redis.port}"],
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+
+
+def test_every_connection_to_redis_keeps_tcp_keepalive_on_so_a_dead_link_is_found_with_nothing_waiting(redis, direct):
+    # While a connection has data in flight ss shows its retransmission timer instead: each is looked
+    # at until it is seen idle, with its keepalive timer.
+    kept_alive = set()
+
+    def every_connection_seen_kept_alive():
+        lines = redis_connections(redis)
+        kept_alive.update(line.split()[2] for line in lines if "timer:(keepalive" in line)
+        # The owner's two connections and each relay's two: one writes, one waits on a blocking read.
+        return len(lines) == 6 and {line.split()[2] for line in lines} <= kept_alive
+    eventually(every_connection_seen_kept_alive, "saw a keepalive timer on every connection to Redis", 10)
+
+
 def test_through_haproxy_after_redis_restarts_empty_every_member_gets_the_next_note_once_and_nothing_acked_is_lost(
         proxied):
     moderator, anne, bram = one_room_over_both_relays(proxied)

@@ -147,6 +147,10 @@ public final class RedisClient {
             redisAsyncFree(context)
             return retry()
         }
+        // A link that dies while nothing waits is found by the kernel's probes.
+        if withUnsafeMutablePointer(to: &context.pointee.c, redisEnableKeepAlive) != REDIS_OK {
+            logger.warning("TCP keepalive not enabled on the connection to Redis", metadata: ["redis": "\(endpoint)"])
+        }
         context.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         _ = atelier_redis_attach(loop, context)
         redisAsyncSetConnectCallback(context) { context, status in
