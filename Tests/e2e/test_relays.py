@@ -434,6 +434,94 @@ def command_until_acked(member, command, seconds=30):
         assert answer["code"] == "server.unavailable" and time.monotonic() < deadline, answer
 
 
+class LogTail:
+    """What a server writes on its standard error, kept line by line as it comes, on a thread of its own."""
+
+    def __init__(self, stream):
+        self.lines = []
+        self.thread = threading.Thread(target=self.lines.extend, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def count(self, text):
+        return sum(text in line for line in self.lines)
+
+
+def redis_connections(redis):
+    """The established connections to `redis`, as `ss` shows them with their timers."""
+    return subprocess.run(["ss", "-tnoH", "state", "established", "dport", "=", f":{redis.port}"],
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+
+
+def test_every_connection_to_redis_keeps_tcp_keepalive_on_so_a_dead_link_is_found_with_nothing_waiting(redis, direct):
+    # While a connection has data in flight ss shows its retransmission timer instead: each is looked
+    # at until it is seen idle, with its keepalive timer.
+    kept_alive = set()
+
+    def every_connection_seen_kept_alive():
+        lines = redis_connections(redis)
+        kept_alive.update(line.split()[2] for line in lines if "timer:(keepalive" in line)
+        # The owner's two connections and each relay's two: one writes, one waits on a blocking read.
+        return len(lines) == 6 and {line.split()[2] for line in lines} <= kept_alive
+    eventually(every_connection_seen_kept_alive, "saw a keepalive timer on every connection to Redis", 10)
+
+
+REDIS_SILENT = "Redis did not answer"
+
+
+def test_while_redis_stops_answering_every_server_says_so_and_refuses_and_once_it_answers_nothing_acked_is_lost(
+        redis, tmp_path):
+    owner = start_server(tmp_path / "owner.db", DEMO, ["--new-session", "--redis", redis.url])
+    log = LogTail(owner.process.stderr)
+    relays = [Relay(redis.url), Relay(redis.url)]
+    deployment = Deployment(owner.code, owner.key, owner, relays)
+    try:
+        moderator, anne, bram = one_room_over_both_relays(deployment)
+        # Carl is on the owner itself, which stores what its own members write with or without Redis.
+        carl = Member(owner.ws_url)
+        carl.enter({"join": {"code": owner.code, "name": "Carl", "role": "resident", "language": "en"}})
+        assert "ack" in carl.command({"chooseRoom": {"room": "night-economy"}})
+        acked = [anne.command({"addNote": {"prompt": "presence", "text": "Before Redis stopped", "colour": "green"}})["seq"]]
+        for member in (moderator, bram, carl):
+            member.wait_for(lambda e: note_text(e) == "Before Redis stopped", "the note written before Redis stopped")
+
+        redis.process.send_signal(signal.SIGSTOP)
+        try:
+            acked.append(carl.command({"addNote": {"prompt": "presence", "text": "Stored while Redis was silent",
+                                                   "colour": "yellow"}})["seq"])
+            eventually(lambda: not any(relay.health()["following"] for relay in relays), "said it follows no more", 60)
+            eventually(lambda: not deployment.owner_health()["publishing"], "said it publishes no more", 60)
+            # Both of the owner's connections were given up, the one that had Carl's note to publish too.
+            eventually(lambda: log.count(REDIS_SILENT) == 2, "logged the silence of each connection", 60)
+            refused = anne.command({"addNote": {"prompt": "presence", "text": "Written while Redis was silent",
+                                                "colour": "green"}})
+            assert refused["code"] == "server.unavailable"
+        finally:
+            redis.process.send_signal(signal.SIGCONT)
+
+        for relay in relays:
+            relay.wait_following()
+        eventually(lambda: deployment.owner_health()["publishing"], "published to Redis again")
+        acked.append(command_until_acked(bram, {"addNote": {"prompt": "presence", "text": "After Redis answered again",
+                                                            "colour": "yellow"}})["seq"])
+        for member in (moderator, anne, bram, carl):
+            member.wait_for(lambda e: note_text(e) == "After Redis answered again", "the note written after Redis answered")
+            texts = [note_text(e) for e in member.events]
+            for text in ("Before Redis stopped", "Stored while Redis was silent", "After Redis answered again"):
+                assert texts.count(text) == 1, (text, texts)
+            # Refused, it may still have been done (Redis took it before it stopped answering): never twice.
+            assert texts.count("Written while Redis was silent") <= 1
+            assert member.seqs() == sorted(set(member.seqs())), "an event repeated or out of order"
+            assert set(acked) <= set(member.seqs())
+        # Once for each connection, however many tries it took to be answered again.
+        assert log.count(REDIS_SILENT) == 2
+    finally:
+        for relay in relays:
+            relay.stop()
+        owner.process.terminate()
+        owner.process.wait(timeout=30)
+        log.thread.join(timeout=30)
+
+
 def test_through_haproxy_after_redis_restarts_empty_every_member_gets_the_next_note_once_and_nothing_acked_is_lost(
         proxied):
     moderator, anne, bram = one_room_over_both_relays(proxied)

@@ -1,3 +1,4 @@
+import AtelierThreads
 import CHiredis
 import Logging
 
@@ -40,6 +41,9 @@ public enum RedisReply: Sendable, Equatable {
     public var elements: [RedisReply] {
         if case .array(let elements) = self { elements } else { [] }
     }
+
+    /// What a command gets when its connection was lost, or given up, before its answer came.
+    public static let connectionLost = RedisReply.error("connection to Redis lost")
 }
 
 /// Where a Redis server listens: `redis://HOST:PORT` (port 6379 when left out).
@@ -66,6 +70,11 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
 /// between tries, and `onConnect` runs again: whoever uses it re-issues what the new connection
 /// needs (a blocking read, what it had not published).
 ///
+/// A Redis that stops answering with its connection open (stopped, or behind a link that drops
+/// packets) is noticed too: a connection whose oldest command has waited past `silenceMilliseconds`
+/// (`RedisSilence`) is given up and made again the same way, and counts as connected only once
+/// Redis answers on it. TCP keepalive finds a dead link when nothing is waiting.
+///
 /// Confined to the service thread of the server it was made for.
 public final class RedisClient {
     public let endpoint: RedisEndpoint
@@ -74,12 +83,24 @@ public final class RedisClient {
     private var context: UnsafeMutablePointer<redisAsyncContext>?
     private var retryMilliseconds = RedisClient.firstRetryMilliseconds
     private var stopped = false
+    private var silence = RedisSilence(boundMilliseconds: RedisClient.silenceMilliseconds)
+    private var silenceWatch: TimerToken?
     /// Runs on the service thread each time a connection is made, the first one included.
     public var onConnect: (() -> Void)?
+    /// Whether Redis answers on this connection: from its first answer (to a `PING` sent on
+    /// connecting) until the connection is lost or given up as silent.
     public private(set) var isConnected = false
 
     static let firstRetryMilliseconds = 100
     static let lastRetryMilliseconds = 2_000
+    /// How long a command may wait for its answer (beyond the time it asked Redis to block) before
+    /// the connection is given up. A Redis in good health answers in well under a millisecond, and
+    /// in tens of milliseconds while it forks or rewrites its file; 5 s is also how long a relay
+    /// waits for the owner before answering `server.unavailable`, so by the time members are told,
+    /// `/healthz` says it too.
+    public static let silenceMilliseconds: Int64 = 5_000
+    /// How often a connection is looked at for silence.
+    static let silenceCheckMilliseconds = 1_000
 
     public init(endpoint: RedisEndpoint, server: WebSocketServer, logger: Logger) {
         self.endpoint = endpoint
@@ -101,11 +122,27 @@ public final class RedisClient {
     }
 
     /// Sends a command; `reply` runs on the service thread with its answer, or with `.error` when
-    /// the connection is down or lost before the answer.
-    public func command(_ arguments: [[UInt8]], reply: @escaping (RedisReply) -> Void) {
-        guard let context, isConnected else {
+    /// the connection is down or lost before the answer (`.connectionLost`). A blocking command
+    /// gives `blockingFor`, the longest it asks Redis to wait, which is not counted as silence.
+    public func command(_ arguments: [[UInt8]], blockingFor milliseconds: Int64 = 0, reply: @escaping (RedisReply) -> Void) {
+        guard isConnected else {
             // Answered on a later turn, as a reply would be, never inside the caller.
             _ = server.schedule(afterMilliseconds: 0) { reply(.error("not connected to Redis")) }
+            return
+        }
+        send(arguments, blockingFor: milliseconds) { reply($0 ?? .connectionLost) }
+    }
+
+    /// A command of text arguments.
+    public func command(_ arguments: [String], blockingFor milliseconds: Int64 = 0, reply: @escaping (RedisReply) -> Void = { _ in }) {
+        command(arguments.map { Array($0.utf8) }, blockingFor: milliseconds, reply: reply)
+    }
+
+    /// Queues a command on the connection, connected or still connecting; `reply` gets nil when no
+    /// answer came.
+    private func send(_ arguments: [[UInt8]], blockingFor milliseconds: Int64, reply: @escaping (RedisReply?) -> Void) {
+        guard let context else {
+            _ = server.schedule(afterMilliseconds: 0) { reply(nil) }
             return
         }
         let callback = Unmanaged.passRetained(Callback(reply)).toOpaque()
@@ -118,25 +155,26 @@ public final class RedisClient {
         var pointers = buffers.map { UnsafePointer<CChar>?($0) }
         var lengths = arguments.map(\.count)
         // hiredis copies the arguments into its output buffer before returning.
-        let status = redisAsyncCommandArgv(context, { _, reply, callback in
+        let status = redisAsyncCommandArgv(context, { context, reply, callback in
             guard let callback else { return }
             let body = Unmanaged<Callback>.fromOpaque(callback).takeRetainedValue().body
-            body(reply.map { RedisReply(UnsafePointer($0.assumingMemoryBound(to: redisReply.self))) } ?? .error("connection to Redis lost"))
+            // Without a reply the connection is going: a given-up one no longer names its client.
+            if reply != nil, let context, let client = RedisClient.owner(of: context) {
+                client.silence.answered(at: monotonicMilliseconds())
+            }
+            body(reply.map { RedisReply(UnsafePointer($0.assumingMemoryBound(to: redisReply.self))) })
         }, callback, Int32(arguments.count), &pointers, &lengths)
-        if status != REDIS_OK {
+        if status == REDIS_OK {
+            silence.sent(at: monotonicMilliseconds(), blockingFor: milliseconds)
+        } else {
             Unmanaged<Callback>.fromOpaque(callback).release()
             _ = server.schedule(afterMilliseconds: 0) { reply(.error("Redis refused the command")) }
         }
     }
 
-    /// A command of text arguments.
-    public func command(_ arguments: [String], reply: @escaping (RedisReply) -> Void = { _ in }) {
-        command(arguments.map { Array($0.utf8) }, reply: reply)
-    }
-
     private final class Callback {
-        let body: (RedisReply) -> Void
-        init(_ body: @escaping (RedisReply) -> Void) { self.body = body }
+        let body: (RedisReply?) -> Void
+        init(_ body: @escaping (RedisReply?) -> Void) { self.body = body }
     }
 
     private func connect() {
@@ -147,30 +185,42 @@ public final class RedisClient {
             redisAsyncFree(context)
             return retry()
         }
+        // A link that dies while nothing waits is found by the kernel's probes.
+        if withUnsafeMutablePointer(to: &context.pointee.c, redisEnableKeepAlive) != REDIS_OK {
+            logger.warning("TCP keepalive not enabled on the connection to Redis", metadata: ["redis": "\(endpoint)"])
+        }
         context.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         _ = atelier_redis_attach(loop, context)
         redisAsyncSetConnectCallback(context) { context, status in
-            guard let context, let client = RedisClient.owner(of: context) else { return }
-            client.connected(status: status)
+            guard status != REDIS_OK, let context, let client = RedisClient.owner(of: context) else { return }
+            client.unreachable()
         }
         redisAsyncSetDisconnectCallback(context) { context, status in
             guard let context, let client = RedisClient.owner(of: context) else { return }
             client.disconnected()
         }
         self.context = context
+        silence = RedisSilence(boundMilliseconds: Self.silenceMilliseconds)
+        if silenceWatch == nil { watchSilence() }
+        // Sent as the connection is made: its answer says Redis answers, not only that the port is open.
+        send([Array("PING".utf8)], blockingFor: 0) { [weak self] reply in
+            guard let self, reply != nil else { return }  // the connection failed or was given up, and is made again
+            answered()
+        }
     }
 
     private static func owner(of context: UnsafePointer<redisAsyncContext>) -> RedisClient? {
         context.pointee.data.map { Unmanaged<RedisClient>.fromOpaque($0).takeUnretainedValue() }
     }
 
-    private func connected(status: Int32) {
-        guard status == REDIS_OK else {
-            // hiredis frees a context whose connection failed once this callback returns.
-            context = nil
-            logger.debug("Redis not reachable", metadata: ["redis": "\(endpoint)"])
-            return retry()
-        }
+    private func unreachable() {
+        // hiredis frees a context whose connection failed once this callback returns.
+        context = nil
+        logger.debug("Redis not reachable", metadata: ["redis": "\(endpoint)"])
+        retry()
+    }
+
+    private func answered() {
         isConnected = true
         retryMilliseconds = Self.firstRetryMilliseconds
         logger.info("connected to Redis", metadata: ["redis": "\(endpoint)"])
@@ -184,6 +234,30 @@ public final class RedisClient {
         isConnected = false
         if was { logger.warning("Redis connection lost", metadata: ["redis": "\(endpoint)"]) }
         retry()
+    }
+
+    /// Looks at the connection every `silenceCheckMilliseconds` while there is one, and gives it up
+    /// once it is silent.
+    private func watchSilence() {
+        silenceWatch = server.schedule(afterMilliseconds: Self.silenceCheckMilliseconds) { [weak self] in
+            guard let self else { return }
+            silenceWatch = nil
+            guard !stopped, let context else { return }
+            guard silence.isSilent(at: monotonicMilliseconds()) else { return watchSilence() }
+            // Logged once an outage: a new connection Redis has not answered yet is given up quietly.
+            if isConnected {
+                logger.warning("Redis did not answer within \(Self.silenceMilliseconds) ms; reconnecting", metadata: ["redis": "\(endpoint)"])
+            } else {
+                logger.debug("Redis not answering", metadata: ["redis": "\(endpoint)"])
+            }
+            isConnected = false
+            self.context = nil
+            // Its callbacks no longer reach this client: what waited gets `.connectionLost`, and no
+            // disconnect is reported for a connection already given up.
+            context.pointee.data = nil
+            redisAsyncFree(context)
+            retry()
+        }
     }
 
     private func retry() {

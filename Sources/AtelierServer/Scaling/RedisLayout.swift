@@ -19,7 +19,7 @@ enum RedisLayout {
     /// How long a blocking read waits before it is issued again. Nothing needs it sooner: the owner's
     /// read returns with the commands it waits for, and a relay wakes its own when it follows a new
     /// session (`Relay.wake`); it bounds what a wake lost with the writer's connection costs.
-    static let blockMilliseconds = "10000"
+    static let blockMilliseconds: Int64 = 10_000
 
     /// The stream entries of an XREAD reply, by stream name: id and fields.
     static func entries(of reply: RedisReply) -> [(stream: String, entries: [Entry])] {

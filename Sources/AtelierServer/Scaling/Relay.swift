@@ -193,7 +193,8 @@ final class Relay {
         let positions = [repliesCursor] + followed.map { "\($0.value)-0" }
         reading = Set(followed.map(\.key))
         reader.command(
-            ["XREAD", "COUNT", "1000", "BLOCK", RedisLayout.blockMilliseconds, "STREAMS"] + streams + positions
+            ["XREAD", "COUNT", "1000", "BLOCK", "\(RedisLayout.blockMilliseconds)", "STREAMS"] + streams + positions,
+            blockingFor: RedisLayout.blockMilliseconds
         ) { [unowned self] reply in
             guard current == generation, let server = hub.server else { return }
             reading = nil
