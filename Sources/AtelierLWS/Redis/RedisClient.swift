@@ -82,7 +82,6 @@ public final class RedisClient {
     private let logger: Logger
     private var context: UnsafeMutablePointer<redisAsyncContext>?
     private var retryMilliseconds = RedisClient.firstRetryMilliseconds
-    private var stopped = false
     private var silence = RedisSilence(boundMilliseconds: RedisClient.silenceMilliseconds)
     private var silenceWatch: TimerToken?
     /// Runs on the service thread each time a connection is made, the first one included.
@@ -111,14 +110,7 @@ public final class RedisClient {
     /// Connects (service thread); a failure is retried with back-off.
     public func start() {
         assert(server.isOnServiceThread, "RedisClient.start() must be called on the service thread")
-        stopped = false
         connect()
-    }
-
-    /// Closes the connection; commands waiting get `.error`.
-    public func stop() {
-        stopped = true
-        if let context { redisAsyncDisconnect(context) }
     }
 
     /// Sends a command; `reply` runs on the service thread with its answer, or with `.error` when
@@ -178,7 +170,7 @@ public final class RedisClient {
     }
 
     private func connect() {
-        guard !stopped, let loop = server.eventLoop else { return }
+        guard let loop = server.eventLoop else { return }
         guard let context = redisAsyncConnect(endpoint.host, Int32(endpoint.port)) else { return retry() }
         if context.pointee.err != 0 {
             logger.warning("Redis connection failed", metadata: ["redis": "\(endpoint)", "error": "\(context.pointee.errstr.map { String(cString: $0) } ?? "")"])
@@ -242,7 +234,7 @@ public final class RedisClient {
         silenceWatch = server.schedule(afterMilliseconds: Self.silenceCheckMilliseconds) { [weak self] in
             guard let self else { return }
             silenceWatch = nil
-            guard !stopped, let context else { return }
+            guard let context else { return }
             guard silence.isSilent(at: monotonicMilliseconds()) else { return watchSilence() }
             // Logged once an outage: a new connection Redis has not answered yet is given up quietly.
             if isConnected {
@@ -261,7 +253,6 @@ public final class RedisClient {
     }
 
     private func retry() {
-        guard !stopped else { return }
         let delay = retryMilliseconds
         retryMilliseconds = min(retryMilliseconds * 2, Self.lastRetryMilliseconds)
         _ = server.schedule(afterMilliseconds: delay) { [weak self] in self?.connect() }
