@@ -48,6 +48,13 @@ public final class LoadDriver {
         var intake: [Int64] = []
         /// Each timed message's post to its ack or error, at its sender.
         var acks: [Int64] = []
+
+        /// A delivery of what was posted at `posted`, timed at its read and at its arrival.
+        mutating func timed(postedAt posted: Int64, received time: ReceiveTime) {
+            latencies.append(time.read - posted)
+            arrivals.append(time.arrival - posted)
+            if !time.stamped { unstamped += 1 }
+        }
     }
     private(set) var window = Window()
     private var measuring = false
@@ -339,9 +346,7 @@ public final class LoadDriver {
         if let at = FrameScanner.find(#""text":"bench "#, in: payload) {
             noteDeliveries += 1
             if let sent = FrameScanner.digits(in: payload, at: at + 14), measuring, sent >= window.started {
-                window.latencies.append(now - sent)
-                window.arrivals.append(time.arrival - sent)
-                if !time.stamped { window.unstamped += 1 }
+                window.timed(postedAt: sent, received: time)
                 let first = window.firstDelivery[sent, default: now]
                 if first == now {
                     window.firstDelivery[sent] = now
@@ -361,9 +366,7 @@ public final class LoadDriver {
         let posted = payload.loadUnaligned(as: Int64.self)
         guard posted >= window.started else { return }
         window.delivered += 1
-        window.latencies.append(time.read - posted)
-        window.arrivals.append(time.arrival - posted)
-        if !time.stamped { window.unstamped += 1 }
+        window.timed(postedAt: posted, received: time)
     }
 
     private func lose(_ socket: LeanSocket) {
