@@ -31,22 +31,28 @@ port=9197
 # CPU ticks (user + system) a process has used.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# start_room MEMBERS PERIOD_MS: the C broadcaster on a fresh database, its pid in $room; stop_room.
+start_room() {
+  rm -f "$out/baseline.db"*
+  "$out/lwsroom" $port "$1" "$2" NORMAL "$out/baseline.db" & room=$!
+  sleep 0.5
+}
+stop_room() { kill $room; wait $room 2>/dev/null || true; }
+
 # baseline MEMBERS PERIOD_MS SECONDS: the C broadcaster and receiver, one result line, then the
 # broadcaster's CPU and memory and the receiver's CPU over the receiver's run.
 baseline() {
   local members=$1 period=$2 seconds=$3
-  rm -f "$out/baseline.db"*
-  "$out/lwsroom" $port "$members" "$period" NORMAL "$out/baseline.db" & local pid=$!
-  sleep 0.5
-  local before; before=$(ticks $pid)
+  start_room "$members" "$period"
+  local before; before=$(ticks $room)
   local line; line=$( { TIMEFORMAT='%U %S'; time "$out/rcvlat" $port "$members" "$seconds"; } 2> "$out/receiver.time")
-  local after; after=$(ticks $pid)
+  local after; after=$(ticks $room)
   echo "$line" | awk -v m="$members" -v r="$((1000 / period))" -v s="$seconds" '{
     split($2, d, "="); printf "baseline %s members @ %s/s: delivered %.0f/s, %s\n", m, r, d[2] / (s - 2), $0 }'
-  awk -v b="$before" -v a="$after" -v s="$seconds" -v rss="$(awk '/VmRSS/ {print $2}' /proc/$pid/status)" \
+  awk -v b="$before" -v a="$after" -v s="$seconds" -v rss="$(awk '/VmRSS/ {print $2}' /proc/$room/status)" \
     '{ printf "baseline server cpu %.0f%%, rss %s KiB; receiver cpu %.0f%% (whole run, connecting included)\n",
        (a - b) / s, rss, ($1 + $2) * 100 / s }' "$out/receiver.time"
-  kill $pid; wait $pid 2>/dev/null || true
+  stop_room
 }
 
 # baseline_by_bench MEMBERS PERIOD_MS SECONDS [--yield]: the C broadcaster again, read this time by atelier's
@@ -54,27 +60,24 @@ baseline() {
 # same instrument on both servers.
 baseline_by_bench() {
   local members=$1 period=$2 seconds=$3 yield=${4:-}
-  rm -f "$out/baseline.db"*
-  "$out/lwsroom" $port "$members" "$period" NORMAL "$out/baseline.db" & local pid=$!
-  sleep 0.5
-  local before; before=$(ticks $pid)
+  start_room "$members" "$period"
+  local before; before=$(ticks $room)
   "$bin" bench --baseline-room $port --participants "$members" --warmup 2 --seconds $((seconds - 2)) $yield | sed 's/^/baseline by the bench: /'
-  local after; after=$(ticks $pid)
+  local after; after=$(ticks $room)
   echo "baseline by the bench: server cpu $(( (after - before) / seconds ))% (whole run, connecting included)"
-  kill $pid; wait $pid 2>/dev/null || true
+  stop_room
 }
 
 # baseline_idle CONNECTIONS: resident memory of the C server per idle connection.
 baseline_idle() {
   local count=$1
-  "$out/lwsroom" $port 1000000 1000 NORMAL "$out/baseline.db" & local pid=$!
-  sleep 0.5
-  local before; before=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+  start_room 1000000 1000
+  local before; before=$(awk '/VmRSS/ {print $2}' /proc/$room/status)
   "$out/rcvlat" $port "$count" 8 > /dev/null & local receiver=$!
   sleep 6
-  local after; after=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+  local after; after=$(awk '/VmRSS/ {print $2}' /proc/$room/status)
   wait $receiver || true
-  kill $pid; wait $pid 2>/dev/null || true
+  stop_room
   echo "baseline idle: $count connections, server rss $before -> $after KiB, $(( (after - before) * 1024 / count )) bytes per connection"
 }
 
