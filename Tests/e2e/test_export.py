@@ -44,6 +44,11 @@ def to_pdf(docx):
     return docx.with_suffix(".pdf")
 
 
+def pdf_text(pdf):
+    """A PDF's text as poppler lays it out on its pages."""
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
 @pytest.fixture(scope="module")
 def session(atelier, tmp_path_factory):
     """A scripted BeFUS session in a fresh database, with a fixed join code."""
@@ -174,7 +179,7 @@ def test_curated_run_exports_the_published_synthesis_in_every_format_and_as_an_o
     assert transcript["introduction"] and transcript["conclusion"]
     assert all(item["addressee"] for item in transcript["recommendations"]["items"])
     pdf = to_pdf(tmp_path / "befus-25-ans-CUR050.docx")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     headings = ["Contexte", "constats et leurs mesures", "Participants", "État des lieux", "constats majeurs",
                 "Ils et elles ont dit", "Mesures préconisées", "Commune", "Réserve", "Conclusion", "Annexe", "Votes par rôle"]
     position = 0
@@ -246,7 +251,7 @@ def test_docx_opens_in_libreoffice_with_the_documents_headings_and_tables(atelie
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["befus-25-ans-E2E001.docx"]
     pdf = to_pdf(tmp_path / "befus-25-ans-E2E001.docx")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     headings = ["25 ans de transversalité", "Contexte", "Participants", "Programme tel que déroulé", "État des lieux",
                 "Mesures préconisées", "Annexe", "Notes des salles", "Votes par rôle"]
     positions = [text.find(heading) for heading in headings]
@@ -313,7 +318,7 @@ def test_docx_tables_give_each_column_the_width_its_text_needs(atelier, session,
     if shutil.which("libreoffice") is None or shutil.which("pdftotext") is None:
         return
     pdf = to_pdf(tmp_path / "befus-25-ans-E2E001.docx")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     # A figure with its unit stays on one line: no delay's "min" is left for the next.
     delays = [line for line in text.splitlines() if re.search(r"[+−]\d+ min\s*$", line)]
     assert delays and not [line for line in text.splitlines() if re.search(r"[+−]\d+\s*$", line)]
