@@ -101,7 +101,7 @@ def eventually(condition, what, seconds=30):
 class Relay:
     """A relay started here, on `port` (0: a free one)."""
 
-    def __init__(self, redis_url, port=0, env=None):
+    def __init__(self, redis_url, port=0, env=None, wait=True):
         args = [binary_path(), "serve", "--redis", redis_url, "--relay", "--host", "127.0.0.1", "--port", str(port),
                 "--web", str(ROOT / "Web")]
         self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -111,7 +111,8 @@ class Relay:
         self.url = line.split()[4].rstrip("/")
         self.port = int(self.url.rsplit(":", 1)[1])
         self.ws_url = self.url.replace("http", "ws", 1) + "/ws"
-        self.wait_following()
+        if wait:
+            self.wait_following()
 
     def health(self):
         return get_json(self.url + "/healthz")
@@ -367,6 +368,71 @@ def test_a_relay_writes_nothing_to_disk_while_it_serves(redis, direct, tmp_path)
         assert os.listdir(scratch) == []
     finally:
         relay.stop()
+
+
+class ReaderHeldBack:
+    """A loopback link to `redis` that holds back what Redis says to a relay's reading connection (the
+    one that asks `CLIENT ID`) until `release()`, as a slow link would; its writing connection goes
+    through at once. `alive` is set once a heartbeat has gone through: the relay's writer is connected."""
+
+    def __init__(self, redis):
+        self.redis_port = redis.port
+        self.released = threading.Event()
+        self.alive = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"redis://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.redis_port))
+            reading = threading.Event()
+            threading.Thread(target=self.pump, args=(client, upstream, reading, True), daemon=True).start()
+            threading.Thread(target=self.pump, args=(upstream, client, reading, False), daemon=True).start()
+
+    def pump(self, source, target, reading, from_relay):
+        try:
+            while data := source.recv(65536):
+                if from_relay:
+                    if b"CLIENT\r\n$2\r\nID" in data:
+                        reading.set()
+                    if b"alive" in data:
+                        self.alive.set()
+                elif reading.is_set():
+                    self.released.wait()
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            target.close()
+
+    def release(self):
+        self.released.set()
+
+    def close(self):
+        self.release()
+        self.listener.close()
+
+
+def test_a_member_entering_a_relay_before_it_reads_its_replies_is_answered_once_it_does(redis, direct):
+    link = ReaderHeldBack(redis)
+    relay = Relay(link.url, wait=False)
+    try:
+        assert link.alive.wait(10), "the relay never reached Redis"
+        # Connected to Redis both ways, it does not yet know where its replies stream ends.
+        assert relay.health()["following"] is False
+        threading.Timer(1, link.release).start()
+
+        moderator = moderator_on(relay, direct)
+        assert moderator.id
+        relay.wait_following()
+    finally:
+        relay.stop()
+        link.close()
 
 
 def test_a_member_rejoins_on_the_other_relay_and_gets_what_it_missed_once(direct):

@@ -32,6 +32,9 @@ final class Relay {
     private var generation = 0
     /// Where the replies stream was read to; nil until first known, so an earlier process's are not read.
     private var repliesCursor: String?
+    /// Messages to forward once `repliesCursor` is known: an answer added to the stream before its
+    /// end was first looked at would be taken for an earlier process's and never read.
+    private var held: [(connection: ConnectionID, command: [[UInt8]])] = []
     /// The last `seq` of each followed session's stream when last looked at, for `/metrics`.
     private(set) var streamEnds: [SessionID: Int64] = [:]
     /// Sessions followed and the `seq` read to; a session is served once its first events are read.
@@ -105,8 +108,8 @@ final class Relay {
         }.sorted { $0.code < $1.code }
     }
 
-    /// Whether the relay reads the streams (`/healthz`).
-    var isFollowing: Bool { writer.isConnected && reader.isConnected }
+    /// Whether the relay reads the streams, its replies stream included (`/healthz`).
+    var isFollowing: Bool { writer.isConnected && reader.isConnected && repliesCursor != nil }
 
     // MARK: Forwarding
 
@@ -119,7 +122,8 @@ final class Relay {
             "XADD", RedisLayout.commands, "MAXLEN", "~", RedisLayout.streamLength, "*", "relay", self.id,
             "instance", instance, "connection", "\(client.id.rawValue)", "kind", "message", "peer", client.peer,
         ] + (membership ?? []) + ["message"]
-        writer.command(fields.map { [UInt8]($0.utf8) } + [message]) { _ in }
+        let command = fields.map { [UInt8]($0.utf8) } + [message]
+        if repliesCursor == nil { held.append((client.id, command)) } else { writer.command(command) { _ in } }
         unanswered[client.id, default: []].append((id, monotonicMilliseconds() + Self.answerPatienceMilliseconds))
         watchAnswers()
     }
@@ -127,6 +131,7 @@ final class Relay {
     /// A connection closed: the owner forgets it.
     func closed(_ connection: ConnectionID) {
         unanswered[connection] = nil
+        held.removeAll { $0.connection == connection }
         forget(connection)
     }
 
@@ -185,6 +190,8 @@ final class Relay {
             return reader.command(["XREVRANGE", RedisLayout.replies(to: id), "+", "-", "COUNT", "1"]) { [unowned self] reply in
                 guard current == generation, let last = RedisLayout.lastID(in: reply) else { return }
                 self.repliesCursor = last
+                for (_, command) in held { writer.command(command) { _ in } }
+                held = []
                 read()
             }
         }
