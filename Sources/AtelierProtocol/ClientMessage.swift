@@ -9,10 +9,14 @@ public struct ClientMessage: Hashable, Sendable {
     /// Chosen by the client, echoed in the ack or error.
     public var id: Int64
     public var body: Body
+    /// Beside a command only: the sender's key for it, so that sending it again (its answer was
+    /// lost, or `server.unavailable`) never does it twice; the repeat is answered as the first was.
+    public var once: String?
 
-    public init(id: Int64, _ body: Body) {
+    public init(id: Int64, _ body: Body, once: String? = nil) {
         self.id = id
         self.body = body
+        self.once = once
     }
 
     /// What the client asks.
@@ -30,6 +34,8 @@ public struct ClientMessage: Hashable, Sendable {
     public static let kinds = ["join", "moderate", "rejoin", "command", "preview", "transcript", "ping"]
     /// The largest id: integers beyond 2^53 do not survive JavaScript's numbers.
     public static let maximumID: Int64 = (1 << 53) - 1
+    /// The longest `once` key.
+    public static let maximumOnceLength = 64
 
     /// Why a message could not be read: a protocol or wire code, the path, a sentence, and the
     /// message id when it was found.
@@ -62,7 +68,7 @@ public struct ClientMessage: Hashable, Sendable {
                 id: nil, code: .protocol(.protocolBadMessage), path: "id",
                 message: "A message needs an \"id\": an integer from 1 to 2^53 - 1.")
         }
-        let others = object.keys.filter { $0 != "id" }
+        let others = object.keys.filter { $0 != "id" && $0 != "once" }
         let named = others.filter(kinds.contains)
         guard named.count == 1, let kind = named.first, let payload = object[kind] else {
             throw ReadError(
@@ -74,13 +80,14 @@ public struct ClientMessage: Hashable, Sendable {
             let error = WireError.unknownMember(unknown)
             throw ReadError(id: id, error, path: error.path)
         }
+        let once = try object["once"].map { value throws(ReadError) in try onceKey(value, id: id, kind: kind) }
         do throws(WireError) {
             let decoder = WireDecoder(rejectUnknownKeys: true)
             switch kind {
             case "join": return ClientMessage(id: id, .join(try decoder.decode(JoinRequest.self, from: payload)))
             case "moderate": return ClientMessage(id: id, .moderate(try decoder.decode(ModerateRequest.self, from: payload)))
             case "rejoin": return ClientMessage(id: id, .rejoin(try decoder.decode(RejoinRequest.self, from: payload)))
-            case "command": return ClientMessage(id: id, .command(try decoder.decode(Command.self, from: payload)))
+            case "command": return ClientMessage(id: id, .command(try decoder.decode(Command.self, from: payload)), once: once)
             case "preview": return ClientMessage(id: id, .preview(try decoder.decode(PreviewRequest.self, from: payload)))
             case "transcript": return ClientMessage(id: id, .transcript(try decoder.decode(TranscriptRequest.self, from: payload)))
             case "ping":
@@ -98,6 +105,26 @@ public struct ClientMessage: Hashable, Sendable {
     }
 }
 
+extension ClientMessage {
+    /// Reads the `once` key of a message of `kind`: a command's alone, 1 to 64 letters, digits,
+    /// `-`, `_` or `.`.
+    private static func onceKey(_ value: JSONValue, id: Int64, kind: String) throws(ReadError) -> String {
+        guard kind == "command" else {
+            throw ReadError(id: id, code: .wire(.invalidValue), path: "once", message: "\"once\" goes with a command only.")
+        }
+        guard case .string(let key) = value else {
+            throw ReadError(id: id, code: .wire(.wrongType), path: "once", message: "\"once\" is a string.")
+        }
+        let allowed = key.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_.".unicodeScalars.contains($0) }
+        guard (1...maximumOnceLength).contains(key.unicodeScalars.count), allowed else {
+            throw ReadError(
+                id: id, code: .wire(.invalidValue), path: "once",
+                message: "\"once\" is 1 to \(maximumOnceLength) letters, digits, '-', '_' or '.'.")
+        }
+        return key
+    }
+}
+
 extension ClientMessage: Encodable {
     private struct Key: CodingKey {
         var stringValue: String
@@ -112,6 +139,7 @@ extension ClientMessage: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(id, forKey: Key("id"))
+        try container.encodeIfPresent(once, forKey: Key("once"))
         switch body {
         case .join(let request): try container.encode(request, forKey: Key("join"))
         case .moderate(let request): try container.encode(request, forKey: Key("moderate"))

@@ -27,6 +27,22 @@ private func refusal(_ text: String) throws -> ClientMessage.ReadError? {
     }
 }
 
+@Suite struct OnceKeyTests {
+    @Test func aKeyIsOneToSixtyFourLettersDigitsDashesUnderscoresOrDots() throws {
+        #expect(try refusal(#"{"id": 1, "command": {"leave": {}}, "once": "A.b_c-9"}"#) == nil)
+        #expect(try refusal(#"{"id": 1, "command": {"leave": {}}, "once": "\#(String(repeating: "k", count: 64))"}"#) == nil)
+        for bad in ["", String(repeating: "k", count: 65), "a b", "clé", "a/b"] {
+            let error = try #require(try refusal(#"{"id": 2, "command": {"leave": {}}, "once": "\#(bad)"}"#), "\(bad)")
+            #expect(error.code == .wire(.invalidValue) && error.path == "once" && error.id == 2)
+        }
+    }
+
+    @Test func aKeyGoesWithACommandOnly() throws {
+        let error = try #require(try refusal(#"{"id": 3, "preview": {"code": "K7M2QX"}, "once": "k"}"#))
+        #expect(error.code == .wire(.invalidValue) && error.path == "once" && error.message.contains("command only"))
+    }
+}
+
 /// What clients send and the server reads: each kind, written by a client's encoder, reads back the same.
 @Suite struct ClientMessageRoundTripTests {
     static let bodies: [ClientMessage.Body] = [
@@ -49,6 +65,13 @@ private func refusal(_ text: String) throws -> ClientMessage.ReadError? {
             let written = try WireEncoder().encode(message)
             #expect(try ClientMessage.read(written) == message, "\(written.serialized())")
         }
+    }
+
+    @Test func aCommandsOnceKeyReadsBackBesideIt() throws {
+        let message = ClientMessage(id: 8, .command(.leave), once: "lq3v2k-4f9x1a")
+        let written = try WireEncoder().encode(message)
+        #expect(written["once"] == .string("lq3v2k-4f9x1a"))
+        #expect(try ClientMessage.read(written) == message)
     }
 
     @Test func theSamplesCoverEveryKindOfClientMessage() throws {

@@ -693,6 +693,29 @@ def test_an_answer_the_owner_gives_after_the_relay_said_unavailable_is_not_sent_
     assert moderator.answers_to(late["error"]) == [late]
 
 
+def test_a_note_told_unavailable_and_sent_again_under_its_once_key_is_done_once(direct):
+    a, b = direct.relays
+    _, anne, bram = one_room_over_both_relays(direct)
+    note = {"command": {"addNote": {"prompt": "presence", "text": "Sent twice, done once", "colour": "green"}},
+            "once": "note-1"}
+    direct.owner.process.send_signal(signal.SIGSTOP)
+    try:
+        late = anne.request(note)
+    finally:
+        direct.owner.process.send_signal(signal.SIGCONT)
+    assert late["code"] == "server.unavailable"
+
+    # As a page does with what its outbox holds: sent again, under the same key.
+    again = anne.request(note)
+    assert "ack" in again, again
+    marker = anne.command({"addNote": {"prompt": "presence", "text": "Marker", "colour": "green"}})
+    bram.wait_for(lambda e: e["seq"] == marker["seq"], "the marker note")
+    for member in (anne, bram):
+        assert [note_text(e) for e in member.events].count("Sent twice, done once") == 1
+    done = next(e for e in bram.events if note_text(e) == "Sent twice, done once")
+    assert again["seq"] == done["seq"]
+
+
 def test_a_join_welcomed_after_the_relay_said_unavailable_leaves_the_connection_free_to_join_again(direct):
     a, b = direct.relays
     moderator = moderator_on(b, direct)

@@ -322,6 +322,43 @@ def test_a_note_whose_ack_was_lost_is_not_sent_again(browser, server):
     assert bram.errors == []
 
 
+def test_a_note_the_server_was_unavailable_for_is_sent_again_by_the_page_and_done_once(browser, server):
+    moderator, bram = bram_at_the_public_space_board(browser, server)
+
+    # As a relay answers when the server running the session is away: the first try never reaches
+    # it and is answered `server.unavailable`; the second reaches it but is answered the same. The
+    # page sends again what waits, under the same key, until it is answered or its note is seen.
+    bram.evaluate("""() => {
+      const connection = window.atelier.live.connection;
+      const socket = connection.socket;
+      const send = socket.send.bind(socket);
+      let tries = 0;
+      socket.send = (data) => {
+        const message = JSON.parse(data);
+        if (!message.command?.addNote) return send(data);
+        tries += 1;
+        window.sentNotes = [...(window.sentNotes || []), message];
+        if (tries === 2) send(data);
+        if (tries <= 2) {
+          connection.receive(JSON.stringify({ error: message.id, code: 'server.unavailable', message: 'Away', now: Date.now() }));
+          return;
+        }
+        send(data);
+      };
+    }""")
+    add_note(bram, "change", "Seats in the shade")
+    moderator.wait_for(lambda m: m.notes("Seats in the shade"), "the note")
+    bram.wait_for_function("() => window.atelier.live.outbox.size === 0", timeout=20000)
+    bram.wait_for_timeout(1000)
+    sent = bram.evaluate("() => window.sentNotes")
+    # The third try is not made: the page sees the second's note in the log.
+    assert len(sent) == 2 and sent[0]["once"] == sent[1]["once"]
+    assert len(moderator.notes("Seats in the shade")) == 1
+    assert note(bram, "Seats in the shade").count() == 1
+    assert bram.locator(".toast").count() == 0
+    assert bram.errors == []
+
+
 def test_user_text_is_shown_as_inert_text(browser, server):
     moderator = Moderator(new_page(browser), server)
     anne = new_page(browser, PHONE)

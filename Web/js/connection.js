@@ -169,20 +169,23 @@ export class Connection extends EventTarget {
     this.socket?.close(4000);
   }
 
-  /** Sends `{id, [kind]: body}`; resolves with the ack, rejects with a RequestError. */
-  request(kind, body) {
+  /**
+   * Sends `{id, [kind]: body}`, with `once` when given (a command's key: sent again, it is not done
+   * twice); resolves with the ack, rejects with a RequestError.
+   */
+  request(kind, body, once) {
     if (!this.isOpen) return Promise.reject(new RequestError('connection.closed', 'Not connected.'));
     const id = this.nextId++;
     const sentAt = Date.now();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, sentAt, kind });
-      this.socket.send(JSON.stringify({ id, [kind]: body }));
+      this.socket.send(JSON.stringify(once ? { id, once, [kind]: body } : { id, [kind]: body }));
     });
   }
 
-  /** Sends one command object (`{addNote: {...}}`). */
-  command(command) {
-    return this.request('command', command);
+  /** Sends one command object (`{addNote: {...}}`), under the key `once` when given. */
+  command(command, once) {
+    return this.request('command', command, once);
   }
 
   ping() {

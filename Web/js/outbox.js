@@ -20,9 +20,12 @@
 //    The server writes events before it acknowledges, and a rejoin replays everything after
 //    `after`, so an applied command's event is always in what the page has when it looks.
 // 4. Entries go out one at a time, in order, so a delete never overtakes the note it deletes.
-//
-// Two tabs of the same person share the outbox; each re-checks the log before sending, so the
-// remaining risk is two tabs flushing the very same entry in the same instant.
+// 5. Each entry goes out under its `cid` as the message's `once` key: the server does a command
+//    at most once per key and answers a repeat as it answered the first. So an entry told
+//    `server.unavailable` (a relay whose server did not answer in time: it may still do it) stays
+//    `sent` and goes again later, and two tabs flushing the same entry do it once.
+//    The server remembers keys while it runs; after its restart, step 3's look at the log is
+//    what keeps a resend from doing a change twice.
 
 import { storage } from './storage.js';
 
@@ -68,11 +71,12 @@ export class Outbox extends EventTarget {
   }
 
   /**
-   * Sends what is waiting, one entry at a time. `send(command)` resolves on ack and rejects
+   * Sends what is waiting, one entry at a time. `send(command, once)` resolves on ack and rejects
    * with a RequestError; `model` is caught up. `onRefused(entry, error)` reports refusals.
+   * Resolves true when it stopped on `server.unavailable`: what waits is to be sent again later.
    */
   async flush(send, model, onRefused) {
-    if (this.flushing) return;
+    if (this.flushing) return false;
     this.flushing = true;
     try {
       const claimed = new Set();
@@ -88,15 +92,16 @@ export class Outbox extends EventTarget {
         entry.sent = true;
         this.save();
         try {
-          await send(entry.command);
+          await send(entry.command, entry.cid);
           this.remove(entry);
         } catch (error) {
-          if (error.code === 'connection.lost' || error.code === 'connection.closed') return;
+          if (error.code === 'connection.lost' || error.code === 'connection.closed') return false;
+          if (error.code === 'server.unavailable') return true;
           if (error.code === 'rate.limited' || error.code === 'server.storeFailed') {
             // Nothing was applied: try again on the next flush.
             entry.sent = false;
             this.save();
-            return;
+            return false;
           }
           this.remove(entry);
           if (!this.isMoot(entry, model)) onRefused?.(entry, error);
@@ -105,6 +110,7 @@ export class Outbox extends EventTarget {
     } finally {
       this.flushing = false;
     }
+    return false;
   }
 
   /** Whether the model already shows the entry's effect (for entries whose ack never came). */

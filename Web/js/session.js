@@ -5,6 +5,9 @@
 import { Connection, RequestError, socketURL } from './connection.js';
 import { SessionModel } from './model.js';
 import { Outbox, QUEUEABLE } from './outbox.js';
+
+/** How long what waits in the outbox waits before it is sent again after `server.unavailable`. */
+const OUTBOX_RETRY = 3000;
 import { normaliseCode, storage } from './storage.js';
 
 /**
@@ -164,9 +167,9 @@ export class LiveSession extends EventTarget {
     return ack.preview;
   }
 
-  /** Sends a command now; rejects when offline or refused. */
-  send(command) {
-    return this.connection.command(command);
+  /** Sends a command now (under the key `once` when given); rejects when offline or refused. */
+  send(command, once) {
+    return this.connection.command(command, once);
   }
 
   /**
@@ -183,8 +186,12 @@ export class LiveSession extends EventTarget {
 
   flush() {
     if (!this.outbox || !this.synced || !this.connection.isOpen) return;
-    this.outbox.flush((command) => this.send(command), this.model, (entry, error) => {
+    clearTimeout(this.flushRetry);
+    this.outbox.flush((command, once) => this.send(command, once), this.model, (entry, error) => {
       this.dispatchEvent(new CustomEvent('refused', { detail: { error, command: entry.command } }));
+    }).then((unanswered) => {
+      // The server running the session was away (behind a relay): what waits goes again later.
+      if (unanswered) this.flushRetry = setTimeout(() => this.flush(), OUTBOX_RETRY);
     });
   }
 

@@ -6,6 +6,8 @@ import AtelierProtocol
 struct HubMetrics {
     var eventsAppended = 0
     var commandsAccepted = 0
+    /// Commands sent again under a `once` key already done, answered without doing them again.
+    var commandsRepeated = 0
     var refusedByCode: [String: Int] = [:]
     var appendCount = 0
     var appendSecondsSum = 0.0
@@ -41,6 +43,8 @@ struct HubMetrics {
         single("atelier_sessions", "gauge", "Sessions served.", sessions)
         single("atelier_events_appended_total", "counter", "Events written to the database.", eventsAppended)
         single("atelier_commands_accepted_total", "counter", "Client commands accepted.", commandsAccepted)
+        single("atelier_commands_repeated_total", "counter", "Commands sent again with a once key already done, not done again.",
+               commandsRepeated)
         metric("atelier_commands_refused_total", "counter", "Client messages refused, by error code.",
                refusedByCode.sorted { $0.key < $1.key }.map { ("{code=\"\($0.key)\"}", String($0.value)) })
         single("atelier_messages_sent_total", "counter", "Websocket messages sent.", transport.framesSent)

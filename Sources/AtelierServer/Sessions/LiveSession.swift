@@ -65,6 +65,10 @@ final class LiveSession {
     var transcripts: [ConnectionID: [OutboundFrame]] = [:]
     /// Events accepted this turn, in order, not yet in the database.
     private(set) var pending: [PendingEvent] = []
+    /// The `once` keys of commands each participant had done, with the ack's `seq`.
+    private var done: [ParticipantID: DoneCommands] = [:]
+    /// This turn's keys: kept only once its events are stored.
+    private var pendingDone: [(participant: ParticipantID, key: String, seq: Int64?)] = []
     /// Answers to send once this turn's events are committed, in the order they were decided.
     var replies: [Reply] = []
     /// The state before the first event this turn that may widen what someone sees.
@@ -142,6 +146,18 @@ final class LiveSession {
         return pending.last?.seq
     }
 
+    /// The `seq` acked for the command `participant` sent with `key`, if it was done (this turn's
+    /// included); `.some(nil)` for a command done without an event.
+    func done(_ key: String, by participant: ParticipantID) -> Int64?? {
+        if let this = pendingDone.last(where: { $0.participant == participant && $0.key == key }) { return .some(this.seq) }
+        return done[participant]?.seq(of: key)
+    }
+
+    /// Remembers that the command `participant` sent with `key` was accepted this turn.
+    func accepted(_ key: String, by participant: ParticipantID, seq: Int64?) {
+        pendingDone.append((participant, key, seq))
+    }
+
     /// The rows to append for this turn's events.
     func pendingRecords() throws(StoreError) -> [EventRecord] {
         try pending.map { item throws(StoreError) in
@@ -157,12 +173,15 @@ final class LiveSession {
             append(LoggedEvent(seq: item.seq, at: item.at, event: item.event, disclosures: item.disclosures, after: state))
         }
         pending = []
+        for (participant, key, seq) in pendingDone { done[participant, default: DoneCommands()].keep(key, seq: seq) }
+        pendingDone = []
         defer { stateBeforeWidening = nil }
         return (log[start...], stateBeforeWidening)
     }
 
     /// Forgets this turn's events after the database refused them: the state is the log's again.
     func rollBack() {
+        pendingDone = []
         guard !pending.isEmpty else { return }
         pending = []
         stateBeforeWidening = nil
@@ -270,6 +289,22 @@ final class LiveSession {
             if indexes[middle] < index { low = middle + 1 } else { high = middle }
         }
         return low
+    }
+}
+
+/// The `once` keys of one participant's last commands, and what each was acked with: enough for
+/// any resend a page or console makes (they resend what waits, a few at a time), bounded in memory.
+struct DoneCommands {
+    static let kept = 256
+    private var acks: [String: Int64?] = [:]
+    private var order: [String] = []
+
+    func seq(of key: String) -> Int64?? { acks[key] }
+
+    mutating func keep(_ key: String, seq: Int64?) {
+        guard acks.updateValue(seq, forKey: key) == nil else { return }
+        order.append(key)
+        if order.count > Self.kept { acks[order.removeFirst()] = nil }
     }
 }
 

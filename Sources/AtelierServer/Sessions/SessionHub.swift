@@ -253,7 +253,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         case .rejoin(let request):
             rejoin(request, id: parsed.id, from: client, now: now)
         case .command(let command):
-            perform(command, id: parsed.id, from: client, now: now)
+            perform(command, id: parsed.id, once: parsed.once, from: client, now: now)
         case .preview(let request):
             preview(request, id: parsed.id, from: client, now: now)
         case .transcript(let request):
@@ -442,7 +442,7 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         return (session, participant)
     }
 
-    private func perform(_ command: Command, id: Int64, from client: Client, now: Timestamp) {
+    private func perform(_ command: Command, id: Int64, once: String?, from client: Client, now: Timestamp) {
         guard let (session, participant) = member(client, id: id, now: now) else { return }
         switch command {
         case .join, .joinAsModerator, .rejoin, .expireSlot:
@@ -451,9 +451,17 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         default:
             break
         }
+        if let once, let seq = session.done(once, by: participant) {
+            // Sent again: answered as the first was, once that is stored.
+            session.replies.append(.ack(client.id, id: id, seq: seq))
+            metrics.commandsRepeated += 1
+            dirty.insert(session.record.id)
+            return
+        }
         do {
             let events = try decide(command, by: .participant(participant), in: session, now: now)
             let seq = session.accept(events, by: participant, at: now)
+            if let once { session.accepted(once, by: participant, seq: seq) }
             session.replies.append(.ack(client.id, id: id, seq: seq))
             metrics.commandsAccepted += 1
         } catch {

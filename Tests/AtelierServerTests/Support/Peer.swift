@@ -28,9 +28,9 @@ final class Peer {
 
     /// Sends a message and returns its id.
     @discardableResult
-    func send(_ body: ClientMessage.Body) -> Int64 {
+    func send(_ body: ClientMessage.Body, once: String? = nil) -> Int64 {
         nextID += 1
-        let bytes = try! WireEncoder().encodeJSON(ClientMessage(id: nextID, body))
+        let bytes = try! WireEncoder().encodeJSON(ClientMessage(id: nextID, body, once: once))
         client.send(bytes)
         return nextID
     }
@@ -40,8 +40,8 @@ final class Peer {
 
     /// Sends and waits for the ack or error carrying the message's id.
     @discardableResult
-    func request(_ body: ClientMessage.Body) throws -> JSONValue {
-        let id = send(body)
+    func request(_ body: ClientMessage.Body, once: String? = nil) throws -> JSONValue {
+        let id = send(body, once: once)
         return try answer(to: id)
     }
 
