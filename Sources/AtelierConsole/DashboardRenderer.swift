@@ -178,9 +178,9 @@ public struct DashboardRenderer: Sendable {
             }
         }
         if let breakout = state.breakout {
-            if let closesAt = breakout.closesAt {
-                let left = closesAt.milliseconds(since: model.serverNow)
-                tail.append((" · rooms close in \(ConsoleClock.countdown(milliseconds: max(0, left)))", .warning, false))
+            if let left = state.roomsClosingIn(at: model.serverNow) {
+                let held = breakout.closingWhenPaused == nil ? "" : " (paused)"
+                tail.append((" · rooms close in \(ConsoleClock.countdown(milliseconds: left))\(held)", .warning, false))
             } else {
                 tail.append((" · rooms open (\(breakout.mode.rawValue))", .good, false))
             }
@@ -253,7 +253,8 @@ public struct DashboardRenderer: Sendable {
 
     private func roomsTitle(_ model: ConsoleModel) -> String {
         guard let breakout = model.mirror.state?.breakout else { return "Rooms (closed)" }
-        return breakout.closesAt == nil ? "Rooms (open, \(breakout.mode.rawValue))" : "Rooms (closing)"
+        let closing = breakout.closesAt != nil || breakout.closingWhenPaused != nil
+        return closing ? "Rooms (closing)" : "Rooms (open, \(breakout.mode.rawValue))"
     }
 
     private func sideLines(_ model: ConsoleModel) -> [StyledLine] {

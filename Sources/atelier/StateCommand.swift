@@ -112,6 +112,7 @@ private struct StateProjection: Encodable {
     }
     struct Breakout: Encodable {
         var slot: SlotID, rooms: [RoomID], mode: WorkshopDefinition.AssignmentMode, closesAt: Timestamp?
+        var closingWhenPaused: Int64?
     }
     struct Note: Encodable {
         var id: NoteID, board: BoardID, prompt: PromptID, author: ParticipantID?, text: String, colour: NoteColour
@@ -142,7 +143,8 @@ private struct StateProjection: Encodable {
             Person(id: $0.id, name: $0.name, role: $0.role, organisation: $0.organisation, language: $0.language,
                    moderator: $0.isModerator, active: $0.isActive, room: $0.room, facilitates: $0.facilitates)
         }
-        breakout = state.breakout.map { Breakout(slot: $0.slot, rooms: $0.rooms, mode: $0.mode, closesAt: $0.closesAt) }
+        breakout = state.breakout.map { Breakout(
+            slot: $0.slot, rooms: $0.rooms, mode: $0.mode, closesAt: $0.closesAt, closingWhenPaused: $0.closingWhenPaused) }
         notes = state.noteOrder.compactMap { state.notes[$0] }.map {
             Note(id: $0.id, board: $0.board, prompt: $0.prompt, author: $0.author, text: $0.text, colour: $0.colour,
                  anonymous: $0.anonymous, createdAt: $0.createdAt, editedAt: $0.editedAt, group: $0.cluster)

@@ -224,6 +224,20 @@ struct RendererTests {
         #expect(ConsoleText.width(of: now) == 80)
     }
 
+    @Test("While paused, the rooms' countdown is shown held, and the rooms title says they are closing")
+    func pausedRoomsCountdown() throws {
+        var (recording, _, _) = try breakoutRecording()
+        try recording.run(.closeRooms(afterSeconds: 90))
+        try recording.run(.pause)
+        var model = ConsoleModel()
+        model.mirror = try mirror(of: recording)
+        model.connection = .live
+        model.localNow = recording.now.milliseconds + 600_000 - model.mirror.clockOffset
+        let rows = text(model)
+        #expect(rows[1].contains("rooms close in 01:30 (paused)"), "\(rows[1])")
+        #expect(rows.contains { $0.contains("Rooms (closing)") }, "\(rows)")
+    }
+
     @Test("Vote results show each item's text beside its id")
     func resultsWithTexts() throws {
         var (recording, anne, bob) = try breakoutRecording()

@@ -240,6 +240,46 @@ struct RoomRulesTests {
         #expect(session.state.breakout == nil)
     }
 
+    @Test("A pause holds the rooms' countdown where it was; resuming runs it on from there")
+    func pauseHoldsTheRoomsCountdown() throws {
+        var session = try Scenario.inBreakout()
+        try session.when(.closeRooms(afterSeconds: 120), by: .moderator)
+        session.wait(seconds: 30)
+        try session.when(.pause, by: .moderator)
+        #expect(session.state.breakout?.closesAt == nil)
+        #expect(session.state.breakout?.closingWhenPaused == 90_000)
+        session.wait(seconds: 600)
+        #expect(try session.refusalCode(.closeRooms(afterSeconds: nil), by: .system) == .agendaTimeNotUp)
+        #expect(session.state.breakout != nil)
+
+        try session.when(.resume, by: .moderator)
+        #expect(session.state.breakout?.closesAt == session.now.adding(seconds: 90))
+        #expect(session.state.breakout?.closingWhenPaused == nil)
+        session.wait(seconds: 90)
+        #expect(try session.when(.closeRooms(afterSeconds: nil), by: .system)
+            == [.roomsClosed(slot: "ateliers", at: session.now)])
+    }
+
+    @Test("While paused, rooms close now or once the session resumes, never on a countdown that runs in the pause")
+    func pausedRoomsCloseNowOnly() throws {
+        var session = try Scenario.inBreakout()
+        try session.when(.pause, by: .moderator)
+        #expect(try session.refused(.closeRooms(afterSeconds: 60), by: .moderator)
+            == Refusal(.sessionNotRunning, "The session is paused: resume it to give the rooms a countdown, or close them now."))
+        #expect(try session.when(.closeRooms(afterSeconds: 0), by: .moderator)
+            == [.roomsClosed(slot: "ateliers", at: session.now)])
+    }
+
+    @Test("Ending a paused session closes rooms whose countdown was held")
+    func endWhilePausedClosesHeldRooms() throws {
+        var session = try Scenario.inBreakout()
+        try session.when(.closeRooms(afterSeconds: 120), by: .moderator)
+        try session.when(.pause, by: .moderator)
+        let events = try session.when(.end, by: .moderator)
+        #expect(events.contains(.roomsClosed(slot: "ateliers", at: session.now)))
+        #expect(session.state.breakout == nil)
+    }
+
     @Test("The server's clock closes rooms only after a warning")
     func systemCloseNeedsWarning() throws {
         let session = try Scenario.inBreakout()

@@ -8,8 +8,9 @@ import json
 
 import pytest
 
-from conftest import SHIPPED
+from conftest import ROOT, SHIPPED
 from test_web_session import browser, new_page  # noqa: F401 (fixture)
+from web_support import Moderator
 
 MODERATOR, PARTICIPANT = "p1", "p2"
 
@@ -27,7 +28,8 @@ PROJECT = r"""async (messages) => {
     participants: inOrder(model.participants.values()).map((p) => ({
       id: p.id, name: p.name, role: p.role, organisation: p.organisation, language: p.language,
       moderator: p.isModerator, active: p.active, room: p.room, facilitates: p.facilitates })),
-    breakout: breakout && { slot: breakout.slot, rooms: breakout.rooms, mode: breakout.mode, closesAt: breakout.closesAt },
+    breakout: breakout && { slot: breakout.slot, rooms: breakout.rooms, mode: breakout.mode, closesAt: breakout.closesAt,
+      closingWhenPaused: breakout.closingWhenPaused },
     notes: inOrder(model.notes.values()).map((n) => ({
       id: n.id, board: n.board, prompt: n.prompt, author: n.author, text: n.text, colour: n.colour,
       anonymous: n.anonymous, createdAt: n.createdAt, editedAt: n.editedAt, group: n.cluster })),
@@ -105,6 +107,30 @@ def test_the_pages_model_holds_what_the_core_holds_for_the_same_events(atelier, 
     # its breakout was open, anonymous authors and hidden rounds' dots shown to the writer and voter alone.
     assert any(mine != theirs for mine, theirs in zip(compared[PARTICIPANT], compared[MODERATOR]))
     assert len(compared[MODERATOR]) >= 5
+
+
+def test_a_pause_holds_the_rooms_countdown_in_the_pages_model_as_in_the_core(atelier, browser, live_server_factory):
+    server = live_server_factory(workshop=ROOT / "Workshops" / "demo-en.json", extra=["--new-session"])
+    moderator = Moderator(new_page(browser), server)
+    for command, arguments in (("start", {}), ("goToSlot", {"slot": "rooms"}), ("openRooms", {"mode": "random"}),
+                               ("closeRooms", {"afterSeconds": 120})):
+        moderator.command(command, arguments)
+    page = new_page(browser)
+    page.goto(f"{server.url}/healthz")
+
+    def compare(what):
+        events = atelier("state", server.code, "--db", server.database, "--as", MODERATOR, "--events").stdout
+        core = json.loads(atelier("state", server.code, "--db", server.database, "--as", MODERATOR).stdout)
+        held = page.evaluate(PROJECT, [json.loads(line) for line in events.splitlines()])
+        assert without_nulls(held) == without_nulls(core), f"{what}: {first_difference(core, held)}"
+        return core["breakout"]
+
+    assert "closesAt" in compare("closing")
+    moderator.command("pause")
+    paused = compare("paused")
+    assert "closesAt" not in paused and 0 < paused["closingWhenPaused"] <= 120000
+    moderator.command("resume")
+    assert "closesAt" in compare("resumed")
 
 
 def test_state_names_what_it_cannot_show(atelier, tmp_path):

@@ -156,3 +156,30 @@ def test_the_time_up_alarm_is_off_until_turned_on_and_then_flashes(browser, live
     moderator.command("closeRooms", {"afterSeconds": 2})
     screen.wait_for_function("() => document.body.classList.contains('time-up')", timeout=10000)
     shoot(screen, "screen-en-time-up-presenter")
+
+
+def test_a_pause_holds_the_rooms_countdown_on_the_screen_and_resuming_runs_it_on(browser, live_server_factory):
+    server = live_server_factory(workshop=DEMO, extra=["--new-session"])
+    moderator = Moderator(browser.new_context().new_page(), server)
+    screen = browser.new_context(viewport=PROJECTOR, locale="en-GB").new_page()
+    screen.goto(f"{server.url}/screen?code={server.code}#key={server.key}")
+    moderator.command("start")
+    moderator.command("goToSlot", {"slot": "rooms"})
+    moderator.command("openRooms", {"mode": "random"})
+    moderator.command("closeRooms", {"afterSeconds": 4})
+    closing = screen.locator(".rooms-closing")
+    expect(closing).to_be_visible()
+
+    moderator.command("pause")
+    expect(closing).to_contain_text("paused")
+    held = closing.inner_text()
+    # Past the countdown's end: the rooms are still open and the countdown where the pause held it.
+    screen.wait_for_timeout(5000)
+    assert closing.inner_text() == held
+    assert moderator.events("roomsClosed") == []
+    shoot(screen, "screen-en-rooms-closing-paused-projector")
+
+    moderator.command("resume")
+    expect(closing).not_to_contain_text("paused")
+    moderator.wait_for(lambda m: m.events("roomsClosed"), "the rooms closing once the held countdown ran out", 15)
+    expect(closing).to_be_hidden()

@@ -108,11 +108,20 @@ export class SessionModel {
         this.status = 'paused';
         this.agenda.remainingWhenPaused = e.remaining ?? null;
         this.agenda.endsAt = null;
+        // A pause holds the rooms' countdown as it holds the slot's.
+        if (this.breakout?.closesAt != null) {
+          this.breakout.closingWhenPaused = Math.max(this.breakout.closesAt - e.at, 0);
+          this.breakout.closesAt = null;
+        }
         break;
       case 'sessionResumed':
         this.status = 'running';
         this.agenda.remainingWhenPaused = null;
         this.agenda.endsAt = e.endsAt ?? null;
+        if (this.breakout?.closingWhenPaused != null) {
+          this.breakout.closesAt = e.at + this.breakout.closingWhenPaused;
+          this.breakout.closingWhenPaused = null;
+        }
         break;
       case 'sessionEnded':
         this.status = 'ended';
@@ -182,7 +191,7 @@ export class SessionModel {
         break;
 
       case 'roomsOpened':
-        this.breakout = { slot: e.slot, rooms: e.rooms || [], mode: e.mode, closesAt: null };
+        this.breakout = { slot: e.slot, rooms: e.rooms || [], mode: e.mode, closesAt: null, closingWhenPaused: null };
         for (const p of this.participants.values()) p.room = null;
         this.placements.clear();
         break;
@@ -578,6 +587,12 @@ export class SessionModel {
   /** Recommendations ranked by the last revealed recommendation vote, else in the moderators' order. */
   finalRecommendationVote() {
     return this.roundsInOrder().reverse().find((r) => r.scope === 'recommendations' && r.status === 'revealed') || null;
+  }
+
+  /** Milliseconds left before the rooms close at server time `now` (held while paused), or null. */
+  roomsClosingIn(now) {
+    if (this.breakout?.closingWhenPaused != null) return this.breakout.closingWhenPaused;
+    return this.breakout?.closesAt != null ? Math.max(0, this.breakout.closesAt - now) : null;
   }
 
   /** Milliseconds left on the slot at server time `now` (negative once overrun), or null. */

@@ -62,6 +62,9 @@ extension Decision {
             throw Refusal(.roomsInvalidDelay, "Give 0 to 600 seconds of warning before closing rooms.")
         }
         if delay == 0 { return [.roomsClosed(slot: breakout.slot, at: now)] }
+        guard state.status != .paused else {
+            throw Refusal(.sessionNotRunning, "The session is paused: resume it to give the rooms a countdown, or close them now.")
+        }
         return [.roomsClosing(slot: breakout.slot, closesAt: now.adding(seconds: Int64(delay)))]
     }
 

@@ -20,14 +20,22 @@ extension SessionState {
             break
         case .sessionStarted:
             status = .running
-        case let .sessionPaused(_, remaining):
+        case let .sessionPaused(at, remaining):
             status = .paused
             agenda.remainingWhenPaused = remaining
             agenda.endsAt = nil
-        case let .sessionResumed(_, endsAt):
+            if let closesAt = breakout?.closesAt {
+                breakout?.closingWhenPaused = max(closesAt.milliseconds(since: at), 0)
+                breakout?.closesAt = nil
+            }
+        case let .sessionResumed(at, endsAt):
             status = .running
             agenda.remainingWhenPaused = nil
             agenda.endsAt = endsAt
+            if let left = breakout?.closingWhenPaused {
+                breakout?.closesAt = at.adding(milliseconds: left)
+                breakout?.closingWhenPaused = nil
+            }
         case let .sessionEnded(at):
             status = .ended
             agenda.current = nil

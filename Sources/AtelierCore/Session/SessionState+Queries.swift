@@ -114,6 +114,14 @@ extension SessionState {
         return recommendationOrder.enumerated().map { RankedItem(item: $1, dots: 0, rank: $0 + 1) }
     }
 
+    /// Milliseconds left before the rooms close at `now` (held while paused); nil when no closing
+    /// was asked for.
+    public func roomsClosingIn(at now: Timestamp) -> Int64? {
+        guard let breakout else { return nil }
+        if let held = breakout.closingWhenPaused { return held }
+        return breakout.closesAt.map { max($0.milliseconds(since: now), 0) }
+    }
+
     /// Milliseconds left on the current slot at `now` (negative once overrun); nil when no slot runs.
     public func remaining(at now: Timestamp) -> Int64? {
         if let paused = agenda.remainingWhenPaused { return paused }

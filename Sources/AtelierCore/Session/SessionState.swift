@@ -118,6 +118,9 @@ public struct SessionState: Hashable, Sendable {
         public var mode: WorkshopDefinition.AssignmentMode
         /// Set when the moderator asked to bring everyone back after a warning.
         public var closesAt: Timestamp?
+        /// While the session is paused, what was left of that warning (milliseconds): a pause
+        /// holds the rooms' countdown as it holds the slot's.
+        public var closingWhenPaused: Int64?
     }
 
     /// A sticky note.

@@ -85,10 +85,11 @@ export class SlotClock {
       this.countdown.setAttribute('aria-label', label);
       this.countdown.title = label;
     }
-    const closesAt = model.breakout?.closesAt;
-    show(this.closing, closesAt != null);
-    if (closesAt != null) {
-      setText(this.closing, t.t('rooms.closingIn', { time: formatCountdown(Math.max(0, closesAt - now)) }));
+    const closingIn = model.roomsClosingIn(now);
+    show(this.closing, closingIn != null);
+    if (closingIn != null) {
+      const key = model.breakout.closingWhenPaused != null ? 'rooms.closingPaused' : 'rooms.closingIn';
+      setText(this.closing, t.t(key, { time: formatCountdown(closingIn) }));
     }
   }
 }
