@@ -265,7 +265,7 @@ struct RoomRulesTests {
         var session = try Scenario.inBreakout()
         try session.when(.pause, by: .moderator)
         #expect(try session.refused(.closeRooms(afterSeconds: 60), by: .moderator)
-            == Refusal(.sessionNotRunning, "The session is paused: resume it to give the rooms a countdown, or close them now."))
+            == Refusal(.sessionNotRunning, "The session is paused: close the rooms now, or resume first."))
         #expect(try session.when(.closeRooms(afterSeconds: 0), by: .moderator)
             == [.roomsClosed(slot: "ateliers", at: session.now)])
     }

@@ -63,7 +63,7 @@ extension Decision {
         }
         if delay == 0 { return [.roomsClosed(slot: breakout.slot, at: now)] }
         guard state.status != .paused else {
-            throw Refusal(.sessionNotRunning, "The session is paused: resume it to give the rooms a countdown, or close them now.")
+            throw Refusal(.sessionNotRunning, "The session is paused: close the rooms now, or resume first.")
         }
         return [.roomsClosing(slot: breakout.slot, closesAt: now.adding(seconds: Int64(delay)))]
     }
