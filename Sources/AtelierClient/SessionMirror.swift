@@ -91,6 +91,7 @@ public struct SessionMirror: Hashable, Sendable {
         if let results = message.results, case .voteRevealed(let id, _) = message.event {
             self.results[id] = results
         }
+        for ranking in message.revealed ?? [] { results[ranking.vote] = ranking.results }
         // Widening may send earlier events later: keep the highest for `rejoin`.
         lastSeq = max(lastSeq, message.seq)
         eventsApplied += 1

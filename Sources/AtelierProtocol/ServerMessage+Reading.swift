@@ -62,7 +62,7 @@ extension ServerMessage {
         }
     }
 
-    /// Reads `{"seq": …, "at": …, "event": {…}, "results": […], "authorName": …}`.
+    /// Reads `{"seq": …, "at": …, "event": {…}, "results": […], "authorName": …, "revealed": […]}`.
     private static func readEvent(_ object: JSONObject) throws(ReadError) -> EventMessage {
         guard let seq = object["seq"]?.int64Value, let eventValue = object["event"] else {
             throw ReadError(message: "event: missing seq or event")
@@ -71,7 +71,7 @@ extension ServerMessage {
         do {
             let event = try WireDecoder().decode(Event.self, from: eventValue)
             return EventMessage(seq: seq, at: at, event: event, results: try member("results", of: object),
-                                authorName: object["authorName"]?.stringValue)
+                                authorName: object["authorName"]?.stringValue, revealed: try member("revealed", of: object))
         } catch {
             throw ReadError(message: "event \(seq): \(error)")
         }

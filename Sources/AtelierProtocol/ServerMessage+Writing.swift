@@ -46,8 +46,8 @@ extension ServerMessage {
 }
 
 extension ServerMessage.EventMessage {
-    /// `{"seq": …, "at": …, "event": {…}}`, plus `results` when a vote's totals become public and
-    /// `authorName` beside a signed note or comment:
+    /// `{"seq": …, "at": …, "event": {…}}`, plus `results` when a vote's totals become public,
+    /// `revealed` when the rooms close, and `authorName` beside a signed note or comment:
     /// serialized once per form of an event, then shared by every message that carries it.
     public func serializedBytes() -> [UInt8] {
         var object = JSONObject()
@@ -56,6 +56,7 @@ extension ServerMessage.EventMessage {
         object["event"] = ServerMessage.encoded(event)
         object["results"] = results.map(ServerMessage.encoded)
         object["authorName"] = authorName.map(JSONValue.string)
+        object["revealed"] = revealed.map(ServerMessage.encoded)
         return JSONValue.object(object).serializedBytes()
     }
 }

@@ -130,9 +130,26 @@ public enum ServerMessage: Hashable, Sendable {
         /// The author's name, beside a signed note or comment: participants are not sent each
         /// other's joins (`SessionState.authorName(of:)`).
         public var authorName: String?
+        /// Beside `roomsClosed`: the whole ranking of the rounds revealed while those rooms were open.
+        public var revealed: [RevealedRanking]?
 
-        public init(seq: Int64, at: Timestamp, event: Event, results: [RankedItem]? = nil, authorName: String? = nil) {
+        public init(
+            seq: Int64, at: Timestamp, event: Event, results: [RankedItem]? = nil, authorName: String? = nil,
+            revealed: [RevealedRanking]? = nil
+        ) {
             self.seq = seq; self.at = at; self.event = event; self.results = results; self.authorName = authorName
+            self.revealed = revealed
+        }
+
+        /// The message of each form of the event committed as `seq` (its `disclosures`, in order),
+        /// in the state right after it, with what goes beside it for that form's audience.
+        public static func forms(seq: Int64, at: Timestamp, disclosures: [Disclosure], after state: SessionState) -> [EventMessage] {
+            let revealed = disclosures.first.flatMap { state.rankingsCompleted(by: $0.event) }
+            return disclosures.map { form in
+                EventMessage(
+                    seq: seq, at: at, event: form.event, results: state.results(revealedBy: form.event, to: form.audience),
+                    authorName: state.authorName(of: form.event), revealed: revealed)
+            }
         }
     }
 

@@ -64,31 +64,31 @@ struct StateCommand: ParsableCommand {
 /// A stored log replayed with the forms each event is shown in (`SessionState.disclosures`).
 private struct VisibleLog {
     private(set) var state: SessionState
-    private var entries: [(seq: Int64, at: Timestamp, disclosures: [Disclosure], results: [RankedItem]?)] = []
+    private var entries: [(disclosures: [Disclosure], messages: [ServerMessage.EventMessage])] = []
 
     init(_ rows: some Collection<EventRecord>) throws {
         guard let first = rows.first, case let created = try first.event(), let state = SessionState(created: created) else {
             throw StoreError(.unknownSession, "the session has no log starting with its creation")
         }
         self.state = state
-        entries.append((first.sequence, Timestamp(milliseconds: first.at), state.disclosures(of: created), nil))
+        append(first, disclosures: state.disclosures(of: created))
         for row in rows.dropFirst() {
             let event = try row.event()
             let disclosures = self.state.disclosures(of: event)
             self.state.apply(event)
-            entries.append((row.sequence, Timestamp(milliseconds: row.at), disclosures, self.state.results(revealedBy: event)))
+            append(row, disclosures: disclosures)
         }
+    }
+
+    private mutating func append(_ row: EventRecord, disclosures: [Disclosure]) {
+        let messages = ServerMessage.EventMessage.forms(
+            seq: row.sequence, at: Timestamp(milliseconds: row.at), disclosures: disclosures, after: state)
+        entries.append((disclosures, messages))
     }
 
     /// What a catch-up from nothing sends `viewer` now: each event they may see, in their form, in log order.
     func messages(for viewer: ParticipantID) -> [ServerMessage.EventMessage] {
-        entries.compactMap { entry in
-            state.form(for: viewer, among: entry.disclosures).map {
-                let event = entry.disclosures[$0].event
-                return ServerMessage.EventMessage(
-                    seq: entry.seq, at: entry.at, event: event, results: entry.results, authorName: state.authorName(of: event))
-            }
-        }
+        entries.compactMap { entry in state.form(for: viewer, among: entry.disclosures).map { entry.messages[$0] } }
     }
 }
 

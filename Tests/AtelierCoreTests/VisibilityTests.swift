@@ -35,6 +35,42 @@ struct VisibilityTests {
         agrees(disclosures, in: session.state)
     }
 
+    @Test("A round revealed while the rooms are open ranks, for each room, its own notes; once they close, the whole ranking follows")
+    func revealWhileRoomsOpen() throws {
+        var session = try Scenario.breakoutWithNotes()
+        try session.when(.openVote(on: .boards, dotsPerPerson: 3, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.placeDot(vote: "v1", item: "n6"), by: .chloe)
+        try session.when(.placeDot(vote: "v1", item: "n5"), by: .ana)
+        try session.when(.placeDot(vote: "v1", item: "n6"), by: .david)
+        let before = session.state
+        let reveal = try #require(try session.when(.revealVote(vote: "v1"), by: .moderator).last)
+        let disclosures = before.disclosures(of: reveal)
+        let state = session.state
+        let shown = { (viewer: ParticipantID) -> [String] in
+            let form = try #require(state.form(for: viewer, among: disclosures))
+            return (state.results(revealedBy: reveal, to: disclosures[form].audience) ?? []).map { "\($0.item)=\($0.dots)#\($0.rank)" }
+        }
+        #expect(try shown(Cast.moderator) == ["n6=2#1", "n5=1#2", "n4=0#3"])
+        #expect(try shown(Cast.ana) == ["n5=1#1", "n4=0#2"])
+        #expect(try shown(Cast.chloe) == ["n6=2#1"])
+        #expect(state.rankingsCompleted(by: reveal) == nil)
+
+        let closed = try #require(try session.when(.closeRooms(afterSeconds: nil), by: .moderator).first)
+        #expect(session.state.rankingsCompleted(by: closed) == [RevealedRanking(vote: "v1", results: session.state.results(of: session.state.votes["v1"]!))])
+    }
+
+    @Test("A round revealed once the rooms have closed has one form for everyone, with its whole ranking")
+    func revealAfterRoomsClose() throws {
+        var session = try Scenario.breakoutWithNotes()
+        try session.when(.openVote(on: .boards, dotsPerPerson: 3, maxDotsPerItem: nil, hidden: nil), by: .moderator)
+        try session.when(.placeDot(vote: "v1", item: "n6"), by: .chloe)
+        try session.when(.closeRooms(afterSeconds: nil), by: .moderator)
+        let before = session.state
+        let reveal = try #require(try session.when(.revealVote(vote: "v1"), by: .moderator).last)
+        #expect(before.disclosures(of: reveal) == [Disclosure(.everyone, reveal)])
+        #expect(session.state.results(revealedBy: reveal, to: .everyone)?.map(\.item) == ["n6", "n4", "n5"])
+    }
+
     @Test("An anonymous note and a hidden dot depend on who looks")
     func personalForms() throws {
         var session = try Scenario.at("cloture")

@@ -14,6 +14,10 @@ enum ServerMessageSamples {
     static let revealed = ServerMessage.EventMessage(
         seq: 90, at: Timestamp(milliseconds: 1_763_712_000_500), event: .voteRevealed(id: "v1", at: Timestamp(milliseconds: 1_763_712_000_500)),
         results: [RankedItem(item: "n4", dots: 7, rank: 1), RankedItem(item: "n9", dots: 7, rank: 1)])
+    static let roomsClosed = ServerMessage.EventMessage(
+        seq: 97, at: Timestamp(milliseconds: 1_763_712_000_900),
+        event: .roomsClosed(slot: "ateliers", at: Timestamp(milliseconds: 1_763_712_000_900)),
+        revealed: [RevealedRanking(vote: "v1", results: [RankedItem(item: "n9", dots: 12, rank: 1)])])
     static let now = Timestamp(milliseconds: 1_763_712_000_123)
 
     static func preview() throws -> ServerMessage.Preview {
@@ -39,6 +43,7 @@ enum ServerMessageSamples {
             ("error of an unreadable message", .error(.init(id: nil, code: .wire(.syntax), message: "Bad JSON.", now: now))),
             ("event", .event(noteAdded)),
             ("event with results", .event(revealed)),
+            ("rooms closed with the whole rankings", .event(roomsClosed)),
             ("events", .events([noteAdded, revealed])),
             ("synced", .synced(seq: 58, now: now)),
             ("transcript part", .transcriptPart(.init(

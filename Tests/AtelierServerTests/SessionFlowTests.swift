@@ -55,6 +55,42 @@ import Testing
         #expect(promoted.count == 1)
     }
 
+    @Test func aRoundRevealedWhileTheRoomsAreOpenShowsEachRoomItsOwnNotesRankedAndEveryoneTheWholeRankingOnceTheyClose() throws {
+        let session = try BreakoutSession()
+        let (moderator, anne, bob) = (session.moderator, session.anne, session.bob)
+        try anne.accepted(.addNote(board: nil, prompt: "pistes", text: "Navettes de nuit", colour: nil, anonymous: nil))
+        try anne.accepted(.addNote(board: nil, prompt: "pistes", text: "Vélos partagés", colour: nil, anonymous: nil))
+        try bob.accepted(.addNote(board: nil, prompt: "pistes", text: "Logements passerelles", colour: nil, anonymous: nil))
+        try moderator.accepted(.openVote(on: .boards, dotsPerPerson: 3, maxDotsPerItem: nil, hidden: nil))
+        try anne.accepted(.placeDot(vote: "v1", item: "n2"))
+        try bob.accepted(.placeDot(vote: "v1", item: "n3"))
+        try bob.accepted(.placeDot(vote: "v1", item: "n3"))
+        try moderator.accepted(.closeVote(vote: "v1"))
+        try moderator.accepted(.revealVote(vote: "v1"))
+
+        func ranking(_ message: JSONValue?) -> [String] {
+            guard case .array(let rows)? = message else { return [] }
+            return rows.map { "\($0["item"]?.stringValue ?? "")=\($0["dots"]?.int64Value ?? -1)#\($0["rank"]?.int64Value ?? -1)" }
+        }
+        let revealed = { (peer: Peer) in try peer.wait(for: "the reveal") { $0["event"]?["voteRevealed"] != nil }["results"] }
+        #expect(ranking(try revealed(moderator)) == ["n3=2#1", "n2=1#2", "n1=0#3"])
+        // A room learns how its own notes fared, ranked among themselves, not how another room's did.
+        #expect(ranking(try revealed(anne)) == ["n2=1#1", "n1=0#2"])
+        #expect(ranking(try revealed(bob)) == ["n3=2#1"])
+
+        try moderator.accepted(.closeRooms(afterSeconds: nil))
+        let whole = ["v1": ["n3=2#1", "n2=1#2", "n1=0#3"]]
+        for peer in [anne, bob] {
+            let closed = try peer.wait(for: "the rooms closing") { $0["event"]?["roomsClosed"] != nil }
+            #expect(closed["revealed"]?[0]?["vote"] == .string("v1"))
+            #expect(["v1": ranking(closed["revealed"]?[0]?["results"])] == whole)
+        }
+        // Someone arriving later is sent, after the reveal, the whole ranking.
+        let late = try Peer(session.server)
+        try late.join(session.server, name: "Chloé")
+        #expect(ranking(late.received.first { $0["event"]?["roomsClosed"] != nil }?["revealed"]?[0]?["results"]) == whole["v1"])
+    }
+
     @Test func theAuthorOfAnAnonymousNoteIsKnownOnlyToTheAuthor() throws {
         let server = try LiveServer()
         let moderator = try Peer(server)
@@ -90,11 +126,14 @@ import Testing
         #expect(seenByModerator["item"] == .string("") && seenByModerator["participant"] == .string("p2"))
         try session.bob.waitForEvent("dotPlaced") { $0["participant"] == .string("p2") && $0["item"] == .string("") }
         try session.moderator.accepted(.revealVote(vote: "v1"))
-        let revealed = try session.bob.wait(for: "results") { $0["event"]?["voteRevealed"] != nil }
+        let revealed = try session.moderator.wait(for: "results") { $0["event"]?["voteRevealed"] != nil }
         #expect(revealed["results"] == .array([
             .object(JSONObject([("dots", .int(2)), ("item", .string("n1")), ("rank", .int(1))])),
             .object(JSONObject([("dots", .int(1)), ("item", .string("n2")), ("rank", .int(2))])),
         ]))
+        // With the rooms open, Bob's room sees its own note's total alone.
+        let inRoom = try session.bob.wait(for: "results") { $0["event"]?["voteRevealed"] != nil }
+        #expect(inRoom["results"] == .array([.object(JSONObject([("dots", .int(1)), ("item", .string("n2")), ("rank", .int(1))]))]))
     }
 
     @Test func plenarySynthesisEndsWithRankedRecommendations() throws {

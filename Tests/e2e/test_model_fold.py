@@ -133,6 +133,40 @@ def test_a_pause_holds_the_rooms_countdown_in_the_pages_model_as_in_the_core(ate
     assert "closesAt" in compare("resumed")
 
 
+def test_a_round_revealed_while_the_rooms_are_open_folds_for_a_room_as_in_the_core_and_whole_once_they_close(
+        atelier, browser, live_server_factory):
+    from test_screen import Participant
+    server = live_server_factory(workshop=ROOT / "Workshops" / "demo-en.json", extra=["--new-session"])
+    moderator = Moderator(new_page(browser), server)
+    anne, bram = (Participant(new_page(browser), server, name) for name in ("Anne", "Bram"))
+    moderator.command("start")
+    moderator.command("goToSlot", {"slot": "rooms"})
+    moderator.command("openRooms", {"mode": "self"})
+    anne.command("chooseRoom", {"room": "night-economy"})
+    bram.command("chooseRoom", {"room": "public-space"})
+    anne.command("addNote", {"prompt": "presence", "text": "Night mediators"})
+    bram.command("addNote", {"prompt": "change", "text": "Brighter underpasses"})
+    moderator.command("openVote", {"on": "boards"})
+    vote = moderator.wait_for(lambda m: m.events("voteOpened"), "the vote")[-1]["id"]
+    bram.command("placeDot", {"vote": vote, "item": moderator.notes("Brighter underpasses")[0]["id"]})
+    moderator.command("revealVote", {"vote": vote})
+    page = new_page(browser)
+    page.goto(f"{server.url}/healthz")
+
+    def compare(viewer, what):
+        events = atelier("state", server.code, "--db", server.database, "--as", viewer, "--events").stdout
+        core = json.loads(atelier("state", server.code, "--db", server.database, "--as", viewer).stdout)
+        held = page.evaluate(PROJECT, [json.loads(line) for line in events.splitlines()])
+        assert without_nulls(held) == without_nulls(core), f"{what}: {first_difference(core, held)}"
+        return [(row["item"], row["dots"]) for row in core["votes"][0]["results"]]
+
+    notes = {n["text"]: n["id"] for n in moderator.events("noteAdded")}
+    assert compare(PARTICIPANT, "Anne in her room") == [(notes["Night mediators"], 0)]
+    assert compare(MODERATOR, "the moderator") == [(notes["Brighter underpasses"], 1), (notes["Night mediators"], 0)]
+    moderator.command("closeRooms")
+    assert compare(PARTICIPANT, "Anne after the rooms closed") == [(notes["Brighter underpasses"], 1), (notes["Night mediators"], 0)]
+
+
 def test_state_names_what_it_cannot_show(atelier, tmp_path):
     database = tmp_path / "fold.db"
     assert atelier("simulate", "--workshop", SHIPPED[0], "--db", database, "--join-code", "FOLD02").returncode == 0

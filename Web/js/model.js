@@ -205,6 +205,11 @@ export class SessionModel {
         if (this.breakout) this.breakout.closesAt = e.closesAt;
         break;
       case 'roomsClosed':
+        // Rounds revealed while the rooms were open showed each room its own part: now the whole.
+        for (const { vote, results } of message.revealed || []) {
+          const round = this.votes.get(vote);
+          if (round) round.results = results;
+        }
         this.breakout = null;
         this.closedBreakouts.add(e.slot);
         for (const p of this.participants.values()) {

@@ -82,8 +82,12 @@ extension SessionState {
     /// Equal totals share a rank and the next rank skips (1, 2, 2, 4); within a tie items keep
     /// their creation order (for recommendations, the moderators' order).
     public func results(of round: VoteRound) -> [RankedItem] {
-        let totals = round.totals
-        let ordered = items(of: round).enumerated().sorted { lhs, rhs in
+        ranked(items(of: round), by: round.totals)
+    }
+
+    /// `items` ranked by `totals`, among themselves.
+    private func ranked(_ items: [String], by totals: [String: Int]) -> [RankedItem] {
+        let ordered = items.enumerated().sorted { lhs, rhs in
             let (left, right) = (totals[lhs.element, default: 0], totals[rhs.element, default: 0])
             return left != right ? left > right : lhs.offset < rhs.offset
         }
@@ -96,11 +100,53 @@ extension SessionState {
         return ranked
     }
 
-    /// The totals an event makes public, in this state right after it: a revealed round's ranking,
-    /// which goes out beside the `voteRevealed` event; nil for every other event.
-    public func results(revealedBy event: Event) -> [RankedItem]? {
+    /// The totals that go out beside the form of `voteRevealed` shown to `audience`, in this state
+    /// right after it: the round's ranking of the items that audience may read. While the rooms
+    /// are open, a room learns how its own notes fared, ranked among themselves, and not how
+    /// another room's did; the moderators get the whole ranking. Nil for every other event.
+    public func results(revealedBy event: Event, to audience: Audience) -> [RankedItem]? {
         guard case .voteRevealed(let id, _) = event, let round = votes[id] else { return nil }
-        return results(of: round)
+        let shown = items(of: round).filter { item in
+            guard let board = board(ofItem: item, in: round), !isPublic(board) else { return true }
+            switch audience {
+            case .moderators: return true
+            case .readers(let readable): return board == readable
+            case .everyone, .person, .room, .curators: return false
+            }
+        }
+        return ranked(shown, by: round.totals)
+    }
+
+    /// What goes out beside `roomsClosed`, in this state right after it: the whole ranking of each
+    /// revealed round with items in those rooms, whose members were shown only their own room's
+    /// part (`results(revealedBy:to:)`); nil for every other event and when there is none.
+    public func rankingsCompleted(by event: Event) -> [RevealedRanking]? {
+        guard case .roomsClosed(let slot, _) = event else { return nil }
+        let rankings = voteOrder.compactMap { votes[$0] }.filter { round in
+            round.status == .revealed && items(of: round).contains { item in
+                board(ofItem: item, in: round).map { !$0.isPlenary && $0.slot == slot } ?? false
+            }
+        }.map { RevealedRanking(vote: $0.id, results: results(of: $0)) }
+        return rankings.isEmpty ? nil : rankings
+    }
+
+    /// The boards of a round's items that not everyone may read now: the rooms' own while they are open.
+    func unreadableBoards(of round: VoteRound) -> Set<BoardID> {
+        Set(items(of: round).compactMap { board(ofItem: $0, in: round) }.filter { !isPublic($0) })
+    }
+
+    /// Whether every participant may read `board` now: a plenary board, or a room's once its rooms have closed.
+    func isPublic(_ board: BoardID) -> Bool {
+        board.isPlenary || breakout?.slot != board.slot
+    }
+
+    /// The board an item of `round` is on: a note's, a promoted item's; nil for a recommendation.
+    private func board(ofItem item: String, in round: VoteRound) -> BoardID? {
+        switch round.scope {
+        case .boards: return notes[item]?.board
+        case .promoted: return promoted.first { $0.id == item }?.board
+        case .recommendations: return nil
+        }
     }
 
     /// The most recent round that voted on recommendations and was revealed.
@@ -135,6 +181,14 @@ extension SessionState {
         case .promoted(let id): return promoted.first { $0.id == id }?.board.room
         }
     }
+}
+
+/// A round's whole ranking, sent once its rooms have closed.
+public struct RevealedRanking: Hashable, Sendable, Codable {
+    public var vote: VoteID
+    public var results: [RankedItem]
+
+    public init(vote: VoteID, results: [RankedItem]) { self.vote = vote; self.results = results }
 }
 
 /// One line of a vote's results.

@@ -104,11 +104,19 @@ extension SessionState {
         case .itemDemoted(let id):
             return onBoard(promoted.first { $0.id == id }?.board, event)
 
+        // Its totals (`results(revealedBy:to:)`) differ by audience while the rooms are open: the
+        // moderators', each room's readers', then everyone's, which ranks the public items alone.
+        case .voteRevealed(let id, _):
+            let rooms = votes[id].map(unreadableBoards) ?? []
+            guard !rooms.isEmpty else { return [Disclosure(.everyone, event)] }
+            return [Disclosure(.moderators, event)] + rooms.sorted().map { Disclosure(.readers($0), event) }
+                + [Disclosure(.everyone, event)]
+
         case .sessionCreated, .sessionStarted, .sessionPaused, .sessionResumed, .sessionEnded,
              .participantLeft, .participantRejoined, .languageChanged, .facilitatorAppointed,
              .slotStarted, .slotEnded, .slotExtended, .slotTimeUp,
              .roomsOpened, .participantAssigned, .roomsClosing, .roomsClosed,
-             .voteOpened, .voteClosed, .voteRevealed,
+             .voteOpened, .voteClosed,
              .recommendationDrafted, .recommendationEdited, .recommendationWithdrawn, .recommendationsOrdered,
              .recommendationClassified, .announced:
             return [Disclosure(.everyone, event)]

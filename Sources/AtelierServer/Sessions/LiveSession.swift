@@ -10,7 +10,7 @@ final class LoggedEvent {
     let event: Event
     let disclosures: [Disclosure]
     /// The event message (`{"seq":…,"event":…}`) of each disclosure, in the same order: frames
-    /// every connection they go to shares. Disclosures showing the same event (a participant's
+    /// every connection they go to shares. Disclosures showing the same message (a participant's
     /// join, to them and to the moderators) share one.
     let frames: [OutboundFrame]
 
@@ -19,15 +19,13 @@ final class LoggedEvent {
         self.at = at
         self.event = event
         self.disclosures = disclosures
-        let results = state.results(revealedBy: event)
+        let messages = ServerMessage.EventMessage.forms(seq: seq, at: at, disclosures: disclosures, after: state)
         var frames: [OutboundFrame] = []
-        for (index, disclosure) in disclosures.enumerated() {
-            if let same = disclosures[..<index].firstIndex(where: { $0.event == disclosure.event }) {
+        for (index, message) in messages.enumerated() {
+            if let same = messages[..<index].firstIndex(of: message) {
                 frames.append(frames[same])
                 continue
             }
-            let message = ServerMessage.EventMessage(
-                seq: seq, at: at, event: disclosure.event, results: results, authorName: state.authorName(of: disclosure.event))
             frames.append(OutboundFrame(bytes: message.serializedBytes(), groupable: true))
         }
         self.frames = frames
