@@ -98,6 +98,15 @@ def eventually(condition, what, seconds=30):
         time.sleep(0.1)
 
 
+def pause(process):
+    """Stops `process` (SIGSTOP) and returns once every thread of it has stopped: a busy machine may
+    let its other threads run on for a while after the signal, until the one that takes it is scheduled."""
+    process.send_signal(signal.SIGSTOP)
+    tasks = f"/proc/{process.pid}/task"
+    eventually(lambda: all(open(f"{tasks}/{task}/stat").read().rsplit(")", 1)[1].split()[0] == "T"
+                           for task in os.listdir(tasks)), "stopped every thread", 10)
+
+
 class Relay:
     """A relay started here, on `port` (0: a free one)."""
 
@@ -550,7 +559,7 @@ def test_while_redis_stops_answering_every_server_says_so_and_refuses_and_once_i
         for member in (moderator, bram, carl):
             member.wait_for(lambda e: note_text(e) == "Before Redis stopped", "the note written before Redis stopped")
 
-        redis.process.send_signal(signal.SIGSTOP)
+        pause(redis.process)
         try:
             acked.append(carl.command({"addNote": {"prompt": "presence", "text": "Stored while Redis was silent",
                                                    "colour": "yellow"}})["seq"])
@@ -648,7 +657,7 @@ def test_a_relay_that_falls_behind_catches_up_from_the_stream_and_its_members_ge
     moderator.command({"goToSlot": {"slot": "vote"}})
     bram.wait_for(lambda e: "slotStarted" in e["event"], "the vote slot")
 
-    b.process.send_signal(signal.SIGSTOP)
+    pause(b.process)
     try:
         def write(writer, count):
             for n in range(count):
@@ -680,7 +689,7 @@ def test_a_relay_that_falls_behind_catches_up_from_the_stream_and_its_members_ge
 def test_an_answer_the_owner_gives_after_the_relay_said_unavailable_is_not_sent_but_its_event_is(direct):
     a, _ = direct.relays
     moderator = moderator_on(a, direct)
-    direct.owner.process.send_signal(signal.SIGSTOP)
+    pause(direct.owner.process)
     try:
         late = moderator.command({"announce": {"text": "Said late"}})
     finally:
@@ -698,7 +707,7 @@ def test_a_note_told_unavailable_and_sent_again_under_its_once_key_is_done_once(
     _, anne, bram = one_room_over_both_relays(direct)
     note = {"command": {"addNote": {"prompt": "presence", "text": "Sent twice, done once", "colour": "green"}},
             "once": "note-1"}
-    direct.owner.process.send_signal(signal.SIGSTOP)
+    pause(direct.owner.process)
     try:
         late = anne.request(note)
     finally:
@@ -719,7 +728,7 @@ def test_a_note_told_unavailable_and_sent_again_under_its_once_key_is_done_once(
 def test_a_join_welcomed_after_the_relay_said_unavailable_leaves_the_connection_free_to_join_again(direct):
     a, b = direct.relays
     moderator = moderator_on(b, direct)
-    direct.owner.process.send_signal(signal.SIGSTOP)
+    pause(direct.owner.process)
     try:
         late = a.connect()
         refused = late.request({"join": {"code": direct.code, "name": "Late", "role": "resident", "language": "en"}})
@@ -772,7 +781,7 @@ def test_the_owner_forgets_a_relay_silent_past_the_bound_it_was_given_and_its_me
         moderator = moderator_on(relay, deployment)
         moderator.command({"start": {}})
         assert relay_connections(deployment, relay_id) == 1
-        relay.process.send_signal(signal.SIGSTOP)
+        pause(relay.process)
         try:
             eventually(lambda: relay_connections(deployment, relay_id) == 0, "forgot the stopped relay's connections")
         finally:
