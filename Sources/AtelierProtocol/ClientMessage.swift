@@ -19,6 +19,16 @@ public struct ClientMessage: Hashable, Sendable {
         self.once = once
     }
 
+    /// How the client asks for its catch-ups, when this enters a session.
+    public var compression: CatchUpCompression? {
+        switch body {
+        case .join(let request): request.compress
+        case .moderate(let request): request.compress
+        case .rejoin(let request): request.compress
+        case .command, .preview, .transcript, .ping: nil
+        }
+    }
+
     /// What the client asks.
     public enum Body: Hashable, Sendable {
         case join(JoinRequest)
@@ -152,6 +162,12 @@ extension ClientMessage: Encodable {
     }
 }
 
+/// How a client asks for the parts of the log the server streams to it (catch-ups, widenings):
+/// binary messages, each the raw DEFLATE (RFC 1951) of the `{"events":[…]}` text it replaces.
+public enum CatchUpCompression: String, Hashable, Sendable, Codable, CaseIterable {
+    case deflateRaw = "deflate-raw"
+}
+
 /// Join a session as a participant.
 public struct JoinRequest: Hashable, Sendable, Codable {
     public var code: String
@@ -159,13 +175,19 @@ public struct JoinRequest: Hashable, Sendable, Codable {
     public var role: String
     public var organisation: String?
     public var language: String
+    /// Nil for catch-ups as text.
+    public var compress: CatchUpCompression?
 
-    public init(code: String, name: String, role: String, organisation: String? = nil, language: String) {
+    public init(
+        code: String, name: String, role: String, organisation: String? = nil, language: String,
+        compress: CatchUpCompression? = nil
+    ) {
         self.code = code
         self.name = name
         self.role = role
         self.organisation = organisation
         self.language = language
+        self.compress = compress
     }
 }
 
@@ -176,12 +198,15 @@ public struct ModerateRequest: Hashable, Sendable, Codable {
     public var name: String
     /// Nil for the workshop's own language (its first).
     public var language: String?
+    /// Nil for catch-ups as text.
+    public var compress: CatchUpCompression?
 
-    public init(code: String, key: String, name: String, language: String? = nil) {
+    public init(code: String, key: String, name: String, language: String? = nil, compress: CatchUpCompression? = nil) {
         self.code = code
         self.key = key
         self.name = name
         self.language = language
+        self.compress = compress
     }
 }
 
@@ -191,11 +216,14 @@ public struct RejoinRequest: Hashable, Sendable, Codable {
     public var token: String
     /// The highest sequence number the client applied; nil or 0 for everything.
     public var after: Int64?
+    /// Nil for catch-ups as text.
+    public var compress: CatchUpCompression?
 
-    public init(code: String, token: String, after: Int64? = nil) {
+    public init(code: String, token: String, after: Int64? = nil, compress: CatchUpCompression? = nil) {
         self.code = code
         self.token = token
         self.after = after
+        self.compress = compress
     }
 }
 

@@ -8,6 +8,7 @@ import struct
 import subprocess
 import time
 import urllib.parse
+import zlib
 
 from conftest import binary_path, ROOT
 
@@ -61,7 +62,8 @@ class Participant:
         self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
 
     def receive(self):
-        """The next text message, as JSON."""
+        """The next message, as JSON: a text message, or a binary one (a catch-up's part sent
+        compressed, `compress: "deflate-raw"`) inflated; `binary_bytes` counts what those took on the wire."""
         text = b""
         while True:
             first, second = self._read(2)
@@ -74,6 +76,9 @@ class Participant:
             opcode = first & 0x0F
             if opcode == 8:
                 raise ConnectionError("closed by the server")
+            if opcode == 2 and first & 0x80:
+                self.binary_bytes = getattr(self, "binary_bytes", 0) + len(payload)
+                return json.loads(zlib.decompress(payload, -15))
             if opcode in (1, 0):
                 text += payload
                 if first & 0x80:

@@ -363,6 +363,22 @@ def test_a_member_entering_a_session_its_relay_does_not_follow_is_welcomed_caugh
     assert bram.seqs() == sorted(set(bram.seqs()))
 
 
+def test_a_member_of_a_relay_asking_for_compressed_catch_ups_gets_them_from_the_relay(direct):
+    a, b = direct.relays
+    moderator = moderator_on(a, direct)
+    moderator.command({"start": {}})
+    moderator.command({"goToSlot": {"slot": "vote"}})
+    for index in range(30):
+        assert "ack" in moderator.command({"addNote": {"prompt": "first-step", "text": f"Relayed idea {index}"}})
+
+    bram = b.connect()
+    bram.enter({"join": {"code": direct.code, "name": "Bram", "role": "resident", "language": "en",
+                         "compress": "deflate-raw"}})
+    bram.wait_for(lambda e: note_text(e) == "Relayed idea 29", "the last note, in the catch-up")
+    assert bram.binary_bytes > 0
+    assert [note_text(e) for e in bram.events].count("Relayed idea 0") == 1
+
+
 def test_a_relay_writes_nothing_to_disk_while_it_serves(redis, direct, tmp_path):
     scratch = tmp_path / "relay-tmp"
     scratch.mkdir()

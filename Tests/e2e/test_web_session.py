@@ -359,6 +359,32 @@ def test_a_note_the_server_was_unavailable_for_is_sent_again_by_the_page_and_don
     assert bram.errors == []
 
 
+def test_the_page_asks_for_its_catch_up_compressed_and_shows_every_note_it_holds(browser, server):
+    moderator = Moderator(new_page(browser), server)
+    moderator.command("start")
+    moderator.command("goToSlot", {"slot": "vote"})
+    for index in range(30):
+        moderator.command("addNote", {"prompt": "first-step", "text": f"Expectation number {index}"})
+    anne = new_page(browser, PHONE)
+    sent, binary = [], []
+
+    def watch(socket):
+        socket.on("framesent", lambda payload: sent.append(payload))
+        socket.on("framereceived", lambda payload: isinstance(payload, bytes) and binary.append(payload))
+    anne.on("websocket", watch)
+    join(anne, server, "Anne")
+
+    assert any('"compress":"deflate-raw"' in frame for frame in sent if isinstance(frame, str) and '"join"' in frame)
+    assert binary, "no compressed part of the catch-up"
+    for index in (0, 29):
+        note(anne, f"Expectation number {index}").wait_for()
+    anne.reload()
+    anne.wait_for_selector("body[data-phase=session][data-connection=online]")
+    note(anne, "Expectation number 29").wait_for()
+    assert note(anne, "Expectation number").count() == 30
+    assert anne.errors == []
+
+
 def test_user_text_is_shown_as_inert_text(browser, server):
     moderator = Moderator(new_page(browser), server)
     anne = new_page(browser, PHONE)

@@ -127,8 +127,15 @@ export class Connection extends EventTarget {
       this.pingTimer = setInterval(() => this.ping(), PING_EVERY);
       this.ping();
     });
+    socket.binaryType = 'arraybuffer';
+    // A compressed part of a catch-up is inflated asynchronously: messages are taken in the order
+    // they came, each after the one before.
+    let inbox = Promise.resolve();
     socket.addEventListener('message', (event) => {
-      if (this.socket === socket) this.receive(event.data);
+      const data = event.data;
+      inbox = inbox
+        .then(() => (typeof data === 'string' ? data : inflate(data)))
+        .then((text) => { if (this.socket === socket) this.receive(text); }, () => this.drop());
     });
     socket.addEventListener('close', () => this.closed(socket));
     socket.addEventListener('error', () => {});
@@ -216,6 +223,24 @@ export class Connection extends EventTarget {
     if ('synced' in message) this.clock.sample(message.now, receivedAt, null);
     this.dispatchEvent(new CustomEvent('message', { detail: message }));
   }
+}
+
+/**
+ * How this browser asks for its catch-ups (`compress` in join, moderate and rejoin): compressed
+ * when it can inflate raw DEFLATE, else as text.
+ */
+export const CATCH_UP_COMPRESSION = (() => {
+  try {
+    return new DecompressionStream('deflate-raw') && 'deflate-raw';
+  } catch {
+    return undefined;
+  }
+})();
+
+/** The text of a binary message: the raw DEFLATE of a catch-up's `{"events":[…]}`. */
+function inflate(buffer) {
+  const stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Response(stream).text();
 }
 
 /** The websocket URL of the server that served this page. */

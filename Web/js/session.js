@@ -2,7 +2,7 @@
 // the identity kept for silent rejoin, and the outbox. Shared by the participant page and
 // the presenter view.
 
-import { Connection, RequestError, socketURL } from './connection.js';
+import { CATCH_UP_COMPRESSION, Connection, RequestError, socketURL } from './connection.js';
 import { SessionModel } from './model.js';
 import { Outbox, QUEUEABLE } from './outbox.js';
 
@@ -62,7 +62,9 @@ export class LiveSession extends EventTarget {
     if (this.identity?.token) {
       try {
         const after = this.model.session ? this.model.maxSeq : 0;
-        const ack = await this.connection.request('rejoin', { code: this.code, token: this.identity.token, after });
+        const ack = await this.connection.request('rejoin', {
+          code: this.code, token: this.identity.token, after, compress: CATCH_UP_COMPRESSION,
+        });
         this.welcomed(ack);
       } catch (error) {
         if (['auth.unknownToken', 'session.unknownCode'].includes(error.code)) {
@@ -144,14 +146,16 @@ export class LiveSession extends EventTarget {
 
   /** Joins as a participant; resolves with the ack, rejects with a RequestError. */
   async join(details) {
-    const ack = await this.connection.request('join', { code: this.code, ...details });
+    const ack = await this.connection.request('join', { code: this.code, ...details, compress: CATCH_UP_COMPRESSION });
     this.welcomed(ack);
     return ack;
   }
 
   /** Joins as a moderator with the session's key (the presenter view); without `language`, the workshop's own. */
   async moderate(key, name, language) {
-    const ack = await this.connection.request('moderate', { code: this.code, key, name, language });
+    const ack = await this.connection.request('moderate', {
+      code: this.code, key, name, language, compress: CATCH_UP_COMPRESSION,
+    });
     this.welcomed(ack);
     return ack;
   }

@@ -6,7 +6,8 @@ import Glibc
 import Darwin
 #endif
 
-/// One serialized outbound text message, shared by every connection it is queued on.
+/// One serialized outbound message (text, or binary when `isBinary`), shared by every connection
+/// it is queued on.
 ///
 /// The payload is written once, at creation, into a single heap buffer that keeps
 /// `LWS_PRE` bytes of headroom in front of it, so lws can put the websocket frame
@@ -26,15 +27,19 @@ public final class OutboundFrame: @unchecked Sendable {
     /// Whether the server may send it joined with the groupable frames queued after it, as one
     /// message (`ServerConfiguration.grouping`), when a connection has several waiting.
     public let groupable: Bool
+    /// Sent as a binary message; never grouped.
+    public let isBinary: Bool
 
     /// Makes a frame of `count` bytes whose payload is written by `body`.
     /// This lets a serializer write straight into the frame's buffer.
     public init(
-        count: Int, groupable: Bool = false, initializingPayloadWith body: (UnsafeMutableRawBufferPointer) throws -> Void
+        count: Int, groupable: Bool = false, binary: Bool = false,
+        initializingPayloadWith body: (UnsafeMutableRawBufferPointer) throws -> Void
     ) rethrows {
-        precondition(count >= 0)
+        precondition(count >= 0 && !(groupable && binary))
         self.count = count
         self.groupable = groupable
+        isBinary = binary
         storage = UnsafeMutableRawPointer.allocate(byteCount: lwsPre + max(count, 1), alignment: 16)
         do {
             try body(UnsafeMutableRawBufferPointer(start: storage + lwsPre, count: count))
@@ -58,8 +63,8 @@ public final class OutboundFrame: @unchecked Sendable {
     }
 
     /// Makes a frame holding a copy of `bytes`.
-    public convenience init(bytes: [UInt8], groupable: Bool = false) {
-        self.init(count: bytes.count, groupable: groupable) { dst in
+    public convenience init(bytes: [UInt8], groupable: Bool = false, binary: Bool = false) {
+        self.init(count: bytes.count, groupable: groupable, binary: binary) { dst in
             bytes.withUnsafeBytes { src in
                 if let base = src.baseAddress, src.count > 0 {
                     dst.baseAddress!.copyMemory(from: base, byteCount: src.count)
@@ -74,6 +79,15 @@ public final class OutboundFrame: @unchecked Sendable {
         self.init(count: grouping.count(joining: frames)) { destination in
             grouping.write(joining: frames, to: destination.baseAddress!)
         }
+    }
+
+    /// Makes one binary message holding the raw DEFLATE (`Deflate.raw`) of the payloads of
+    /// `frames` joined in `grouping`; nil when zlib fails.
+    public convenience init?(deflating frames: [OutboundFrame], in grouping: FrameGrouping) {
+        var joined = [UInt8](repeating: 0, count: grouping.count(joining: frames))
+        joined.withUnsafeMutableBytes { grouping.write(joining: frames, to: $0.baseAddress!) }
+        guard let packed = Deflate.raw(joined) else { return nil }
+        self.init(bytes: packed, binary: true)
     }
 
     deinit {

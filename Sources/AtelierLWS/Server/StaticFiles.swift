@@ -1,5 +1,3 @@
-import CZlib
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -170,29 +168,6 @@ struct StaticFiles {
             if parts.first == "*" { wildcard = !refused }
         }
         return wildcard
-    }
-
-    /// The gzip stream (RFC 1952) of `bytes` at zlib's best compression.
-    static func gzip(_ bytes: [UInt8]) -> [UInt8]? {
-        var stream = z_stream()
-        // 15 + 16: the largest window, with a gzip header and trailer instead of zlib's.
-        guard deflateInit2_(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                            zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-        defer { deflateEnd(&stream) }
-        var input = bytes
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))))
-        let status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { destination in
-                stream.next_in = source.baseAddress
-                stream.avail_in = uInt(source.count)
-                stream.next_out = destination.baseAddress
-                stream.avail_out = uInt(destination.count)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { return nil }
-        output.removeLast(Int(stream.avail_out))
-        return output
     }
 
     /// Largest file served (web assets, not downloads).

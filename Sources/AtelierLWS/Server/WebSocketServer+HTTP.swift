@@ -171,7 +171,7 @@ extension WebSocketServer {
 
     func gzipped(_ path: String, etag: String, _ bytes: [UInt8]) -> [UInt8]? {
         if let cached = gzippedFiles[path], cached.etag == etag { return cached.body }
-        let body = StaticFiles.gzip(bytes).flatMap { $0.count < bytes.count ? $0 : nil }
+        let body = Deflate.gzip(bytes).flatMap { $0.count < bytes.count ? $0 : nil }
         gzippedFiles[path] = (etag, body)
         return body
     }

@@ -145,7 +145,7 @@ extension WebSocketServer {
             if !written { return false }
         } else if connection.fragmentOffset == 0 && frame.count <= fragmentLimit {
             // Common case: the whole message, straight from the shared buffer.
-            let written = lws_write(wsi, frame.payload, frame.count, LWS_WRITE_TEXT)
+            let written = lws_write(wsi, frame.payload, frame.count, frame.isBinary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT)
             if written < frame.count { return false }
             connection.queue.removeFirst()
             counters.framesSent.bump()
@@ -158,7 +158,8 @@ extension WebSocketServer {
             let isLast = offset + size == frame.count
             let payload = scratch! + lwsPre
             payload.copyMemory(from: frame.payload + offset, byteCount: size)
-            let flags = lws_write_ws_flags(Int32(LWS_WRITE_TEXT.rawValue), offset == 0 ? 1 : 0, isLast ? 1 : 0)
+            let opcode = frame.isBinary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT
+            let flags = lws_write_ws_flags(Int32(opcode.rawValue), offset == 0 ? 1 : 0, isLast ? 1 : 0)
             let written = lws_write(
                 wsi, payload.assumingMemoryBound(to: UInt8.self), size, lws_write_protocol(rawValue: numericCast(flags)))
             if written < size { return false }

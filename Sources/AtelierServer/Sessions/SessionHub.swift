@@ -94,6 +94,8 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         var rateRefusals = 0
         var badMessages = 0
         var badKeys = 0
+        /// How it asked for its catch-ups when it entered; nil for text.
+        var compression: CatchUpCompression?
 
         init(id: ConnectionID, peer: String, guestBucket: TokenBucket) {
             self.id = id
@@ -242,6 +244,8 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         guard allowed else { return rateLimited(client, id: parsed.id, now: now) }
         // A message read forgives one unreadable message, not all: junk between valid messages still adds up.
         client.badMessages = max(client.badMessages - 1, 0)
+        // Kept by the server holding the socket, relay or not: it streams the member's catch-ups.
+        if client.session == nil, let asked = parsed.compression { client.compression = asked }
         if let relay, parsed.body != .ping { return relay.forward(message, id: parsed.id, from: client, now: now) }
         switch parsed.body {
         case .ping:
