@@ -135,14 +135,20 @@ def test_every_stage_of_the_presenter_view_fits_the_screen(browser, live_server_
     assert errors == []
 
 
-def test_the_time_up_alarm_is_off_until_turned_on_and_then_flashes(browser, live_server_factory):
+def presenter_in_the_rooms(browser, live_server_factory, viewport):
+    """A moderator and the presenter view of a new demo session, its breakout rooms open."""
     server = live_server_factory(workshop=DEMO, extra=["--new-session"])
     moderator = Moderator(browser.new_context().new_page(), server)
-    screen = browser.new_context(viewport=PRESENTER, locale="en-GB").new_page()
+    screen = browser.new_context(viewport=viewport, locale="en-GB").new_page()
     screen.goto(f"{server.url}/screen?code={server.code}#key={server.key}")
     moderator.command("start")
     moderator.command("goToSlot", {"slot": "rooms"})
     moderator.command("openRooms", {"mode": "random"})
+    return moderator, screen
+
+
+def test_the_time_up_alarm_is_off_until_turned_on_and_then_flashes(browser, live_server_factory):
+    moderator, screen = presenter_in_the_rooms(browser, live_server_factory, PRESENTER)
     moderator.command("closeRooms", {"afterSeconds": 2})
     screen.wait_for_selector(".rooms-closing:not([hidden])")
     screen.wait_for_selector(".rooms-closing", state="hidden", timeout=10000)
@@ -159,13 +165,7 @@ def test_the_time_up_alarm_is_off_until_turned_on_and_then_flashes(browser, live
 
 
 def test_a_pause_holds_the_rooms_countdown_on_the_screen_and_resuming_runs_it_on(browser, live_server_factory):
-    server = live_server_factory(workshop=DEMO, extra=["--new-session"])
-    moderator = Moderator(browser.new_context().new_page(), server)
-    screen = browser.new_context(viewport=PROJECTOR, locale="en-GB").new_page()
-    screen.goto(f"{server.url}/screen?code={server.code}#key={server.key}")
-    moderator.command("start")
-    moderator.command("goToSlot", {"slot": "rooms"})
-    moderator.command("openRooms", {"mode": "random"})
+    moderator, screen = presenter_in_the_rooms(browser, live_server_factory, PROJECTOR)
     moderator.command("closeRooms", {"afterSeconds": 4})
     closing = screen.locator(".rooms-closing")
     expect(closing).to_be_visible()
