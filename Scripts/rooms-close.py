@@ -17,7 +17,6 @@ import selectors
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import zlib
 
@@ -93,8 +92,6 @@ def main():
     shared = [p["id"] for p in json.loads(workshop.read_text()).get("prompts", [])]
     with tempfile.TemporaryDirectory() as folder:
         server = start_server(pathlib.Path(folder) / "a.db", workshop, ["--new-session"])
-        # Its log (a line per connection) is read as it comes, so the server never waits on a full pipe.
-        threading.Thread(target=server.process.stderr.read, daemon=True).start()
         readers = []
         try:
             moderator = Member(server.ws_url)

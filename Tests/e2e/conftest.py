@@ -5,6 +5,7 @@ import re
 import signal
 import subprocess
 import tempfile
+import threading
 import urllib.request
 
 import pytest
@@ -36,12 +37,16 @@ def binary_path():
 
 
 class LiveServer:
-    """A running `atelier serve` on a free port, with what its banner printed."""
+    """A running `atelier serve` on a free port, with what its banner printed. Its standard error is
+    read as it comes, line by line, so a server that logs a lot never waits on a full pipe."""
 
     def __init__(self, process, banner, database):
         self.process = process
         self.banner = banner
         self.database = database
+        self.log = []
+        self.reader = threading.Thread(target=self.log.extend, args=(process.stderr,), daemon=True)
+        self.reader.start()
         # One block per session, the new one (if any) holding the key; tests use that one.
         blocks = re.split(r"^(?=Session )", banner, flags=re.M)[1:]
         block = next((b for b in blocks if "(new)" in b.splitlines()[0]), blocks[0])
@@ -55,12 +60,17 @@ class LiveServer:
         with urllib.request.urlopen(self.url + path, timeout=10) as response:
             return response.status, response.headers, response.read().decode()
 
+    def logged(self, text):
+        """How many lines of its log so far hold `text`."""
+        return sum(text in line for line in self.log)
+
     def stop(self, sig=signal.SIGTERM):
         """Stops the server with `sig` and returns its exit code and standard error."""
         if self.process.poll() is None:
             self.process.send_signal(sig)
         code = self.process.wait(timeout=30)
-        return code, self.process.stderr.read()
+        self.reader.join(timeout=30)
+        return code, "".join(self.log)
 
 
 def start_server(database, workshop=None, extra=()):

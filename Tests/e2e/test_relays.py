@@ -525,18 +525,6 @@ def command_until_acked(member, command, seconds=30):
         assert answer["code"] == "server.unavailable" and time.monotonic() < deadline, answer
 
 
-class LogTail:
-    """What a server writes on its standard error, kept line by line as it comes, on a thread of its own."""
-
-    def __init__(self, stream):
-        self.lines = []
-        self.thread = threading.Thread(target=self.lines.extend, args=(stream,), daemon=True)
-        self.thread.start()
-
-    def count(self, text):
-        return sum(text in line for line in self.lines)
-
-
 def redis_connections(redis):
     """The established connections to `redis`, as `ss` shows them with their timers."""
     return subprocess.run(["ss", "-tnoH", "state", "established", "dport", "=", f":{redis.port}"],
@@ -562,7 +550,6 @@ REDIS_SILENT = "Redis did not answer"
 def test_while_redis_stops_answering_every_server_says_so_and_refuses_and_once_it_answers_nothing_acked_is_lost(
         redis, tmp_path):
     owner = start_server(tmp_path / "owner.db", DEMO, ["--new-session", "--redis", redis.url])
-    log = LogTail(owner.process.stderr)
     relays = [Relay(redis.url), Relay(redis.url)]
     deployment = Deployment(owner.code, owner.key, owner, relays)
     try:
@@ -582,7 +569,7 @@ def test_while_redis_stops_answering_every_server_says_so_and_refuses_and_once_i
             eventually(lambda: not any(relay.health()["following"] for relay in relays), "said it follows no more", 60)
             eventually(lambda: not deployment.owner_health()["publishing"], "said it publishes no more", 60)
             # Both of the owner's connections were given up, the one that had Carl's note to publish too.
-            eventually(lambda: log.count(REDIS_SILENT) == 2, "logged the silence of each connection", 60)
+            eventually(lambda: owner.logged(REDIS_SILENT) == 2, "logged the silence of each connection", 60)
             refused = anne.command({"addNote": {"prompt": "presence", "text": "Written while Redis was silent",
                                                 "colour": "green"}})
             assert refused["code"] == "server.unavailable"
@@ -604,13 +591,11 @@ def test_while_redis_stops_answering_every_server_says_so_and_refuses_and_once_i
             assert member.seqs() == sorted(set(member.seqs())), "an event repeated or out of order"
             assert set(acked) <= set(member.seqs())
         # Once for each connection, however many tries it took to be answered again.
-        assert log.count(REDIS_SILENT) == 2
+        assert owner.logged(REDIS_SILENT) == 2
     finally:
         for relay in relays:
             relay.stop()
-        owner.process.terminate()
-        owner.process.wait(timeout=30)
-        log.thread.join(timeout=30)
+        owner.stop()
 
 
 def test_through_haproxy_after_redis_restarts_empty_every_member_gets_the_next_note_once_and_nothing_acked_is_lost(
