@@ -385,6 +385,21 @@ def test_the_page_asks_for_its_catch_up_compressed_and_shows_every_note_it_holds
     assert anne.errors == []
 
 
+def test_a_page_whose_stored_identity_the_server_does_not_know_goes_back_to_the_join_form(browser, server):
+    anne = new_page(browser, PHONE)
+    join(anne, server, "Anne")
+    # As after the organiser started the session over on a new database: the token means nothing.
+    anne.evaluate("""(code) => {
+      const key = Object.keys(localStorage).find((k) => k.endsWith(`:participant:${code}`));
+      localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key)), token: '0'.repeat(32) }));
+    }""", server.code)
+    anne.reload()
+    anne.wait_for_selector("#join-name")
+    assert anne.locator("body").get_attribute("data-phase") == "join"
+    join(anne, server, "Anne again")
+    assert anne.errors == []
+
+
 def test_user_text_is_shown_as_inert_text(browser, server):
     moderator = Moderator(new_page(browser), server)
     anne = new_page(browser, PHONE)

@@ -49,6 +49,10 @@ class ParticipantApp {
     const linked = normaliseCode(params.get('code'));
     this.join = new JoinForm(this, linked || storage.lastCode() || '');
     const stored = this.code ? storage.identity(this.code) : null;
+    // The websocket's handshake goes while the interface's texts load: a round trip less on a slow
+    // link before the join form (or the session) shows. The session waits for the page to listen.
+    let listening;
+    this.live.start(this.code, new Promise((resolve) => { listening = resolve; }));
     await this.setLanguage(stored?.language || storage.language() || preferredLanguage(), { send: false });
     this.buildShell();
     this.live.addEventListener('change', () => this.scheduleRender());
@@ -57,7 +61,7 @@ class ParticipantApp {
     this.live.addEventListener('refused', (event) => this.refused(event.detail.error));
     this.live.addEventListener('joined', () => { this.phase = 'session'; this.scheduleRender(); });
     this.phase = stored?.token ? 'session' : 'join';
-    this.live.start(this.code);
+    listening();
     this.render();
     setInterval(() => this.tick(), 250);
     keepOffline();

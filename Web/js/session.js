@@ -41,8 +41,13 @@ export class LiveSession extends EventTarget {
     return this.connection.status === 'online' && joined && !this.synced ? 'reconnecting' : this.connection.status;
   }
 
-  /** Starts talking to the server for join code `code`, rejoining when an identity is stored. */
-  start(code) {
+  /**
+   * Starts talking to the server for join code `code`, rejoining when an identity is stored. The
+   * websocket opens at once; nothing is asked on it, nor any event dispatched, before `ready`
+   * resolves (the page is built to hear them): its handshake overlaps the page's own loading.
+   */
+  start(code, ready = Promise.resolve()) {
+    this.gate = ready;
     this.code = normaliseCode(code);
     this.identity = this.code ? storage.identity(this.code, this.kind) : null;
     if (this.kind === 'participant' && this.code) {
@@ -59,6 +64,7 @@ export class LiveSession extends EventTarget {
 
   async opened() {
     this.synced = false;
+    await this.gate;
     if (this.identity?.token) {
       try {
         const after = this.model.session ? this.model.maxSeq : 0;
