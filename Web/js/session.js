@@ -5,10 +5,10 @@
 import { CATCH_UP_COMPRESSION, Connection, RequestError, socketURL } from './connection.js';
 import { SessionModel } from './model.js';
 import { Outbox, QUEUEABLE } from './outbox.js';
+import { normaliseCode, storage } from './storage.js';
 
 /** How long what waits in the outbox waits before it is sent again after `server.unavailable`. */
 const OUTBOX_RETRY = 3000;
-import { normaliseCode, storage } from './storage.js';
 
 /**
  * Events: `change` (the model or the link changed: render), `status` (connection state),
