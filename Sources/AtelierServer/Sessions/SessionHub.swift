@@ -455,11 +455,12 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
         default:
             break
         }
+        // Its answer goes out with the turn's commit.
+        defer { dirty.insert(session.record.id) }
         if let once, let seq = session.done(once, by: participant) {
             // Sent again: answered as the first was, once that is stored.
             session.replies.append(.ack(client.id, id: id, seq: seq))
             metrics.commandsRepeated += 1
-            dirty.insert(session.record.id)
             return
         }
         do {
@@ -472,7 +473,6 @@ public final class SessionHub: WebSocketServerDelegate, @unchecked Sendable {
             metrics.refused(.refusal(error.code))
             session.replies.append(.refusal(client.id, id: id, error))
         }
-        dirty.insert(session.record.id)
     }
 
     /// A command of the server's clock (slot or rooms time up).
