@@ -18,10 +18,10 @@ import statistics
 import sys
 import tempfile
 import time
-import zlib
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "Tests" / "e2e"))
 from conftest import ROOT, start_server  # noqa: E402
+from console_support import binary_message, take_frame  # noqa: E402
 from test_relays import Member  # noqa: E402
 
 ROOMS = ["gouvernance-crise", "inclusion-multidiagnostics", "polarisation", "nuisances-incivilites",
@@ -57,27 +57,14 @@ def frames(member):
         raise ConnectionError("closed")
     member.buffer += chunk
     out = []
-    while True:
-        buffer = member.buffer
-        if len(buffer) < 2:
-            return out
-        length, offset = buffer[1] & 0x7F, 2
-        if length == 126:
-            if len(buffer) < 4:
-                return out
-            length, offset = int.from_bytes(buffer[2:4], "big"), 4
-        elif length == 127:
-            if len(buffer) < 10:
-                return out
-            length, offset = int.from_bytes(buffer[2:10], "big"), 10
-        if len(buffer) < offset + length:
-            return out
-        opcode, payload = buffer[0] & 0x0F, buffer[offset:offset + length]
-        member.buffer = buffer[offset + length:]
+    while (frame := take_frame(member.buffer)) is not None:
+        first, payload, member.buffer = frame
+        opcode = first & 0x0F
         if opcode == 2:
-            out.append((len(payload), json.loads(zlib.decompress(payload, -15))))
+            out.append((len(payload), binary_message(payload)))
         elif opcode == 1:
             out.append((len(payload), json.loads(payload)))
+    return out
 
 
 def main():

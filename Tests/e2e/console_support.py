@@ -66,35 +66,46 @@ class Participant:
         compressed, `compress: "deflate-raw"`) inflated; `binary_bytes` counts what those took on the wire."""
         text = b""
         while True:
-            first, second = self._read(2)
-            length = second & 0x7F
-            if length == 126:
-                length = struct.unpack("!H", self._read(2))[0]
-            elif length == 127:
-                length = struct.unpack("!Q", self._read(8))[0]
-            payload = self._read(length)
+            while (frame := take_frame(self.buffer)) is None:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    raise ConnectionError("connection closed")
+                self.buffer += chunk
+            first, payload, self.buffer = frame
             opcode = first & 0x0F
             if opcode == 8:
                 raise ConnectionError("closed by the server")
             if opcode == 2 and first & 0x80:
                 self.binary_bytes = getattr(self, "binary_bytes", 0) + len(payload)
-                return json.loads(zlib.decompress(payload, -15))
+                return binary_message(payload)
             if opcode in (1, 0):
                 text += payload
                 if first & 0x80:
                     return json.loads(text)
 
-    def _read(self, count):
-        while len(self.buffer) < count:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("connection closed")
-            self.buffer += chunk
-        data, self.buffer = self.buffer[:count], self.buffer[count:]
-        return data
-
     def close(self):
         self.sock.close()
+
+
+def take_frame(buffer):
+    """The first whole frame a server sent in `buffer` (unmasked): its first byte, its payload and
+    what follows it; None while the frame is incomplete."""
+    if len(buffer) < 2:
+        return None
+    length, offset = buffer[1] & 0x7F, 2
+    if length >= 126:
+        size = 2 if length == 126 else 8
+        if len(buffer) < 2 + size:
+            return None
+        length, offset = int.from_bytes(buffer[2:2 + size], "big"), 2 + size
+    if len(buffer) < offset + length:
+        return None
+    return buffer[0], buffer[offset:offset + length], buffer[offset + length:]
+
+
+def binary_message(payload):
+    """A binary message as JSON: a catch-up's part sent compressed (`compress: "deflate-raw"`), inflated."""
+    return json.loads(zlib.decompress(payload, -15))
 
 
 def upgrade(sock, url, origin=None):
